@@ -1,0 +1,18 @@
+/** `mesh-assure`: parses the command line and hands each subcommand to its own module. */
+import { Command } from 'commander';
+import { toolVersion } from './version.ts';
+import { registerCommands } from './commands/index.ts';
+
+const program = new Command('mesh-assure')
+  .description('Assurance test harness for the NHS England MESH API')
+  .version(toolVersion(), '-V, --version')
+  .showHelpAfterError('(run "mesh-assure help" for the commands)');
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = process.exitCode || 1;
+  console.error(`mesh-assure: ${error instanceof Error ? error.message : String(error)}`);
+}

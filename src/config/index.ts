@@ -1,0 +1,3 @@
+export * from './settings.ts';
+export * from './targets.ts';
+export * from './load.ts';

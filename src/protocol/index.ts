@@ -1,0 +1,8 @@
+/** What client and server must agree on. Imports nothing else of ours. */
+export * from './auth-token.ts';
+export * from './chunk-range.ts';
+export * from './errors.ts';
+export * from './headers.ts';
+export * from './media-types.ts';
+export * from './message-id.ts';
+export * from './schemas.ts';
