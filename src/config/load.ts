@@ -103,7 +103,7 @@ export function settingsFrom(vars: Source): Settings {
       const missing = tls.certPath ? `${label}_KEY` : `${label}_CERT`;
       problems.push({ variable: missing, problem: 'not set, but its pair is', fix: `set ${missing} too: a certificate needs its private key` });
     }
-    if (!sandbox && !tls.pfxPath && !tls.certPath && prefix === 'MESH_') {
+    if ((target === 'int' || target === 'dep') && !tls.pfxPath && !tls.certPath && prefix === 'MESH_') {
       problems.push({ variable: `${label}_CERT`, problem: `not set (the ${target} environment requires a client TLS certificate)`, fix: `set ${label}_CERT and ${label}_KEY, or ${label}_PFX; "mesh-assure csr" makes the key and CSR` });
     }
     return tls;
