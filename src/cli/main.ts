@@ -1,6 +1,6 @@
 /** `mesh-assure`: parses the command line and hands each subcommand to its own module. */
 import { Command } from 'commander';
-import { toolVersion } from './version.ts';
+import { toolVersion } from '../config/tool-version.ts';
 import { registerCommands } from './commands/index.ts';
 
 const program = new Command('mesh-assure')
