@@ -13,7 +13,14 @@ export interface ChunkSource {
 }
 
 export function fileSource(path: string): ChunkSource {
-  const size = statSync(path).size;
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw Object.assign(new Error('not a file'), { code: 'not a regular file' });
+    size = stat.size;
+  } catch (error) {
+    throw new Error(`cannot send ${path}: ${(error as { code?: string }).code ?? 'unreadable'}; give the path of a readable file`);
+  }
   return { size, open: (start, end) => createReadStream(path, { start, end: end - 1, highWaterMark: 1 << 20 }) };
 }
 

@@ -1,0 +1,29 @@
+/**
+ * One side of the client benchmark, in its own process so that its peak RSS is the client's alone.
+ * argv: send|download <gzip 0|1> <file> ; settings come as JSON in BENCH_CLIENT.
+ * Prints one JSON line: { messageId, bytes, seconds, peakRssMib, sha256 }.
+ */
+import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { fileSource, MeshClient, type MeshClientOptions } from '../src/mesh/index.ts';
+import { peakRssMib } from './peak-rss.ts';
+
+const [mode, gzipFlag, file, messageIdArg] = process.argv.slice(2);
+const options = JSON.parse(process.env.BENCH_CLIENT ?? '{}') as MeshClientOptions & { to: string };
+const client = new MeshClient(options);
+const started = process.hrtime.bigint();
+let result: { messageId: string; bytes: number; sha256: string };
+if (mode === 'send') {
+  const sent = await client.sendChunked({ to: options.to, workflowId: 'MESH_ASSURE_TEST', gzip: gzipFlag === '1' }, fileSource(file!));
+  result = { messageId: sent.messageId, bytes: sent.bytes, sha256: sent.sha256 };
+} else {
+  const digest = createHash('sha256');
+  const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (digest.update(chunk), cb()) });
+  const got = await client.downloadTo(messageIdArg!, sink, { acceptGzip: gzipFlag === '1' });
+  await client.acknowledge(messageIdArg!);
+  result = { messageId: messageIdArg!, bytes: got.bytes, sha256: got.sha256 };
+  void digest;
+}
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+await client.close();
+console.log(JSON.stringify({ ...result, seconds, peakRssMib: peakRssMib() }));
