@@ -48,10 +48,11 @@ export function readPrivateKey(pem: string | Buffer, passphrase?: string): KeyOb
   }
   try {
     return createPrivateKey(passphrase ? { key: pem, format: 'pem', passphrase } : { key: pem, format: 'pem' });
-  } catch (error) {
-    // OpenSSL's own messages are cryptic; the error code is what tells a wrong passphrase from a bad file.
-    if ((error as { code?: string }).code === 'ERR_OSSL_BAD_DECRYPT') {
-      throw new PkiError('key-passphrase-wrong', 'the passphrase does not decrypt the private key');
+  } catch {
+    // A wrong passphrase usually fails the padding check, but now and then decrypts to garbage that fails
+    // later as a bad encoding: for an encrypted key both mean the passphrase (or a damaged file).
+    if (isEncryptedKeyPem(pem)) {
+      throw new PkiError('key-passphrase-wrong', 'the passphrase does not decrypt the private key (or the key file is damaged)');
     }
     throw new PkiError('key-unreadable', 'the private key is not a PEM private key that can be read');
   }

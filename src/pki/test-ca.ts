@@ -29,7 +29,7 @@ export interface TestCa {
 }
 
 export interface IssueCertificateOptions extends ValidityWindow {
-  purpose: 'server' | 'client';
+  purpose: 'server' | 'client' | 'intermediate-ca';
   commonName: string;
   /** Subject alternative names; each entry is filed as an IP address or a DNS name by its form. */
   altNames?: string[];
@@ -50,6 +50,13 @@ function validity(window: ValidityWindow, lifetimeDays: number): { notBefore: Da
   };
 }
 
+function caExtensions(pathLength: number | undefined): x509.Extension[] {
+  return [
+    new x509.BasicConstraintsExtension(true, pathLength, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+  ];
+}
+
 export async function createTestCa(options: { commonName?: string } & ValidityWindow = {}): Promise<TestCa> {
   const commonName = options.commonName ?? 'mesh-assure test CA';
   const key = await generateRsaKey();
@@ -59,8 +66,8 @@ export async function createTestCa(options: { commonName?: string } & ValidityWi
     signingAlgorithm: RSA_SHA256,
     ...validity(options, 3650),
     extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      // No path length limit, so tests can hang an intermediate CA below it.
+      ...caExtensions(undefined),
       await x509.SubjectKeyIdentifierExtension.create(key.cryptoKeys.publicKey),
     ],
   });
@@ -81,13 +88,22 @@ export async function loadTestCa(certPem: string, keyPem: string): Promise<TestC
   };
 }
 
-export async function issueCertificate(ca: TestCa, options: IssueCertificateOptions): Promise<IssuedCertificate> {
-  const key = await generateRsaKey();
-  const usage = options.purpose === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth;
-  const extensions: x509.Extension[] = [
+/** The extensions that make a certificate fit its purpose (and nothing more). */
+function purposeExtensions(purpose: IssueCertificateOptions['purpose']): x509.Extension[] {
+  if (purpose === 'intermediate-ca') return caExtensions(0);
+  const usage = purpose === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth;
+  return [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
     new x509.ExtendedKeyUsageExtension([usage]),
+  ];
+}
+
+/** A certificate signed by `ca`; an 'intermediate-ca' result can be turned into a TestCa with loadTestCa. */
+export async function issueCertificate(ca: TestCa, options: IssueCertificateOptions): Promise<IssuedCertificate> {
+  const key = await generateRsaKey();
+  const extensions = [
+    ...purposeExtensions(options.purpose),
     await x509.SubjectKeyIdentifierExtension.create(key.cryptoKeys.publicKey),
     await x509.AuthorityKeyIdentifierExtension.create(ca.cryptoKeys.publicKey),
   ];
