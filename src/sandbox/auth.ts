@@ -1,0 +1,78 @@
+/**
+ * The NHSMESH check the real service makes (mesh-api-notes 3): scheme, five fields, mailbox equal to the
+ * path, known mailbox, HMAC, active mailbox, timestamp within 2 hours, and one token one request. Each
+ * real-service rule the official sandbox skips has a relax switch.
+ */
+import type { TLSSocket } from 'node:tls';
+import { isTokenTimeFresh, MESH_ERRORS, parseAuthToken, verifyAuthToken, type ErrorSpec, type TokenParts } from '../protocol/index.ts';
+import type { Directory, Mailbox } from './mailboxes.ts';
+import type { RelaxOptions } from './options.ts';
+import { meshFailure } from './replies.ts';
+
+const TOKEN_MEMORY_MS = 2 * 60 * 60 * 1000;
+
+const certificateMismatch: ErrorSpec = { event: '', code: '', description: 'Client certificate was not issued to this mailbox' };
+
+/** Tokens seen, remembered for 2 hours of sandbox time (longer than a fresh timestamp stays fresh). */
+export class TokenMemory {
+  readonly #seen = new Map<string, number>();
+  #nextPrune = 0;
+
+  /** True when this token was seen before; remembers it either way. */
+  seenBefore(parts: TokenParts, nowMs: number): boolean {
+    if (nowMs >= this.#nextPrune) this.#prune(nowMs);
+    const key = `${parts.mailboxId}:${parts.nonce}:${parts.nonceCount}`;
+    const seen = this.#seen.has(key);
+    this.#seen.set(key, nowMs + TOKEN_MEMORY_MS);
+    return seen;
+  }
+
+  #prune(nowMs: number): void {
+    for (const [key, until] of this.#seen) if (until < nowMs) this.#seen.delete(key);
+    this.#nextPrune = nowMs + 60_000;
+  }
+
+  clear(): void {
+    this.#seen.clear();
+  }
+}
+
+export interface AuthInput {
+  header: string | undefined;
+  pathMailbox: string;
+  socket: unknown;
+  mtls: boolean;
+  now: Date;
+}
+
+export interface Authenticated {
+  mailbox: Mailbox;
+  token: TokenParts;
+}
+
+/** Authenticates a request or throws a 403 Failure with the real service's text. */
+export function authenticate(input: AuthInput, ctx: { directory: Directory; sharedKey: string; relax: Required<RelaxOptions>; tokens: TokenMemory }): Authenticated {
+  const { relax } = ctx;
+  const parsed = parseAuthToken(input.header, { requireScheme: !relax.scheme });
+  if (!parsed.ok) throw meshFailure(403, MESH_ERRORS.authUnreadable);
+  const token = parsed.parts;
+  const tokenMailbox = relax.scheme ? token.mailboxId.toUpperCase() : token.mailboxId;
+  const pathMailbox = relax.scheme ? input.pathMailbox.toUpperCase() : input.pathMailbox;
+  if (tokenMailbox !== pathMailbox) throw meshFailure(403, MESH_ERRORS.authMailboxMismatch);
+  const mailbox = ctx.directory.mailbox(pathMailbox);
+  if (!mailbox) throw meshFailure(403, MESH_ERRORS.noMailboxMatched);
+  if (!verifyAuthToken(token, ctx.sharedKey, mailbox.password)) throw meshFailure(403, MESH_ERRORS.authInvalid);
+  if (!mailbox.active) throw meshFailure(403, MESH_ERRORS.inactiveMailbox);
+  if (!relax.tokenTime && !isTokenTimeFresh(token.timestamp, input.now)) throw meshFailure(403, MESH_ERRORS.authStale);
+  if (input.mtls && !relax.mtls && certificateMailbox(input.socket) !== mailbox.mailboxId) throw meshFailure(403, certificateMismatch);
+  if (ctx.tokens.seenBefore(token, input.now.getTime()) && !relax.tokenReuse) throw meshFailure(403, MESH_ERRORS.authReused);
+  return { mailbox, token };
+}
+
+/** The mailbox named by a client certificate's CN, `<mailbox>.<ods>.api.mesh-client.nhs.uk`. */
+function certificateMailbox(socket: unknown): string | undefined {
+  const peer = (socket as Partial<TLSSocket>).getPeerCertificate?.();
+  const cn = peer?.subject?.CN;
+  const name = Array.isArray(cn) ? cn[0] : cn;
+  return name?.split('.')[0]?.toUpperCase();
+}

@@ -1,0 +1,115 @@
+/** What every route handler gets: the sandbox's state and one request, with helpers they all use. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { HeaderBag, MESH_ERRORS, type AcceptResult, type ApiVersion } from '../protocol/index.ts';
+import { authenticate, type Authenticated, type TokenMemory } from './auth.ts';
+import type { SandboxClock } from './clock.ts';
+import type { Faults } from './faults.ts';
+import type { Journal } from './journal.ts';
+import type { Lifecycle } from './lifecycle.ts';
+import { BodyLimit, BodyTooLarge } from './limits.ts';
+import type { Directory } from './mailboxes.ts';
+import type { ResolvedOptions } from './options.ts';
+import { Failure, meshFailure, validationFailure } from './replies.ts';
+import type { SettingsFile } from './settings-file.ts';
+import type { MessageStore } from './store/message-store.ts';
+
+export interface SandboxState {
+  options: ResolvedOptions;
+  directory: Directory;
+  store: MessageStore;
+  clock: SandboxClock;
+  tokens: TokenMemory;
+  journal: Journal;
+  faults: Faults;
+  settings: SettingsFile;
+  lifecycle: Lifecycle;
+}
+
+/** What the journal entry of this request will say beyond method, path and status. */
+export interface RequestNotes {
+  mailbox?: string;
+  messageId?: string;
+  token?: { nonce: string; nonceCount: string; timestamp: string };
+  bytesIn: number;
+}
+
+export interface RequestContext {
+  state: SandboxState;
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: HeaderBag;
+  accept: AcceptResult;
+  /** The version error bodies use: v1 when the Accept header cannot be read. */
+  version: ApiVersion;
+  params: Record<string, string>;
+  notes: RequestNotes;
+}
+
+export const tooLarge = (limit: number): Failure =>
+  new Failure(413, { kind: 'mesh', spec: { ...MESH_ERRORS.requestTooLarge, description: `${MESH_ERRORS.requestTooLarge.description} (at most ${limit} bytes per request)` } }, true);
+
+/** The negotiated version, or a 400 (always in v1 shape) when the Accept header is malformed. */
+export function requireVersion(ctx: RequestContext): ApiVersion {
+  if (!ctx.accept.ok) throw new Failure(400, { kind: 'mesh', spec: MESH_ERRORS.acceptFormat, version: 1 });
+  return ctx.accept.version;
+}
+
+/** Authenticates the caller as the path's mailbox and notes who it was for the journal. */
+export function authorise(ctx: RequestContext): Authenticated {
+  const { state } = ctx;
+  const pathMailbox = ctx.params.mailbox ?? '';
+  ctx.notes.mailbox = pathMailbox.toUpperCase();
+  const auth = authenticate(
+    { header: ctx.headers.get('authorization'), pathMailbox, socket: ctx.req.socket, mtls: state.options.tls === 'mtls', now: state.clock.now() },
+    { directory: state.directory, sharedKey: state.options.sharedKey, relax: state.options.relax, tokens: state.tokens },
+  );
+  ctx.notes.mailbox = auth.mailbox.mailboxId;
+  ctx.notes.token = { nonce: auth.token.nonce, nonceCount: auth.token.nonceCount, timestamp: auth.token.timestamp };
+  return auth;
+}
+
+/** The request body through the size limit; bytes are counted for the journal. */
+export function limitedBody(ctx: RequestContext): BodyLimit {
+  const limit = new BodyLimit(ctx.state.options.maxRequestBytes);
+  limit.on('end', () => (ctx.notes.bytesIn = limit.bytes));
+  limit.on('error', () => (ctx.notes.bytesIn = limit.bytes));
+  return limit;
+}
+
+/** Reads and discards the body (handshake, acknowledge and others that ignore it). */
+export async function drainBody(ctx: RequestContext): Promise<void> {
+  await pipeline(ctx.req, limitedBody(ctx), new Writable({ write: (_chunk, _enc, done) => done() })).catch(rethrowBodyError(ctx));
+}
+
+/** Reads a small JSON body (admin API); a clear 400 when it is not JSON. */
+export async function readJsonBody(ctx: RequestContext): Promise<unknown> {
+  const parts: Buffer[] = [];
+  const limit = new BodyLimit(Math.min(ctx.state.options.maxRequestBytes, 1_000_000));
+  await pipeline(ctx.req, limit, new Writable({ write: (chunk: Buffer, _enc, done) => (parts.push(chunk), done()) })).catch(rethrowBodyError(ctx));
+  ctx.notes.bytesIn = limit.bytes;
+  const text = Buffer.concat(parts).toString('utf8').trim();
+  if (text === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw validationFailure([{ type: 'json_invalid', loc: ['body', '(body)'], msg: `body is not valid JSON: ${(error as Error).message}` }]);
+  }
+}
+
+export function rethrowBodyError(ctx: RequestContext): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof BodyTooLarge) throw tooLarge(error.limit);
+    if (error instanceof Failure) throw error;
+    // The client went away or sent a broken body: there is nobody left to answer properly.
+    throw new Failure(400, { kind: 'mesh', spec: { event: '', code: '', description: `request body could not be read: ${(error as Error).message}` } }, true);
+  };
+}
+
+export function notFoundMessage(): Failure {
+  return meshFailure(404, MESH_ERRORS.messageDoesNotExist);
+}

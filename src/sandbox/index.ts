@@ -1,0 +1,96 @@
+/** The embedded MESH sandbox: a faithful MESH API v2 server on a real socket (see docs/sandbox.md). */
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SANDBOX_DEFAULTS } from '../config/targets.ts';
+import { TokenMemory } from './auth.ts';
+import { createClock } from './clock.ts';
+import type { SandboxState } from './context.ts';
+import { Faults } from './faults.ts';
+import { Journal } from './journal.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { Directory } from './mailboxes.ts';
+import { ADMIN_PREFIX, RELAX_RULES, type ResolvedOptions, type RunningSandbox, type SandboxOptions } from './options.ts';
+import { createSandboxServer } from './server.ts';
+import { SettingsFile } from './settings-file.ts';
+import { MessageStore } from './store/message-store.ts';
+import { prepareTls } from './tls.ts';
+
+export type { RelaxOptions, RunningSandbox, SandboxOptions, TlsMode } from './options.ts';
+export { RELAX_RULES } from './options.ts';
+export type { JournalEntry, JournalFilter } from './journal.ts';
+export { ConfigFileError } from './mailboxes.ts';
+
+export const SANDBOX_DEFAULT_PORT = 8700;
+
+async function resolveOptions(options: SandboxOptions): Promise<ResolvedOptions> {
+  const dataDir = options.dataDir ? resolve(options.dataDir) : await mkdtemp(join(tmpdir(), 'mesh-sandbox-'));
+  await mkdir(dataDir, { recursive: true });
+  const positive = (name: string, value: number | undefined, fallback: number): number => {
+    const v = value ?? fallback;
+    if (!Number.isFinite(v) || v <= 0) throw new RangeError(`sandbox option ${name} must be a positive number, not ${value}`);
+    return v;
+  };
+  return {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    dataDir,
+    tls: options.tls ?? 'none',
+    sharedKey: options.sharedKey ?? SANDBOX_DEFAULTS.sharedKey,
+    configFile: options.configFile,
+    relax: Object.fromEntries(RELAX_RULES.map((rule) => [rule, options.relax?.[rule] === true])) as ResolvedOptions['relax'],
+    expiryDays: positive('expiryDays', options.expiryDays, 5),
+    maxRequestBytes: positive('maxRequestBytes', options.maxRequestBytes, 100_000_000),
+    now: options.now ?? (() => new Date()),
+    requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs, 300_000),
+    journal: options.journal ?? true,
+  };
+}
+
+export async function startSandbox(input: SandboxOptions = {}): Promise<RunningSandbox> {
+  const options = await resolveOptions(input);
+  const directory = Directory.load(options.configFile);
+  const settings = new SettingsFile(options.dataDir);
+  const saved = await settings.read();
+  for (const id of saved.disabledMailboxes) {
+    const mailbox = directory.mailbox(id);
+    if (mailbox) mailbox.active = false;
+  }
+  const store = await MessageStore.open(options.dataDir);
+  const clock = createClock(options.now, saved.clockOffsetMs, (offsetMs) => {
+    void settings.write(() => ({ clockOffsetMs: offsetMs, disabledMailboxes: directory.mailboxes().filter((m) => !m.active).map((m) => m.mailboxId) }));
+    void lifecycle.runExpiry();
+  });
+  const lifecycle = new Lifecycle(store, clock, options.expiryDays, options.relax.expiry);
+  const journal = new Journal(options.journal ? options.dataDir : undefined);
+  const state: SandboxState = { options, directory, store, clock, tokens: new TokenMemory(), journal, faults: new Faults(), settings, lifecycle };
+  const tls = await prepareTls(options, directory);
+  const server = createSandboxServer(state, tls?.files);
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const baseUrl = `${tls ? 'https' : 'http'}://${host}:${port}`;
+  await lifecycle.runExpiry();
+  return {
+    baseUrl,
+    port,
+    dataDir: options.dataDir,
+    ...(tls ? { tls: tls.material } : {}),
+    mailboxes: directory.mailboxes().map((m) => ({ mailboxId: m.mailboxId, password: m.password, odsCode: m.odsCode })),
+    sharedKey: options.sharedKey,
+    adminUrl: `${baseUrl}${ADMIN_PREFIX}`,
+    clock: { now: () => clock.now(), advance: (ms: number) => clock.advance(ms) },
+    journal: { entries: (filter) => journal.entries(filter) },
+    close: async () => {
+      server.closeIdleConnections();
+      const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      setTimeout(() => server.closeAllConnections(), 1_000).unref();
+      await closed;
+      await journal.close();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The request journal: one entry per request, what an assessor looks for in server logs (handshake first,
+ * inbox polled, download then acknowledge). Kept in memory and appended to journal.jsonl in the data dir.
+ * It holds no secret: never the Authorization header or its HMAC, passwords or the shared key.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+
+export interface JournalEntry {
+  /** ISO time (sandbox clock) the request arrived. */
+  time: string;
+  mailbox?: string;
+  method: string;
+  /** Path and query string. */
+  path: string;
+  status: number;
+  durationMs: number;
+  token?: { nonce: string; nonceCount: string; timestamp: string };
+  headers: Record<string, string>;
+  bytesIn: number;
+  bytesOut: number;
+  messageId?: string;
+}
+
+export interface JournalFilter {
+  mailbox?: string;
+  since?: Date;
+  until?: Date;
+}
+
+const JOURNALLED_HEADERS = new Set(['accept', 'accept-encoding', 'content-encoding', 'content-type', 'content-length', 'user-agent']);
+
+/** The request headers worth journalling: the ones above and every mex-* header. */
+export function journalHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (JOURNALLED_HEADERS.has(lower) || lower.startsWith('mex-')) picked[lower] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return picked;
+}
+
+export class Journal {
+  readonly #entries: JournalEntry[] = [];
+  readonly #file: WriteStream | undefined;
+
+  constructor(dataDir: string | undefined) {
+    this.#file = dataDir ? createWriteStream(join(dataDir, 'journal.jsonl'), { flags: 'a' }) : undefined;
+    this.#file?.on('error', () => undefined); // a full disk must not take the server down
+  }
+
+  add(entry: JournalEntry): void {
+    this.#entries.push(entry);
+    this.#file?.write(`${JSON.stringify(entry)}\n`);
+  }
+
+  entries(filter: JournalFilter = {}): JournalEntry[] {
+    const since = filter.since?.getTime() ?? -Infinity;
+    const until = filter.until?.getTime() ?? Infinity;
+    return this.#entries.filter((e) => {
+      const t = Date.parse(e.time);
+      return (filter.mailbox === undefined || e.mailbox === filter.mailbox) && t >= since && t <= until;
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.#file ? this.#file.end(resolve) : resolve()));
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Message lifecycle (mesh-api-notes 7): delivery, acknowledgement, status events, reports and expiry.
+ * Expiry runs lazily (on each request and when the clock moves) rather than on timers: a message left
+ * unacknowledged `expiryDays` after delivery becomes undeliverable and its sender gets a REPORT.
+ */
+import { notCollectedError } from '../protocol/index.ts';
+import type { SandboxClock } from './clock.ts';
+import type { MessageStore } from './store/message-store.ts';
+import { statusOf, type MessageEvent, type StoredMessage } from './store/message.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface ReportInput {
+  recipient: string;
+  workflowId: string;
+  code: string;
+  description: string;
+  event?: string;
+  /** `error` or `undeliverable`. */
+  status?: string;
+  linkedMessageId?: string;
+  localId?: string;
+  subject?: string;
+  fileName?: string;
+}
+
+export class Lifecycle {
+  #nextExpiryMs = Infinity;
+  #expiring: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: MessageStore,
+    private readonly clock: SandboxClock,
+    private readonly expiryDays: number,
+    private readonly expiryRelaxed: boolean,
+  ) {
+    for (const message of store.all()) this.#noteExpiry(message);
+  }
+
+  event(status: string, details: Omit<MessageEvent, 'status' | 'timestamp'> = {}): MessageEvent {
+    return { status, timestamp: this.clock.now().toISOString(), ...details };
+  }
+
+  expiresAt(message: StoredMessage): Date {
+    return new Date(Date.parse(message.deliveredAt ?? message.createdAt) + this.expiryDays * DAY_MS);
+  }
+
+  /** Puts the message in its recipient's inbox: accepted, newest in delivery order. */
+  deliver(message: StoredMessage, event = this.event('accepted')): Promise<void> {
+    message.events.unshift(event);
+    message.deliveredAt = event.timestamp;
+    message.deliverySeq = this.store.nextDeliverySeq();
+    this.#noteExpiry(message);
+    return this.store.save(message);
+  }
+
+  acknowledge(message: StoredMessage): Promise<void> {
+    const event = this.event('acknowledged');
+    message.events.unshift(event);
+    message.acknowledgedAt = event.timestamp;
+    return this.store.save(message);
+  }
+
+  /** Admin: push any status event; `accepted` puts a message back in the inbox. */
+  addEvent(message: StoredMessage, event: MessageEvent): Promise<void> {
+    if (event.status === 'accepted') return this.deliver(message, event);
+    message.events.unshift(event);
+    return this.store.save(message);
+  }
+
+  async createReport(input: ReportInput): Promise<StoredMessage> {
+    const now = this.clock.now();
+    const report: StoredMessage = {
+      messageId: this.store.newMessageId(now),
+      messageType: 'REPORT',
+      sender: '',
+      recipient: input.recipient,
+      workflowId: input.workflowId,
+      ...(input.subject !== undefined ? { subject: input.subject } : {}),
+      ...(input.localId !== undefined ? { localId: input.localId } : {}),
+      ...(input.linkedMessageId !== undefined ? { linkedMessageId: input.linkedMessageId } : {}),
+      fileName: input.fileName ?? '',
+      encrypted: false,
+      compressed: false,
+      // A report is one empty chunk (mex-chunk-range 1:1), see docs/sandbox.md.
+      totalChunks: 1,
+      chunkSizes: [0],
+      events: [
+        this.event(input.status ?? 'error', {
+          event: input.event ?? 'TRANSFER',
+          code: input.code,
+          description: input.description,
+          ...(input.linkedMessageId !== undefined ? { linkedMessageId: input.linkedMessageId } : {}),
+        }),
+      ],
+      createdAt: now.toISOString(),
+    };
+    if (!report.fileName) report.fileName = `${report.messageId}.ctl`;
+    await this.deliver(report);
+    return report;
+  }
+
+  /** Expires a message now: undeliverable for the recipient, and a REPORT (code 14) for the sender. */
+  async expire(message: StoredMessage): Promise<StoredMessage | undefined> {
+    const error = notCollectedError(this.expiryDays);
+    const details = { event: error.event, code: error.code, description: error.description, linkedMessageId: message.messageId };
+    message.events.unshift(this.event('undeliverable', details));
+    await this.store.save(message);
+    if (message.messageType !== 'DATA' || message.sender === '') return undefined;
+    return this.createReport({
+      recipient: message.sender,
+      workflowId: message.workflowId,
+      status: 'error',
+      ...details,
+      ...(message.localId !== undefined ? { localId: message.localId } : {}),
+      ...(message.subject !== undefined ? { subject: message.subject } : {}),
+    });
+  }
+
+  /** Expires every accepted message whose time is up. Cheap when nothing is due. */
+  runExpiry(): Promise<void> {
+    if (this.expiryRelaxed || this.clock.now().getTime() < this.#nextExpiryMs) return this.#expiring ?? Promise.resolve();
+    this.#expiring ??= this.#expireDue().finally(() => (this.#expiring = undefined));
+    return this.#expiring;
+  }
+
+  async #expireDue(): Promise<void> {
+    const now = this.clock.now().getTime();
+    this.#nextExpiryMs = Infinity;
+    const due: StoredMessage[] = [];
+    for (const message of this.store.all()) {
+      if (statusOf(message) !== 'accepted') continue;
+      if (this.expiresAt(message).getTime() <= now) due.push(message);
+      else this.#noteExpiry(message);
+    }
+    for (const message of due) await this.expire(message);
+  }
+
+  #noteExpiry(message: StoredMessage): void {
+    if (statusOf(message) === 'accepted') this.#nextExpiryMs = Math.min(this.#nextExpiryMs, this.expiresAt(message).getTime());
+  }
+}

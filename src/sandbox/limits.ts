@@ -1,0 +1,86 @@
+/**
+ * Input limits: the mex header lengths of mesh-api-notes 5.1, the per-request body size, and a check that
+ * a body sent as `Content-Encoding: gzip` really is gzip (the official sandbox stores garbage and then
+ * answers 500 on download; we refuse it at the door instead).
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import { createGunzip, type Gunzip } from 'node:zlib';
+import { H } from '../protocol/index.ts';
+
+/** Longest value each send header may have. */
+export const SEND_HEADER_LIMITS: Record<string, number> = {
+  [H.to]: 100,
+  [H.workflowId]: 300,
+  [H.chunkRange]: 20,
+  [H.subject]: 500,
+  [H.localId]: 300,
+  [H.partnerId]: 500,
+  [H.fileName]: 300,
+  [H.contentEncrypted]: 20,
+  [H.contentCompressed]: 20,
+  [H.contentChecksum]: 100,
+  [H.mexContentType]: 100,
+};
+
+export class BodyTooLarge extends Error {
+  override name = 'BodyTooLarge';
+  constructor(readonly limit: number) {
+    super(`request body is larger than ${limit} bytes`);
+  }
+}
+
+export class BadGzipBody extends Error {
+  override name = 'BadGzipBody';
+}
+
+/** Counts the bytes passing through and fails with BodyTooLarge past `limit`. */
+export class BodyLimit extends Transform {
+  bytes = 0;
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) callback(new BodyTooLarge(this.limit));
+    else callback(null, chunk);
+  }
+}
+
+/** Passes bytes through unchanged while checking that they form a complete gzip stream. */
+export class GzipCheck extends Transform {
+  readonly #gunzip: Gunzip = createGunzip();
+  #failure: Error | undefined;
+  /** The callback waiting for the gunzip to drain or end; called at once if the gunzip fails. */
+  #waiting: ((error?: Error) => void) | undefined;
+
+  constructor() {
+    super();
+    this.#gunzip.on('data', () => undefined);
+    this.#gunzip.on('error', (error) => {
+      this.#failure = new BadGzipBody(`Content-Encoding is gzip but the body is not a valid gzip stream (${error.message})`);
+      this.#release();
+    });
+    this.#gunzip.on('drain', () => this.#release());
+    this.#gunzip.on('end', () => this.#release());
+  }
+
+  #release(): void {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    waiting?.(this.#failure);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.#failure) return callback(this.#failure);
+    this.push(chunk);
+    if (this.#gunzip.write(chunk)) callback();
+    else this.#waiting = callback;
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.#failure) return callback(this.#failure);
+    this.#waiting = callback;
+    this.#gunzip.end();
+  }
+}

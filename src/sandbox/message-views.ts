@@ -1,0 +1,183 @@
+/**
+ * How a stored message is shown: the mex-* headers of a download or HEAD (mesh-api-notes 5.2) and the
+ * v1/v2 tracking bodies (4.10). Flags are echoed as the sender set them, with an explicit `N` when false,
+ * as the real service does; transport compression is told by Content-Encoding alone.
+ */
+import { H } from '../protocol/index.ts';
+import type { Directory } from './mailboxes.ts';
+import { errorEvent, fileSize, statusOf, type StoredMessage } from './store/message.ts';
+
+/** `YYYYMMDDHHMMSS` in UTC. */
+export const compactTime = (iso: string | undefined): string => (iso ? iso.replace(/[-T:]/g, '').slice(0, 14) : '');
+
+/** ISO without zone, as the official sandbox writes tracking times. */
+const naiveIso = (iso: string | undefined): string | undefined => iso?.replace(/Z$/, '');
+
+const DATA_STATUS = { code: '00', event: 'TRANSFER', description: 'Transferred to recipient mailbox' };
+
+function statusDetails(message: StoredMessage): { code: string; event: string; description: string; success: boolean; timestamp: string } {
+  const error = errorEvent(message);
+  const newest = message.events.find((e) => e.status === 'accepted' || e.code !== undefined) ?? message.events[0];
+  const timestamp = compactTime(newest?.timestamp ?? message.createdAt);
+  if (message.messageType === 'REPORT' || (error && statusOf(message) !== 'accepted' && statusOf(message) !== 'acknowledged')) {
+    return { code: error?.code ?? '', event: error?.event ?? '', description: error?.description ?? '', success: false, timestamp };
+  }
+  return { ...DATA_STATUS, success: true, timestamp };
+}
+
+const flag = (value: boolean): string => (value ? 'Y' : 'N');
+
+/** The mex-* headers of chunk `chunk`, leaving out those with no value. */
+export function downloadHeaders(message: StoredMessage, chunk: number): Record<string, string> {
+  const status = statusDetails(message);
+  const isReport = message.messageType === 'REPORT';
+  const headers: Record<string, string | undefined> = {
+    [H.from]: message.sender || undefined,
+    [H.to]: message.recipient,
+    [H.workflowId]: message.workflowId,
+    [H.chunkRange]: `${chunk}:${message.totalChunks}`,
+    [H.totalChunks]: String(message.totalChunks),
+    [H.addressType]: 'ALL',
+    [H.localId]: message.localId,
+    [H.partnerId]: message.partnerId,
+    [H.fileName]: message.fileName,
+    [H.subject]: message.subject,
+    [H.version]: '1.0',
+    [H.messageType]: message.messageType,
+    [H.messageId]: message.messageId,
+    [H.linkedMessageId]: isReport ? (message.linkedMessageId ?? errorEvent(message)?.linkedMessageId) : undefined,
+    [H.statusCode]: status.code || undefined,
+    [H.statusEvent]: status.event || undefined,
+    [H.statusDescription]: status.description || undefined,
+    [H.statusSuccess]: status.success ? 'SUCCESS' : 'ERROR',
+    [H.statusTimestamp]: status.timestamp,
+    [H.contentCompressed]: flag(message.compressed),
+    [H.contentEncrypted]: flag(message.encrypted),
+    [H.contentChecksum]: message.checksum,
+    [H.mexContentType]: message.contentType,
+  };
+  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
+const title = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
+
+export function trackingV2(message: StoredMessage, directory: Directory, expiresAt: Date): Record<string, unknown> {
+  const recipient = directory.mailbox(message.recipient);
+  const status = statusDetails(message);
+  const showError = !status.success;
+  return omitUndefined({
+    message_id: message.messageId,
+    local_id: message.localId ?? '',
+    workflow_id: message.workflowId,
+    filename: message.fileName,
+    expiry_time: naiveIso(expiresAt.toISOString()),
+    upload_timestamp: naiveIso(message.createdAt),
+    recipient: message.recipient,
+    recipient_name: recipient?.mailboxName,
+    recipient_ods_code: recipient?.odsCode,
+    recipient_org_code: recipient?.orgCode,
+    recipient_org_name: recipient?.orgName,
+    status_success: status.success,
+    status: statusOf(message),
+    status_event: showError ? status.event : undefined,
+    status_timestamp: showError ? status.timestamp : undefined,
+    status_description: showError ? status.description : undefined,
+    status_code: showError ? status.code : undefined,
+  });
+}
+
+export function trackingV1(message: StoredMessage, directory: Directory, expiresAt: Date): Record<string, unknown> {
+  const recipient = directory.mailbox(message.recipient);
+  const sender = directory.mailbox(message.sender);
+  const status = statusDetails(message);
+  const failed = !status.success;
+  return omitUndefined({
+    addressType: 'ALL',
+    checksum: message.checksum ?? '',
+    chunkCount: message.totalChunks,
+    compressFlag: message.compressed ? 'Y' : '',
+    contentEncoding: message.contentEncoding ?? '',
+    downloadTimestamp: compactTime(message.acknowledgedAt),
+    dtsId: message.messageId,
+    encryptedFlag: message.encrypted ? 'Y' : '',
+    expiryTime: compactTime(expiresAt.toISOString()),
+    failureDate: failed ? status.timestamp : undefined,
+    failureDiagnostic: failed ? status.description : undefined,
+    fileName: message.fileName,
+    fileSize: fileSize(message),
+    isCompressed: message.compressed ? 'Y' : '',
+    linkedMsgId: failed ? errorEvent(message)?.linkedMessageId : undefined,
+    localId: message.localId ?? '',
+    meshRecipientOdsCode: recipient?.odsCode,
+    messageId: message.messageId,
+    messageType: title(message.messageType),
+    partnerId: message.partnerId ?? '',
+    recipient: message.recipient,
+    recipientName: recipient?.mailboxName,
+    recipientOrgCode: recipient?.orgCode,
+    recipientOrgName: recipient?.orgName,
+    recipientSmtp: '',
+    sender: message.sender,
+    senderName: sender?.mailboxName ?? 'Central System Mailbox',
+    senderOdsCode: sender?.odsCode ?? 'X26',
+    senderOrgCode: sender?.orgCode ?? 'X26',
+    senderOrgName: sender?.orgName ?? 'Central System Mailbox',
+    senderSmtp: '',
+    status: title(statusOf(message)),
+    statusCode: failed ? status.code : undefined,
+    statusDescription: failed ? status.description : undefined,
+    statusEvent: failed ? status.event : undefined,
+    statusTimestamp: failed ? status.timestamp : undefined,
+    statusSuccess: failed ? 'ERROR' : 'SUCCESS',
+    subject: message.subject ?? '',
+    uploadTimestamp: compactTime(message.createdAt),
+    version: '1.0',
+    workflowId: message.workflowId,
+  });
+}
+
+export function omitUndefined(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}
+
+/** The admin API's message details (mesh-api-notes 9.4). */
+export function adminDetails(message: StoredMessage, directory: Directory, expiresAt: Date): Record<string, unknown> {
+  const v1 = trackingV1(message, directory, expiresAt);
+  const status = statusDetails(message);
+  return omitUndefined({
+    checksum: message.checksum ?? '',
+    chunk_count: message.totalChunks,
+    content_encoding: message.contentEncoding ?? '',
+    download_timestamp: message.acknowledgedAt,
+    expiry_time: naiveIso(expiresAt.toISOString()),
+    failure_date: v1.failureDate,
+    failure_diagnostic: v1.failureDiagnostic,
+    filename: message.fileName,
+    file_size: fileSize(message),
+    is_compressed: message.compressed,
+    is_encrypted: message.encrypted,
+    linked_msg_id: message.linkedMessageId ?? errorEvent(message)?.linkedMessageId,
+    local_id: message.localId,
+    message_id: message.messageId,
+    message_type: title(message.messageType),
+    recipient: message.recipient,
+    recipient_name: v1.recipientName,
+    recipient_ods_code: v1.meshRecipientOdsCode,
+    recipient_org_code: v1.recipientOrgCode,
+    recipient_org_name: v1.recipientOrgName,
+    sender: message.sender,
+    sender_name: v1.senderName,
+    sender_ods_code: v1.senderOdsCode,
+    sender_org_code: v1.senderOrgCode,
+    sender_org_name: v1.senderOrgName,
+    status: title(statusOf(message)),
+    status_code: status.success ? undefined : status.code,
+    status_description: status.success ? undefined : status.description,
+    status_event: status.success ? undefined : status.event,
+    status_success: status.success ? 'SUCCESS' : 'ERROR',
+    status_timestamp: status.timestamp,
+    subject: message.subject,
+    upload_timestamp: naiveIso(message.createdAt),
+    workflow_id: message.workflowId,
+  });
+}

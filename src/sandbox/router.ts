@@ -1,0 +1,98 @@
+/** The route table: every path the sandbox serves, with the methods each accepts. */
+import * as admin from './admin.ts';
+import type { RequestContext } from './context.ts';
+import { ADMIN_PREFIX } from './options.ts';
+import { Failure } from './replies.ts';
+import { handshake, updateCheck } from './routes/handshake.ts';
+import { acknowledge, download, head } from './routes/inbox.ts';
+import { countInbox, listInbox } from './routes/inbox-list.ts';
+import { endpointLookup, health, workflowSearch } from './routes/lookup.ts';
+import { sendChunk, sendMessage } from './routes/outbox.ts';
+import { trackById, trackByLocalId } from './routes/tracking.ts';
+
+type Handler = (ctx: RequestContext) => Promise<void>;
+
+interface Route {
+  pattern: RegExp;
+  methods: Record<string, Handler>;
+  admin?: boolean;
+}
+
+const MB = '(?<mailbox>[^/]+)';
+const ID = '(?<messageId>[^/]+)';
+const route = (path: string, methods: Record<string, Handler>): Route => ({ pattern: new RegExp(`^${path}$`), methods });
+/** Admin routes, under /admin and /messageexchange/admin. */
+const adminRoute = (path: string, methods: Record<string, Handler>): Route => ({
+  pattern: new RegExp(`^(?:/messageexchange)?${ADMIN_PREFIX}${path}$`),
+  methods,
+  admin: true,
+});
+
+const HEALTH = { GET: health, HEAD: health };
+const resetAll = { POST: admin.resetAll, DELETE: admin.resetAll };
+const resetOne = { POST: admin.resetMailbox, DELETE: admin.resetMailbox };
+
+const ROUTES: Route[] = [
+  route('/(?:health|_ping|_status|healthcheck)', HEALTH),
+  route('/messageexchange/(?:_ping|deepping)', HEALTH),
+  adminRoute('/reset', resetAll),
+  adminRoute(`/reset/${MB}`, resetOne),
+  adminRoute('/report', { POST: admin.createReport }),
+  adminRoute(`/message/${ID}/event`, { POST: admin.addMessageEvent }),
+  adminRoute(`/message/${ID}/expire`, { POST: admin.expireMessage }),
+  adminRoute(`/message/${ID}`, { GET: admin.getMessage }),
+  adminRoute('/clock', { GET: admin.getClock }),
+  adminRoute('/clock/advance', { POST: admin.advanceClock }),
+  adminRoute(`/mailbox/${MB}/disable`, { POST: (ctx) => admin.setMailboxActive(ctx, false) }),
+  adminRoute(`/mailbox/${MB}/enable`, { POST: (ctx) => admin.setMailboxActive(ctx, true) }),
+  adminRoute(`/mailbox/${MB}`, { GET: admin.getMailbox }),
+  adminRoute('/journal', { GET: admin.getJournal }),
+  adminRoute('/faults', { POST: admin.addFault, DELETE: admin.clearFaults }),
+  { ...route(`/messageexchange/mailbox/${MB}`, { GET: admin.getMailbox }), admin: true },
+  route('/messageexchange/endpointlookup/(?<ods>[^/]*)/(?<workflowId>[^/]*)', { GET: endpointLookup }),
+  route('/messageexchange/workflowsearch/(?<workflowId>[^/]*)', { GET: workflowSearch }),
+  route(`/messageexchange/${MB}`, { GET: handshake, POST: handshake }),
+  route(`/messageexchange/${MB}/update`, { POST: updateCheck }),
+  route(`/messageexchange/${MB}/count`, { GET: countInbox }),
+  route(`/messageexchange/${MB}/inbox`, { GET: listInbox }),
+  route(`/messageexchange/${MB}/inbox/${ID}`, { GET: download, HEAD: head }),
+  route(`/messageexchange/${MB}/inbox/${ID}/(?<chunk>[^/]+)`, { GET: download }),
+  route(`/messageexchange/${MB}/inbox/${ID}/status/acknowledged`, { PUT: acknowledge }),
+  route(`/messageexchange/${MB}/outbox`, { POST: sendMessage }),
+  route(`/messageexchange/${MB}/outbox/tracking`, { GET: trackById }),
+  route(`/messageexchange/${MB}/outbox/tracking/(?<localId>[^/]+)`, { GET: trackByLocalId }),
+  route(`/messageexchange/${MB}/outbox/${ID}/(?<chunk>[^/]+)`, { POST: sendChunk }),
+];
+
+export interface Match {
+  handler: Handler;
+  params: Record<string, string>;
+  admin: boolean;
+}
+
+/** The handler for a request, or a 404/405 Failure in the framework shape the official sandbox uses. */
+export function match(method: string, path: string): Match {
+  const allowed = new Set<string>();
+  for (const r of ROUTES) {
+    const m = r.pattern.exec(path);
+    if (!m) continue;
+    const handler = r.methods[method];
+    if (!handler) {
+      Object.keys(r.methods).forEach((k) => allowed.add(k));
+      continue;
+    }
+    const params: Record<string, string> = {};
+    for (const [key, value] of Object.entries(m.groups ?? {})) params[key] = decodeSegment(value);
+    return { handler, params, admin: r.admin === true };
+  }
+  if (allowed.size > 0) throw new Failure(405, { kind: 'routing', detail: 'Method Not Allowed', allow: [...allowed] });
+  throw new Failure(404, { kind: 'routing', detail: 'Not Found' });
+}
+
+function decodeSegment(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new Failure(400, { kind: 'validation', items: [{ type: 'url_parsing', loc: ['path', value.slice(0, 50)], msg: 'path segment is not valid percent-encoding' }] });
+  }
+}

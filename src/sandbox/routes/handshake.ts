@@ -1,0 +1,26 @@
+/** Handshake, GET or POST /messageexchange/{mailbox} (mesh-api-notes 4.1). */
+import { H, MEDIA_JSON } from '../../protocol/index.ts';
+import { authorise, drainBody, requireVersion, type RequestContext } from '../context.ts';
+import { missing, sendEmpty, sendJson, validationFailure } from '../replies.ts';
+
+const REQUIRED = [H.clientVersion, H.osName, H.osVersion];
+
+export async function handshake(ctx: RequestContext): Promise<void> {
+  await drainBody(ctx);
+  const { mailbox } = authorise(ctx);
+  const version = requireVersion(ctx);
+  if (!ctx.state.options.relax.handshakeHeaders) {
+    const absent = REQUIRED.filter((name) => !ctx.headers.get(name)?.trim());
+    if (absent.length > 0) throw validationFailure(absent.map((name) => missing('header', name)));
+  }
+  if (version === 2) sendEmpty(ctx.res, 200);
+  else sendJson(ctx.res, 200, { mailboxId: mailbox.mailboxId }, MEDIA_JSON);
+}
+
+/** POST /messageexchange/{mailbox}/update: the Java client's update check; nothing to update. */
+export async function updateCheck(ctx: RequestContext): Promise<void> {
+  await drainBody(ctx);
+  authorise(ctx);
+  requireVersion(ctx);
+  sendEmpty(ctx.res, 200);
+}

@@ -1,0 +1,82 @@
+/**
+ * Receiving: download (GET /inbox/{id}[/{n}]), HEAD and acknowledge (mesh-api-notes 4.4 to 4.7), with
+ * the gzip negotiation of 6.4. Bodies stream from disk; nothing is held whole in memory.
+ */
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import { H, MEDIA_JSON, MESH_ERRORS } from '../../protocol/index.ts';
+import { authorise, drainBody, notFoundMessage, requireVersion, type RequestContext } from '../context.ts';
+import { downloadHeaders } from '../message-views.ts';
+import { meshFailure, sendEmpty, sendJson } from '../replies.ts';
+import { statusOf, type StoredMessage } from '../store/message.ts';
+import { parseChunkNumber } from './params.ts';
+
+function findMessage(ctx: RequestContext): StoredMessage {
+  const messageId = (ctx.params.messageId ?? '').toUpperCase();
+  ctx.notes.messageId = messageId;
+  const message = ctx.state.store.get(messageId);
+  if (!message) throw notFoundMessage();
+  return message;
+}
+
+/** The recipient may read an accepted message (and, relaxed, an acknowledged one); anything else is 410. */
+function checkReadable(ctx: RequestContext, message: StoredMessage): void {
+  const status = statusOf(message);
+  const readable = status === 'accepted' || (status === 'acknowledged' && ctx.state.options.relax.downloadAfterAck);
+  if (!readable) throw meshFailure(410, MESH_ERRORS.messageGone);
+}
+
+export async function download(ctx: RequestContext): Promise<void> {
+  await drainBody(ctx);
+  const { mailbox } = authorise(ctx);
+  const version = requireVersion(ctx);
+  const chunk = parseChunkNumber(ctx.params.chunk);
+  const message = findMessage(ctx);
+  if (message.recipient !== mailbox.mailboxId) throw meshFailure(403, MESH_ERRORS.forbidden);
+  checkReadable(ctx, message);
+  const size = message.chunkSizes[chunk - 1];
+  if (chunk > message.totalChunks || size === null || size === undefined) throw notFoundMessage();
+
+  const acceptsGzip = (ctx.headers.get(H.acceptEncoding) ?? '').toLowerCase().includes('gzip');
+  const stored = message.contentEncoding;
+  // Stored gzip goes out as is to a client that takes gzip, and is unpacked for one that does not;
+  // plain content is gzipped on the fly for a v2 client that asks for it (v1 never is).
+  const gunzip = stored === 'gzip' && !acceptsGzip;
+  const gzipOnTheFly = stored !== 'gzip' && acceptsGzip && version === 2 && size > 0;
+  const transform = gunzip ? createGunzip() : gzipOnTheFly ? createGzip() : undefined;
+  const sendsGzip = (stored === 'gzip' && acceptsGzip) || gzipOnTheFly;
+  const headers: Record<string, string> = {
+    ...downloadHeaders(message, chunk),
+    'content-type': version === 2 && message.totalChunks === 1 && message.contentType ? message.contentType : 'application/octet-stream',
+    'last-modified': new Date(message.events[0]?.timestamp ?? message.createdAt).toUTCString(),
+  };
+  if (sendsGzip) headers['content-encoding'] = 'gzip';
+  if (!transform) headers['content-length'] = String(size);
+  ctx.res.writeHead(chunk < message.totalChunks ? 206 : 200, headers);
+  if (size === 0) return void ctx.res.end();
+  const source = ctx.state.store.readChunk(message.messageId, chunk);
+  // A failure half-way (a client gone, a disk error) can only be told by cutting the connection.
+  await (transform ? pipeline(source, transform, ctx.res) : pipeline(source, ctx.res)).catch(() => ctx.res.destroy());
+}
+
+/** HEAD: the headers of chunk 1. The sender may look at its own message in any status. */
+export async function head(ctx: RequestContext): Promise<void> {
+  const { mailbox } = authorise(ctx);
+  requireVersion(ctx);
+  const message = findMessage(ctx);
+  const isSender = message.sender === mailbox.mailboxId;
+  if (message.recipient !== mailbox.mailboxId && !isSender) throw notFoundMessage();
+  if (!isSender) checkReadable(ctx, message);
+  sendEmpty(ctx.res, 200, downloadHeaders(message, 1));
+}
+
+export async function acknowledge(ctx: RequestContext): Promise<void> {
+  await drainBody(ctx); // the JS client sends a JSON body here; it means nothing
+  const { mailbox } = authorise(ctx);
+  const version = requireVersion(ctx);
+  const message = findMessage(ctx);
+  if (message.recipient !== mailbox.mailboxId) throw meshFailure(403, MESH_ERRORS.forbidden);
+  if (statusOf(message) === 'accepted') await ctx.state.lifecycle.acknowledge(message);
+  if (version === 2) sendEmpty(ctx.res, 200);
+  else sendJson(ctx.res, 200, { messageId: message.messageId }, MEDIA_JSON);
+}

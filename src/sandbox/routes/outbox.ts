@@ -1,0 +1,166 @@
+/**
+ * Sending: POST /outbox (chunk 1, or the whole message) and POST /outbox/{id}/{n} (chunks 2..N),
+ * mesh-api-notes 4.2 and 4.3, with the send errors in the order the service evaluates them. A 202 is
+ * answered only once the chunk bytes and the message metadata are durable on disk.
+ */
+import { pipeline, type Readable } from 'node:stream';
+import { ChunkRangeError, H, MEDIA_JSON, MEDIA_V2, MESH_ERRORS, parseChunkRange, parseFlag, type ApiVersion, type ChunkRange } from '../../protocol/index.ts';
+import { authorise, limitedBody, requireVersion, rethrowBodyError, type RequestContext } from '../context.ts';
+import { BadGzipBody, GzipCheck, SEND_HEADER_LIMITS } from '../limits.ts';
+import { Failure, meshFailure, missing, sendJson, validationFailure, type ValidationItem } from '../replies.ts';
+import { allChunksArrived, statusOf, type StoredMessage } from '../store/message.ts';
+import { parseChunkNumber } from './params.ts';
+
+const CONTROL_CHARACTER = /[\x00-\x1f]/;
+const URL_VALUE = /^https?:\/\//i;
+const CHECKSUM = /^[A-Za-z0-9\s:\-/]*$/;
+
+/** Checks (2) to (6) of the send order: malformed headers, checksum, Accept, validation, blank mex-To. */
+function checkSendHeaders(ctx: RequestContext): ApiVersion {
+  const { headers } = ctx;
+  const problems: ValidationItem[] = [];
+  for (const name of [H.to, H.workflowId]) if (headers.get(name) === undefined) problems.push(missing('header', name));
+  for (const [name, max] of Object.entries(SEND_HEADER_LIMITS)) {
+    const value = headers.get(name);
+    if (value !== undefined && value.length > max) {
+      problems.push({ type: 'string_too_long', loc: ['header', name], msg: `String should have at most ${max} characters` });
+    }
+  }
+  if (problems.length === 0) {
+    const mex = Object.entries(headers.mex());
+    if (mex.some(([, value]) => CONTROL_CHARACTER.test(value)) || [H.to, H.workflowId, H.contentChecksum].some((n) => URL_VALUE.test(headers.get(n)?.trim() ?? ''))) {
+      throw meshFailure(400, MESH_ERRORS.malformedControlFile);
+    }
+    if (!CHECKSUM.test(headers.get(H.contentChecksum) ?? '')) throw meshFailure(400, MESH_ERRORS.invalidChecksum);
+  }
+  const version = requireVersion(ctx);
+  if (problems.length > 0) throw validationFailure(problems);
+  if (headers.get(H.to)!.trim() === '') throw meshFailure(400, MESH_ERRORS.toMissing);
+  return version;
+}
+
+/** `gzip` or none; anything else is 422. */
+function contentEncoding(ctx: RequestContext): 'gzip' | undefined {
+  const value = ctx.headers.get(H.contentEncoding)?.trim().toLowerCase() ?? '';
+  if (value === '') return undefined;
+  if (value === 'gzip') return 'gzip';
+  throw meshFailure(422, MESH_ERRORS.unsupportedEncoding);
+}
+
+function chunkRange(ctx: RequestContext, messageId?: string): ChunkRange {
+  try {
+    return parseChunkRange(ctx.headers.get(H.chunkRange));
+  } catch (error) {
+    if (error instanceof ChunkRangeError) throw meshFailure(417, MESH_ERRORS.invalidChunks, messageId);
+    throw error;
+  }
+}
+
+/** Streams the body to the chunk file, checking gzip bodies on the way. */
+async function storeChunk(ctx: RequestContext, message: { messageId: string; contentEncoding?: 'gzip' }, chunk: number): Promise<number> {
+  const ignore = (): void => undefined; // errors reach writeChunk through the returned stream
+  const limit = limitedBody(ctx);
+  const source: Readable = message.contentEncoding === 'gzip' ? pipeline(ctx.req, limit, new GzipCheck(), ignore) : pipeline(ctx.req, limit, ignore);
+  try {
+    return await ctx.state.store.writeChunk(message.messageId, chunk, source);
+  } catch (error) {
+    if (error instanceof BadGzipBody) throw new Failure(400, { kind: 'mesh', spec: { event: 'SEND', code: '', description: error.message }, messageId: message.messageId }, true);
+    return rethrowBodyError(ctx)(error);
+  }
+}
+
+function sendAccepted(ctx: RequestContext, version: ApiVersion, messageId: string, chunk?: number): void {
+  if (version === 2) sendJson(ctx.res, 202, { message_id: messageId }, MEDIA_V2);
+  else sendJson(ctx.res, 202, chunk === undefined ? { messageID: messageId } : { messageID: messageId, blockID: chunk }, MEDIA_JSON);
+}
+
+export async function sendMessage(ctx: RequestContext): Promise<void> {
+  const { state, headers } = ctx;
+  const { mailbox } = authorise(ctx);
+  const version = checkSendHeaders(ctx);
+  const encoding = contentEncoding(ctx);
+  const range = headers.get(H.chunkRange) === undefined ? { chunk: 1, total: 1 } : chunkRange(ctx);
+  if (range.chunk !== 1) throw meshFailure(417, MESH_ERRORS.invalidChunks);
+  const recipient = headers.get(H.to)!.trim().toUpperCase();
+  if (!state.directory.mailbox(recipient)) throw meshFailure(417, MESH_ERRORS.unregisteredRecipient);
+  const workflowId = headers.get(H.workflowId)!.trim();
+  if (!state.options.relax.workflowPermissions) {
+    const refusal = state.directory.refusal(workflowId, mailbox.mailboxId, recipient);
+    if (refusal === 'sender') throw meshFailure(417, MESH_ERRORS.senderNotAllowed);
+    if (refusal === 'receiver') throw meshFailure(417, MESH_ERRORS.workflowNotRegistered);
+  }
+  if (headers.get(H.contentLength) === '0') throw meshFailure(417, MESH_ERRORS.missingDataFile);
+
+  const now = state.clock.now();
+  const optional = (name: string): string | undefined => headers.get(name)?.trim() || undefined;
+  const messageId = state.store.newMessageId(now);
+  ctx.notes.messageId = messageId;
+  const contentType = optional(H.mexContentType) ?? optional(H.contentType)?.toLowerCase();
+  const message: StoredMessage = {
+    messageId,
+    messageType: 'DATA',
+    sender: mailbox.mailboxId,
+    recipient,
+    workflowId,
+    ...definedOnly({
+      subject: optional(H.subject),
+      localId: optional(H.localId),
+      partnerId: optional(H.partnerId),
+      checksum: optional(H.contentChecksum),
+      contentType,
+      contentEncoding: encoding,
+    }),
+    fileName: optional(H.fileName) ?? `${messageId}.dat`,
+    encrypted: parseFlag(headers.get(H.contentEncrypted)),
+    compressed: parseFlag(headers.get(H.contentCompressed)),
+    totalChunks: range.total,
+    chunkSizes: new Array<number | null>(range.total).fill(null),
+    events: [],
+    createdAt: now.toISOString(),
+  };
+  const size = await storeChunk(ctx, message, 1).catch(async (error: unknown) => {
+    await state.store.discardChunk(messageId, 1);
+    throw error;
+  });
+  if (size === 0) {
+    await state.store.discardChunk(messageId, 1);
+    throw meshFailure(417, MESH_ERRORS.missingDataFile);
+  }
+  message.chunkSizes[0] = size;
+  if (range.total === 1) await state.lifecycle.deliver(message);
+  else {
+    message.events.push(state.lifecycle.event('uploading'));
+    await state.store.save(message);
+  }
+  sendAccepted(ctx, version, messageId);
+}
+
+export async function sendChunk(ctx: RequestContext): Promise<void> {
+  const { state } = ctx;
+  const { mailbox } = authorise(ctx);
+  const version = requireVersion(ctx);
+  const chunk = parseChunkNumber(ctx.params.chunk);
+  const messageId = (ctx.params.messageId ?? '').toUpperCase();
+  ctx.notes.messageId = messageId;
+  const message = state.store.get(messageId);
+  if (!message) throw meshFailure(404, MESH_ERRORS.notFound);
+  if (message.sender !== mailbox.mailboxId) throw meshFailure(403, MESH_ERRORS.forbidden);
+  if (message.messageType !== 'DATA') throw new Failure(406, { kind: 'generic' });
+  if (statusOf(message) !== 'uploading') throw new Failure(423, { kind: 'generic' });
+  const range = chunkRange(ctx, messageId);
+  if (range.chunk !== chunk || range.total !== message.totalChunks) {
+    if (chunk > message.totalChunks && range.chunk === chunk) throw new Failure(406, { kind: 'generic' });
+    throw meshFailure(417, MESH_ERRORS.invalidChunks, messageId);
+  }
+  if (contentEncoding(ctx) !== message.contentEncoding) throw meshFailure(417, MESH_ERRORS.cannotChangeEncoding, messageId);
+  const size = await storeChunk(ctx, message, chunk);
+  message.chunkSizes[chunk - 1] = size;
+  // Chunks may arrive in any order; the message is delivered once all of them are on disk.
+  if (statusOf(message) === 'uploading' && allChunksArrived(message)) await state.lifecycle.deliver(message);
+  else await state.store.save(message);
+  sendAccepted(ctx, version, messageId, chunk);
+}
+
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,147 @@
+/**
+ * The HTTP(S) front: parses each request into a context, applies the per-request size limit, injected
+ * faults and lazy expiry, dispatches to the route, turns failures into MESH-shaped answers (never a
+ * crash, and a 500 only for a bug) and journals every request. Malformed HTTP that node:http itself
+ * rejects (bad request lines, oversized headers, stalled requests) still gets a JSON error body.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
+import { HeaderBag, negotiateVersion } from '../protocol/index.ts';
+import { drainBody, tooLarge, type RequestContext, type SandboxState } from './context.ts';
+import { injectedFault } from './faults.ts';
+import { journalHeaders } from './journal.ts';
+import { Failure, sendFailure } from './replies.ts';
+import { match } from './router.ts';
+
+export interface TlsFiles {
+  key: Buffer;
+  cert: Buffer;
+  ca: Buffer;
+  requireClientCert: boolean;
+}
+
+/** Bodies up to this size are read to the end after an early error so the connection can be kept. */
+const DRAIN_AFTER_ERROR_BYTES = 1_000_000;
+
+export function createSandboxServer(state: SandboxState, tls: TlsFiles | undefined): Server {
+  const timeout = state.options.requestTimeoutMs;
+  const serverOptions = {
+    requestTimeout: timeout,
+    headersTimeout: Math.min(timeout, 60_000),
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(timeout / 4))),
+    keepAliveTimeout: 5_000,
+  };
+  const listener = (req: IncomingMessage, res: ServerResponse): void => void handle(state, req, res);
+  const server = tls
+    ? createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: tls.requireClientCert, rejectUnauthorized: tls.requireClientCert }, listener)
+    : createHttpServer(serverOptions, listener);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
+  return server;
+}
+
+/** What node:http could not parse: answer in JSON when nothing has been sent yet, then close. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    const [status, reason, text] =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'request was not received in time']
+      : error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'request headers are too large']
+      : [400, 'Bad Request', `malformed HTTP request (${error.code ?? error.message})`];
+    const body = JSON.stringify({ errorEvent: '', errorCode: '', errorDescription: text });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroySoon();
+}
+
+async function handle(state: SandboxState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const time = state.clock.now().toISOString();
+  const method = req.method ?? 'GET';
+  const rawUrl = req.url ?? '/';
+  const queryAt = rawUrl.indexOf('?');
+  const accept = negotiateVersion(req.headers.accept);
+  const ctx: RequestContext = {
+    state,
+    req,
+    res,
+    method,
+    path: queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt),
+    query: new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1)),
+    headers: new HeaderBag(req.headers),
+    accept,
+    version: accept.ok ? accept.version : 1,
+    params: {},
+    notes: { bytesIn: 0 },
+  };
+  const bytesOut = countBytesOut(res);
+  if (state.options.journal) {
+    res.once('close', () =>
+      state.journal.add({
+        time,
+        ...(ctx.notes.mailbox ? { mailbox: ctx.notes.mailbox } : {}),
+        method,
+        path: rawUrl,
+        status: res.statusCode,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        ...(ctx.notes.token ? { token: ctx.notes.token } : {}),
+        headers: journalHeaders(req.headers),
+        bytesIn: ctx.notes.bytesIn,
+        bytesOut: bytesOut(),
+        ...(ctx.notes.messageId ? { messageId: ctx.notes.messageId } : {}),
+      }),
+    );
+  }
+  try {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > state.options.maxRequestBytes) throw tooLarge(state.options.maxRequestBytes);
+    const route = match(method, ctx.path);
+    ctx.params = route.params;
+    if (!route.admin) {
+      const fault = state.faults.take(method, ctx.path);
+      if (fault) {
+        await drainBody(ctx);
+        if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        throw new Failure(fault.status, { kind: 'mesh', spec: injectedFault, version: 2 });
+      }
+      await state.lifecycle.runExpiry();
+    }
+    await route.handler(ctx);
+  } catch (error) {
+    await answerFailure(ctx, error);
+  }
+}
+
+async function answerFailure(ctx: RequestContext, error: unknown): Promise<void> {
+  const { req, res } = ctx;
+  if (res.headersSent || res.destroyed) return void res.destroy();
+  let failure: Failure;
+  if (error instanceof Failure) failure = error;
+  else {
+    // A bug of ours; say so without echoing request data (which could hold a secret).
+    console.error(`mesh-assure sandbox: internal error on ${ctx.method} ${ctx.path}: ${error instanceof Error ? error.stack : String(error)}`);
+    failure = new Failure(500, { kind: 'generic' }, true);
+  }
+  if (!failure.close && !req.complete && !req.readableEnded) {
+    const declared = Number(req.headers['content-length'] ?? Infinity);
+    if (declared <= DRAIN_AFTER_ERROR_BYTES) await drainBody(ctx).catch(() => undefined);
+    if (!req.complete) failure = new Failure(failure.status, failure.body, true);
+  }
+  if (res.headersSent || res.destroyed) return;
+  sendFailure(res, failure, ctx.version);
+  if (failure.close) res.once('finish', () => req.socket.destroySoon());
+}
+
+/** Counts the body bytes a response writes. */
+function countBytesOut(res: ServerResponse): () => number {
+  let bytes = 0;
+  const count = (chunk: unknown): void => {
+    if (typeof chunk === 'string') bytes += Buffer.byteLength(chunk);
+    else if (chunk instanceof Uint8Array) bytes += chunk.length;
+  };
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.write = ((chunk: unknown, ...rest: unknown[]) => (count(chunk), write(chunk, ...rest))) as ServerResponse['write'];
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => (typeof chunk !== 'function' && count(chunk), end(chunk, ...rest))) as ServerResponse['end'];
+  return () => bytes;
+}
