@@ -1,6 +1,7 @@
 /** What startSandbox accepts, and the defaults that make it behave like the real service. */
 import type { SandboxClock } from './clock.ts';
 import type { JournalEntry, JournalFilter } from './journal.ts';
+import type { SandboxTlsMaterial } from '../pki/index.ts';
 import type { PublicMailbox } from './mailboxes.ts';
 
 /** Each flag, when true, relaxes one real-service rule to the official sandbox's looser behaviour. */
@@ -78,12 +79,4 @@ export interface RunningSandbox {
   clock: Pick<SandboxClock, 'now' | 'advance'>;
   journal: { entries(filter?: JournalFilter): JournalEntry[] };
   close(): Promise<void>;
-}
-
-/** The shape of src/pki's writeSandboxTlsMaterial result, restated so the sandbox types stand alone. */
-export interface SandboxTlsMaterial {
-  caCertPath: string;
-  serverCertPath: string;
-  serverKeyPath: string;
-  clients: Record<string, { certPath: string; keyPath: string; commonName: string }>;
 }

@@ -1,10 +1,27 @@
-/** TLS and mutual TLS: the pki module's throwaway CA, server certificate and per-mailbox client certificates. */
+/**
+ * TLS and mutual TLS with the pki module's throwaway CA: a server certificate for localhost and 127.0.0.1
+ * (plus the listen host), and one MESH-named client certificate per mailbox, kept in `<dataDir>/tls`.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeSandboxTlsMaterial, type SandboxTlsMaterial } from '../pki/index.ts';
 import type { Directory } from './mailboxes.ts';
-import type { ResolvedOptions, SandboxTlsMaterial } from './options.ts';
+import type { ResolvedOptions } from './options.ts';
 import type { TlsFiles } from './server.ts';
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
 export async function prepareTls(options: ResolvedOptions, directory: Directory): Promise<{ files: TlsFiles; material: SandboxTlsMaterial } | undefined> {
   if (options.tls === 'none') return undefined;
-  void directory;
-  throw new Error('TLS is not available yet: src/pki is missing');
+  const material = await writeSandboxTlsMaterial(join(options.dataDir, 'tls'), {
+    mailboxes: directory.mailboxes().map((m) => ({ mailboxId: m.mailboxId, odsCode: m.odsCode })),
+    ...(WILDCARD_HOSTS.has(options.host) ? {} : { hosts: [options.host] }),
+  });
+  const files: TlsFiles = {
+    key: await readFile(material.serverKeyPath),
+    cert: await readFile(material.serverCertPath),
+    ca: await readFile(material.caCertPath),
+    requireClientCert: options.tls === 'mtls',
+  };
+  return { files, material };
 }
