@@ -41,7 +41,11 @@ export function verifyChain(certPem: string | Buffer, caBundlePem: string | Buff
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
     const problem = timeProblem(current, at);
     if (problem) return problem;
-    if (trusted.some((anchor) => anchor.raw.equals(current.raw)) && isSelfSigned(current)) return { ok: true, path };
+    if (isSelfSigned(current)) {
+      if (trusted.some((anchor) => anchor.raw.equals(current.raw))) return { ok: true, path };
+      // A root that came with the certificate rather than from the bundle proves nothing.
+      return { ok: false, reason: 'issuer-not-found', message: `the chain ends at ${firstLine(current.subject)}, a root the CA bundle does not hold` };
+    }
     const named = [...trusted, ...intermediates].filter((candidate) => candidate.subject === current.issuer);
     if (named.length === 0) {
       return { ok: false, reason: 'issuer-not-found', message: `the issuer of ${firstLine(current.subject)} (${firstLine(current.issuer)}) is not in the CA bundle` };

@@ -19,7 +19,7 @@ export const EXPIRY_WARNING_DAYS = 30;
 export type ValidityStatus = 'valid' | 'expiring-soon' | 'expired' | 'not-yet-valid';
 
 export interface CertificateInfo {
-  /** One line, most significant attribute last as in RFC 4514 order of the certificate, e.g. "CN=X26ABC1.X26.api.mesh-client.nhs.uk". */
+  /** One line, attributes in the certificate's own order, e.g. "C=GB, O=nhs, OU=CA, CN=NHS INT Authentication G2". */
   subject: string;
   issuer: string;
   commonName: string | undefined;

@@ -29,6 +29,9 @@ test('the NHS PTL G2 bundle: the INT sub-CA chains to the PTL root; our certific
   expect(result.ok && result.path.map((subject) => subject.replace(/.*CN=/, ''))).toEqual(['NHS INT Authentication G2', 'NHS PTL Root Authority G2']);
 
   const ours = await clientOf(ca);
+  const live = await readFile('src/pki/ca/nhs-live-g2-ca-bundle.pem');
+  expect(verifyChain(live, live, at).ok).toBe(true);
+  expect(verifyChain(live, bundle, at)).toMatchObject({ ok: false, reason: 'issuer-not-found' });
   expect(verifyChain(ours.certPem, bundle)).toMatchObject({ ok: false, reason: 'issuer-not-found', message: expect.stringContaining('(CN=chain test CA) is not in the CA bundle') });
 });
 
@@ -39,6 +42,12 @@ test('a bundle with only the intermediate is not enough, as in Node TLS', async 
   expect(verifyChain(leaf.certPem, `${sub.certPem}${root.certPem}`)).toMatchObject({ ok: true, path: [expect.any(String), 'CN=chain sub-CA', 'CN=chain root'] });
   expect(verifyChain(`${leaf.certPem}${sub.certPem}`, root.certPem).ok).toBe(true);
   expect(verifyChain(leaf.certPem, sub.certPem)).toMatchObject({ ok: false, reason: 'issuer-not-found' });
+  const other = await createTestCa({ commonName: 'other root' });
+  expect(verifyChain(`${leaf.certPem}${sub.certPem}${root.certPem}`, other.certPem)).toMatchObject({
+    ok: false,
+    reason: 'issuer-not-found',
+    message: 'the chain ends at CN=chain root, a root the CA bundle does not hold',
+  });
 });
 
 test('a certificate from another CA of the same name fails on its signature', async () => {
