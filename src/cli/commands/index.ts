@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { registerCsrCommand } from './csr.ts';
 import { registerMailboxCommands } from './mailbox.ts';
+import { registerSandboxCommand } from './sandbox.ts';
 import { registerTransferCommands } from './transfer.ts';
 
 export function registerCommands(program: Command): void {
   registerCsrCommand(program);
   registerMailboxCommands(program);
+  registerSandboxCommand(program);
   registerTransferCommands(program);
 }
