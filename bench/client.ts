@@ -7,10 +7,12 @@
  */
 import { execFile } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { startSandbox } from '../src/sandbox/index.ts';
 
@@ -33,9 +35,10 @@ async function writePayload(): Promise<void> {
   const out = createWriteStream(payload);
   for (let i = 0; i < mib; i += 1) {
     block[i % block.length] = i & 0xff;
-    if (!out.write(Buffer.from(block))) await new Promise((r) => out.once('drain', r));
+    if (!out.write(Buffer.from(block))) await once(out, 'drain');
   }
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  out.end();
+  await finished(out);
 }
 
 interface WorkerResult {
