@@ -128,8 +128,9 @@ async function answerFailure(ctx: RequestContext, error: unknown): Promise<void>
     if (!req.complete) failure = new Failure(failure.status, failure.body, true);
   }
   if (res.headersSent || res.destroyed) return;
+  const socket = req.socket as typeof req.socket | null;
   sendFailure(res, failure, ctx.version);
-  if (failure.close) res.once('finish', () => req.socket.destroySoon());
+  if (failure.close) res.once('finish', () => socket?.destroySoon());
 }
 
 /** Counts the body bytes a response writes. */
