@@ -6,6 +6,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { H } from '../protocol/index.ts';
+import { Metered } from './memory.ts';
 
 /** Longest value each send header may have. */
 export const SEND_HEADER_LIMITS: Record<string, number> = {
@@ -34,14 +35,12 @@ export class BadGzipBody extends Error {
 }
 
 /** Counts the bytes passing through and fails with BodyTooLarge past `limit`. */
-export class BodyLimit extends Transform {
-  bytes = 0;
+export class BodyLimit extends Metered {
   constructor(private readonly limit: number) {
     super();
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.bytes += chunk.length;
+  protected override check(callback: TransformCallback, chunk: Buffer): void {
     if (this.bytes > this.limit) callback(new BodyTooLarge(this.limit));
     else callback(null, chunk);
   }

@@ -56,7 +56,10 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 
 async function handle(state: SandboxState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
-  const time = state.clock.now().toISOString();
+  const now = state.clock.now();
+  const time = now.toISOString();
+  // The Date header tells the sandbox's own time, so a moved clock shows to clients as it would on a real server.
+  res.setHeader('date', now.toUTCString());
   const method = req.method ?? 'GET';
   const rawUrl = req.url ?? '/';
   const queryAt = rawUrl.indexOf('?');

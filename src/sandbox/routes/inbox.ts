@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { H, MEDIA_JSON, MESH_ERRORS } from '../../protocol/index.ts';
 import { authorise, drainBody, notFoundMessage, requireVersion, type RequestContext } from '../context.ts';
+import { Metered } from '../memory.ts';
 import { downloadHeaders } from '../message-views.ts';
 import { meshFailure, sendEmpty, sendJson } from '../replies.ts';
 import { statusOf, type StoredMessage } from '../store/message.ts';
@@ -55,8 +56,9 @@ export async function download(ctx: RequestContext): Promise<void> {
   ctx.res.writeHead(chunk < message.totalChunks ? 206 : 200, headers);
   if (size === 0) return void ctx.res.end();
   const source = ctx.state.store.readChunk(message.messageId, chunk);
+  const metered = new Metered();
   // A failure half-way (a client gone, a disk error) can only be told by cutting the connection.
-  await (transform ? pipeline(source, transform, ctx.res) : pipeline(source, ctx.res)).catch(() => ctx.res.destroy());
+  await (transform ? pipeline(source, metered, transform, ctx.res) : pipeline(source, metered, ctx.res)).catch(() => ctx.res.destroy());
 }
 
 /** HEAD: the headers of chunk 1. The sender may look at its own message in any status. */

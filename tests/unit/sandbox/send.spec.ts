@@ -1,6 +1,8 @@
 /** mesh-api-notes 12.2 and 12.3: sending whole and chunked messages, and every send error in order. */
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { call, detail, expect, inbox, PEER, send, SUT, DORMANT, test, WORKFLOW } from './helpers.ts';
+import { request } from 'undici';
+import { call, detail, DORMANT, expect, inbox, PEER, send, SUT, test, tokenFor, WORKFLOW } from './helpers.ts';
 
 const outbox = `/messageexchange/${SUT}/outbox`;
 const base = { 'mex-to': PEER, 'mex-workflowid': WORKFLOW };
@@ -179,11 +181,10 @@ test.describe('size limit', () => {
     async function* streamed() {
       for (let i = 0; i < 5; i++) yield Buffer.alloc(400, 1);
     }
-    const { request } = await import('undici');
     const chunked = await request(`${sandbox.baseUrl}${outbox}`, {
       method: 'POST',
-      headers: { ...base, authorization: (await import('./helpers.ts')).tokenFor(sandbox, SUT), accept: 'application/vnd.mesh.v2+json' },
-      body: streamed(),
+      headers: { ...base, authorization: tokenFor(sandbox, SUT), accept: 'application/vnd.mesh.v2+json' },
+      body: Readable.from(streamed()),
     }).catch((error: Error) => error);
     if (!(chunked instanceof Error)) expect(chunked.statusCode).toBe(413);
     expect(await inbox(sandbox, PEER)).toEqual([]);

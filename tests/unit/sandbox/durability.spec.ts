@@ -1,0 +1,74 @@
+/** Nothing answered 202 is lost: kill -9 the sandbox mid-traffic, restart on its data dir, download everything. */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { makeAuthToken, MEDIA_V2 } from '../../../src/protocol/index.ts';
+import { expect, PEER, SUT, test, WORKFLOW } from './helpers.ts';
+import { startSandboxProcess, type ReadySandbox } from './child.ts';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+async function post(sb: ReadySandbox, path: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; id?: string }> {
+  const res = await request(`${sb.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { accept: MEDIA_V2, authorization: makeAuthToken({ sharedKey: sb.sharedKey, mailboxId: SUT, password: 'password' }), ...headers },
+    body,
+  });
+  const text = await res.body.text();
+  return { status: res.statusCode, ...(res.statusCode === 202 ? { id: (JSON.parse(text) as { message_id: string }).message_id } : {}) };
+}
+
+test('every 202-answered message survives SIGKILL byte-identical, chunked ones too', async () => {
+  test.setTimeout(120_000);
+  const dataDir = await mkdtemp(join(tmpdir(), 'sandbox-crash-'));
+  const first = await startSandboxProcess(['--data-dir', dataDir]);
+  const sent = new Map<string, Buffer[]>(); // id -> chunks, only once every chunk was answered 202
+  let stop = false;
+  async function sender(worker: number): Promise<void> {
+    for (let i = 0; !stop; i++) {
+      const chunks = i % 3 === 0 ? [randomBytes(70_000), randomBytes(50_000), randomBytes(1_000)] : [randomBytes(1 + ((i * 7919) % 200_000))];
+      const total = chunks.length;
+      try {
+        const head = await post(first.ready, `/messageexchange/${SUT}/outbox`, { 'mex-to': PEER, 'mex-workflowid': WORKFLOW, 'mex-chunk-range': `1:${total}`, 'mex-localid': `w${worker}-${i}` }, chunks[0]!);
+        if (head.status !== 202) throw new Error(`send answered ${head.status}`);
+        for (let n = 2; n <= total; n++) {
+          const more = await post(first.ready, `/messageexchange/${SUT}/outbox/${head.id}/${n}`, { 'mex-chunk-range': `${n}:${total}` }, chunks[n - 1]!);
+          if (more.status !== 202) throw new Error(`chunk answered ${more.status}`);
+        }
+        sent.set(head.id!, chunks);
+      } catch {
+        return; // the kill cut this request off: it was never answered 202
+      }
+    }
+  }
+  const workers = [0, 1, 2, 3].map(sender);
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await first.kill();
+  stop = true;
+  await Promise.all(workers);
+  expect(sent.size).toBeGreaterThan(20);
+
+  const second = await startSandboxProcess(['--data-dir', dataDir]);
+  try {
+    for (const [id, chunks] of sent) {
+      for (let n = 1; n <= chunks.length; n++) {
+        const res = await request(`${second.ready.baseUrl}/messageexchange/${PEER}/inbox/${id}/${n}`, {
+          headers: { accept: MEDIA_V2, authorization: makeAuthToken({ sharedKey: second.ready.sharedKey, mailboxId: PEER, password: 'password' }) },
+        });
+        const body = Buffer.from(await res.body.arrayBuffer());
+        expect(res.statusCode, `${id} chunk ${n}`).toBe(n < chunks.length ? 206 : 200);
+        expect(sha(body), `${id} chunk ${n}`).toBe(sha(chunks[n - 1]!));
+      }
+    }
+    // The inbox lists them all, in a stable delivery order.
+    const list = await request(`${second.ready.baseUrl}/messageexchange/${PEER}/inbox?max_results=5000`, {
+      headers: { accept: MEDIA_V2, authorization: makeAuthToken({ sharedKey: second.ready.sharedKey, mailboxId: PEER, password: 'password' }) },
+    });
+    const ids = ((await list.body.json()) as { messages: string[] }).messages;
+    for (const id of sent.keys()) expect(ids).toContain(id);
+  } finally {
+    expect(await second.stop()).toBe(0);
+  }
+});
