@@ -1,0 +1,55 @@
+/**
+ * Runs every check in order. A check whose inputs an earlier check could not provide is SKIP with the
+ * reason, so the first FAIL is the one to fix and nothing after it adds noise.
+ */
+import type { Settings } from '../config/index.ts';
+import { checkChain, checkClientCertificate, checkCommonName, checkKeyMatches, checkValidity } from './certificate.ts';
+import { checkConfiguration } from './configuration.ts';
+import { CHECK, skip, type CheckName, type CheckResult } from './result.ts';
+import { checkMeshHandshake, checkServerClock, checkServerReachable, checkTls, probeServer } from './server.ts';
+
+export interface DoctorOptions {
+  /** The time certificates are judged at; the clock check always uses the real time of its request. */
+  now?: Date;
+}
+
+const CERTIFICATE_DETAILS: CheckName[] = [CHECK.keyMatches, CHECK.commonName, CHECK.validity, CHECK.chain];
+const SERVER_CHECKS: CheckName[] = [CHECK.tls, CHECK.meshHandshake, CHECK.clock];
+
+const skipAll = (names: CheckName[], reason: string): CheckResult[] => names.map((name) => skip(name, reason));
+
+export async function runDoctor(load: () => Settings, options: DoctorOptions = {}): Promise<CheckResult[]> {
+  const now = options.now ?? new Date();
+  const configuration = checkConfiguration(load);
+  const settings = configuration.settings;
+  if (!settings) {
+    return [...configuration.results, ...skipAll([CHECK.certificateReadable, ...CERTIFICATE_DETAILS, CHECK.reachable, ...SERVER_CHECKS], 'the configuration is incomplete')];
+  }
+  const results = [...configuration.results];
+
+  const certificate = await checkClientCertificate(settings, now);
+  results.push(certificate.result);
+  const identity = certificate.identity;
+  if (identity) {
+    results.push(checkKeyMatches(identity), checkCommonName(identity, settings), checkValidity(identity), checkChain(identity, settings.caCertPath, now));
+  } else {
+    results.push(...skipAll(CERTIFICATE_DETAILS, certificate.skipReason ?? 'no client certificate'));
+  }
+
+  const baseUrl = settings.baseUrl;
+  if (!baseUrl) return [...results, ...skipAll([CHECK.reachable, ...SERVER_CHECKS], 'no server URL (set MESH_TARGET or MESH_URL)')];
+  const reachable = await checkServerReachable(baseUrl);
+  results.push(reachable);
+  if (reachable.status === 'FAIL') return [...results, ...skipAll(SERVER_CHECKS, 'the server is not reachable')];
+  if (certificate.result.status === 'FAIL' || identity?.keyMatches === false) {
+    return [...results, ...skipAll(SERVER_CHECKS, 'the client certificate and key cannot be used together')];
+  }
+
+  const target = { ...settings, baseUrl };
+  const probe = await probeServer(target);
+  const tls = checkTls(target, probe);
+  results.push(tls);
+  results.push(tls.status === 'FAIL' ? skip(CHECK.meshHandshake, 'the TLS connection failed') : await checkMeshHandshake(target));
+  results.push(checkServerClock(probe));
+  return results;
+}
