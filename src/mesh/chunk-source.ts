@@ -10,6 +10,11 @@ export interface ChunkSource {
   size: number;
   /** A stream of bytes [start, end), opened fresh for each call. */
   open(start: number, end: number): Readable;
+  /**
+   * False when a range can be read only once (a one-pass stream): the client then holds each chunk in
+   * memory so it can re-send it. Otherwise chunks are streamed and re-opened for a retry.
+   */
+  replayable?: boolean;
 }
 
 export function fileSource(path: string): ChunkSource {
@@ -39,6 +44,7 @@ export function streamSource(stream: Readable, size: number): ChunkSource {
   let carry: Buffer = Buffer.alloc(0);
   return {
     size,
+    replayable: false,
     open(start, end) {
       if (start !== position) throw new Error(`a one-pass stream source was asked for byte ${start} but is at byte ${position}`);
       position = end;

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { createGunzip, createGzip, gzip } from 'node:zlib';
 import type { Agent } from 'undici';
 import { request } from 'undici';
 import {
@@ -36,6 +37,8 @@ import { createAgent, type TransportOptions } from './transport.ts';
 /** The largest request MESH accepts (100 MB); a chunk may not be bigger. */
 export const MAX_CHUNK_BYTES = 100_000_000;
 export const DEFAULT_CHUNK_BYTES = 20 * 1024 * 1024;
+
+const gzipAsync = promisify(gzip);
 
 export interface MeshClientOptions extends TransportOptions {
   baseUrl: string;
@@ -112,11 +115,14 @@ export interface InboxPageOptions {
   next?: string;
 }
 
+/** A request body: bytes in memory, or a stream of known length that can be opened again for a retry. */
+export type RequestBody = Buffer | { length: number; open(): Readable };
+
 interface Call {
   method: 'GET' | 'POST' | 'PUT' | 'HEAD';
   path: string;
   headers?: Record<string, string>;
-  body?: Buffer | { length: number; open(): Readable };
+  body?: RequestBody;
   retry: boolean;
 }
 
@@ -172,7 +178,7 @@ export class MeshClient {
   /** Sends a message in one request (the body must fit one request: at most 100 MB on the wire). */
   async send(message: OutgoingMessage, body: Uint8Array | string): Promise<SendResult> {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    const wire = message.gzip ? gzipSync(bytes) : bytes;
+    const wire = message.gzip ? await gzipAsync(bytes) : bytes;
     if (wire.length > MAX_CHUNK_BYTES) throw new Error(`the message is ${wire.length} bytes, over MESH's 100 MB per request: use sendChunked`);
     const messageId = await this.#sendFirst(message, wire, 1, message.contentType);
     return { messageId, chunks: 1, bytes: bytes.length, sha256: sha256(bytes) };
@@ -189,30 +195,29 @@ export class MeshClient {
       throw new Error(`chunk size ${chunkSize} is out of range: use 1 byte to 100 MB (MESH's per-request limit); the default is 20 MiB`);
     }
     const total = Math.max(1, Math.ceil(source.size / chunkSize));
-    const digest = createHash('sha256');
-    let messageId: string | undefined;
-    let done = 0;
-    for (let n = 1; n <= total; n += 1) {
+    const digest = new RangeDigest();
+    const prepare = (n: number): Promise<WireChunk> => {
       const start = (n - 1) * chunkSize;
       const end = Math.min(source.size, start + chunkSize);
-      const plain = await readAll(source.open(start, end));
-      if (plain.length !== end - start) throw new Error(`the source gave ${plain.length} bytes for chunk ${n}, expected ${end - start}`);
-      digest.update(plain);
-      const wire = message.gzip ? gzipSync(plain) : plain;
+      return prepareChunk(source, start, end, Boolean(message.gzip), digest);
+    };
+    let messageId: string | undefined;
+    for (let n = 1; n <= total; n += 1) {
+      const wire = await prepare(n);
       if (n === 1) {
         // Metadata of a chunked message travels on chunk 1; its content type goes in mex-content-type.
-        messageId = await this.#sendFirst(message, wire, total, total > 1 ? 'application/octet-stream' : message.contentType);
+        messageId = await this.#sendFirst(message, wire.body, total, total > 1 ? 'application/octet-stream' : message.contentType);
       } else {
-        await this.sendChunk(messageId!, n, total, wire, { gzip: message.gzip });
+        await this.sendChunk(messageId!, n, total, wire.body, { gzip: message.gzip });
       }
-      done += plain.length;
-      options.onProgress?.({ messageId, chunk: n, chunks: total, bytesDone: done, bytesTotal: source.size });
+      options.onProgress?.({ messageId, chunk: n, chunks: total, bytesDone: wire.end, bytesTotal: source.size });
     }
-    return { messageId: messageId!, chunks: total, bytes: done, sha256: digest.digest('hex') };
+    if (digest.position !== source.size) throw new Error(`the source gave ${digest.position} bytes, but declared ${source.size}`);
+    return { messageId: messageId!, chunks: total, bytes: source.size, sha256: digest.hex() };
   }
 
   /** Uploads chunk n (2..N) of a message whose chunk 1 was accepted; `body` is sent as it is. */
-  async sendChunk(messageId: string, chunk: number, total: number, body: Buffer, options: { gzip?: boolean } = {}): Promise<void> {
+  async sendChunk(messageId: string, chunk: number, total: number, body: RequestBody, options: { gzip?: boolean } = {}): Promise<void> {
     const headers: Record<string, string> = {
       [H.chunkRange]: formatChunkRange({ chunk, total }),
       [H.contentType]: 'application/octet-stream',
@@ -223,7 +228,7 @@ export class MeshClient {
     await this.#drain(res);
   }
 
-  async #sendFirst(message: OutgoingMessage, wire: Buffer, total: number, contentType: string | undefined): Promise<string> {
+  async #sendFirst(message: OutgoingMessage, wire: RequestBody, total: number, contentType: string | undefined): Promise<string> {
     const headers: Record<string, string> = {
       [H.to]: message.to.trim().toUpperCase(),
       [H.workflowId]: message.workflowId,
@@ -485,6 +490,54 @@ export class MeshClient {
       return { status: res.statusCode, headers: responseHeaders, body, context };
     }
   }
+}
+
+/**
+ * The SHA-256 of a message whose chunks may be read more than once (a retry re-reads its range): each
+ * byte position is hashed the first time it passes, so the digest is of the content, not of the traffic.
+ */
+class RangeDigest {
+  readonly #hash = createHash('sha256');
+  position = 0;
+
+  tap(start: number): Transform {
+    let at = start;
+    return new Transform({
+      transform: (piece: Buffer, _enc, cb) => {
+        const fresh = this.position - at;
+        if (at <= this.position && fresh < piece.length) {
+          this.#hash.update(fresh > 0 ? piece.subarray(fresh) : piece);
+          this.position = at + piece.length;
+        }
+        at += piece.length;
+        cb(null, piece);
+      },
+    });
+  }
+
+  hex(): string {
+    return this.#hash.digest('hex');
+  }
+}
+
+interface WireChunk {
+  body: RequestBody;
+  end: number;
+}
+
+/**
+ * One chunk as it goes on the wire. Plain chunks of a replayable source are streamed from it (nothing
+ * held in memory); gzip chunks, and chunks of a one-pass stream, are held so a retry can re-send them.
+ */
+async function prepareChunk(source: ChunkSource, start: number, end: number, gzip: boolean, digest: RangeDigest): Promise<WireChunk> {
+  const read = () => source.open(start, end).pipe(digest.tap(start));
+  if (!gzip && source.replayable !== false) return { body: { length: end - start, open: read }, end };
+  // Held as the pieces zlib produced (no copy into one buffer), replayed as a stream on a retry.
+  const pieces: Buffer[] = [];
+  for await (const piece of gzip ? read().pipe(createGzip()) : read()) pieces.push(piece as Buffer);
+  const length = pieces.reduce((sum, p) => sum + p.length, 0);
+  if (!gzip && length !== end - start) throw new Error(`the source gave ${length} bytes for bytes ${start}..${end}, expected ${end - start}`);
+  return { body: { length, open: () => Readable.from(pieces, { objectMode: false }) }, end };
 }
 
 function sha256(data: Buffer): string {
