@@ -55,6 +55,11 @@ export interface MeshClientOptions extends TransportOptions {
   clientName?: string;
   /** Share one Agent between clients; the client then does not close it. */
   agent?: Agent;
+  /**
+   * The time tokens are signed with (default: this machine's clock). A test world whose server clock was
+   * moved on, such as the sandbox after "five days pass", gives the client that world's time too.
+   */
+  clock?: () => Date;
 }
 
 export interface OutgoingMessage {
@@ -145,6 +150,7 @@ export class MeshClient {
   readonly #observer: ExchangeObserver | undefined;
   readonly #validate: boolean;
   readonly #identity: Record<string, string>;
+  readonly #clock: () => Date;
   #seq = 0;
 
   constructor(options: MeshClientOptions) {
@@ -159,6 +165,7 @@ export class MeshClient {
     this.#observer = options.onExchange;
     this.#validate = options.validateResponses ?? true;
     this.#identity = clientIdentityHeaders(options.clientName);
+    this.#clock = options.clock ?? (() => new Date());
   }
 
   async close(): Promise<void> {
@@ -411,7 +418,7 @@ export class MeshClient {
         ...this.#identity,
         [H.accept]: MEDIA_V2,
         ...call.headers,
-        [H.authorization]: makeAuthToken({ sharedKey: this.#sharedKey, mailboxId: this.mailboxId, password: this.#password }),
+        [H.authorization]: makeAuthToken({ sharedKey: this.#sharedKey, mailboxId: this.mailboxId, password: this.#password, time: this.#clock() }),
       };
       const sent = prepareBody(call.body);
       if (sent.length !== undefined) headers[H.contentLength] = String(sent.length);
