@@ -83,6 +83,8 @@ export function limitedBody(ctx: RequestContext): BodyLimit {
 
 /** Reads and discards the body (handshake, acknowledge and others that ignore it). */
 export async function drainBody(ctx: RequestContext): Promise<void> {
+  const { headers } = ctx.req;
+  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return; // no body
   await pipeline(ctx.req, limitedBody(ctx), new Writable({ write: (_chunk, _enc, done) => done() })).catch(rethrowBodyError(ctx));
 }
 

@@ -75,6 +75,15 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<RunningS
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const baseUrl = `${tls ? 'https' : 'http'}://${host}:${port}`;
   await lifecycle.runExpiry();
+  let closing: Promise<void> | undefined;
+  const shutDown = async (): Promise<void> => {
+    server.closeIdleConnections();
+    const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+    setTimeout(() => server.closeAllConnections(), 1_000).unref();
+    await closed;
+    await journal.close();
+    store.close();
+  };
   return {
     baseUrl,
     port,
@@ -85,12 +94,6 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<RunningS
     adminUrl: `${baseUrl}${ADMIN_PREFIX}`,
     clock: { now: () => clock.now(), advance: (ms: number) => clock.advance(ms) },
     journal: { entries: (filter) => journal.entries(filter) },
-    close: async () => {
-      server.closeIdleConnections();
-      const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-      setTimeout(() => server.closeAllConnections(), 1_000).unref();
-      await closed;
-      await journal.close();
-    },
+    close: () => (closing ??= shutDown()),
   };
 }

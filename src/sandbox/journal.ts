@@ -41,9 +41,14 @@ export function journalHeaders(headers: Record<string, string | string[] | undef
   return picked;
 }
 
+/** Lines are written in batches, so journalling costs the disk one write per batch, not one per request. */
+const FLUSH_MS = 50;
+
 export class Journal {
   readonly #entries: JournalEntry[] = [];
   readonly #file: WriteStream | undefined;
+  #batch: string[] = [];
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(dataDir: string | undefined) {
     this.#file = dataDir ? createWriteStream(join(dataDir, 'journal.jsonl'), { flags: 'a' }) : undefined;
@@ -52,7 +57,15 @@ export class Journal {
 
   add(entry: JournalEntry): void {
     this.#entries.push(entry);
-    this.#file?.write(`${JSON.stringify(entry)}\n`);
+    if (!this.#file) return;
+    this.#batch.push(`${JSON.stringify(entry)}\n`);
+    this.#timer ??= setTimeout(() => this.#flush(), FLUSH_MS);
+  }
+
+  #flush(): void {
+    this.#timer = undefined;
+    if (this.#batch.length > 0) this.#file?.write(this.#batch.join(''));
+    this.#batch = [];
   }
 
   entries(filter: JournalFilter = {}): JournalEntry[] {
@@ -65,6 +78,8 @@ export class Journal {
   }
 
   close(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#flush();
     return new Promise((resolve) => (this.#file ? this.#file.end(resolve) : resolve()));
   }
 }

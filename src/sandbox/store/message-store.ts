@@ -1,24 +1,36 @@
 /**
- * Messages on disk, with an in-memory index for speed. The disk is the truth: `<id>.json` (metadata) and
- * `<id>.<n>.chunk` (chunk n, bytes exactly as uploaded) in one directory, each written atomically and
- * durably before a request that changed it is answered. On start everything is reloaded from there.
+ * Messages on disk, with an in-memory index for speed; the disk is the truth. The commit point is an
+ * append-only, fsynced log (wal.ts) of message snapshots. A small chunk (up to 256 KiB) travels inside
+ * the log record that commits it; a larger one is streamed to `<id>.<n>.chunk`, fsynced and renamed into
+ * place (and its directory synced) before the log record naming it is appended. Nothing is visible or
+ * answered 202 before its record is durable. On start the log is replayed (and compacted).
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { makeMessageId } from '../../protocol/index.ts';
 import { DirSyncer, TMP_SUFFIX, writeFileDurably } from './durable.ts';
 import { statusOf, type StoredMessage } from './message.ts';
+import { replayWal, WalWriter, type BytesLocation, type WalRecord } from './wal.ts';
+
+/** Chunks up to this size are kept in the log rather than in files of their own. */
+const INLINE_LIMIT = 256 * 1024;
+const LOG = 'messages.log';
+
+type ChunkPlace = { inline: BytesLocation } | { file: true };
+type LogEntry = { t: 'message'; message: StoredMessage } | { t: 'chunk'; id: string; n: number; file?: true } | { t: 'delete'; id: string };
 
 export class MessageStore {
   readonly #dir: string;
   readonly #syncer: DirSyncer;
+  #wal!: WalWriter;
   readonly #byId = new Map<string, StoredMessage>();
   /** Accepted messages per recipient, in delivery order (Map keeps insertion order). */
   readonly #inboxes = new Map<string, Map<string, StoredMessage>>();
-  /** Per-message chain of metadata writes, so two requests never race a rename of the same file. */
-  readonly #writes = new Map<string, Promise<void>>();
+  readonly #chunks = new Map<string, ChunkPlace>();
+  /** Chunks received but not yet committed: they go into the log with the message's next save(). */
+  readonly #pending = new Map<string, WalRecord[]>();
   #lastIdTime = 0;
   #idMicros = 0;
   #nextSeq = 1;
@@ -36,20 +48,56 @@ export class MessageStore {
   }
 
   async #load(): Promise<void> {
-    const names = await readdir(this.#dir);
-    const loaded: StoredMessage[] = [];
-    for (const name of names) {
-      if (name.endsWith(TMP_SUFFIX)) await rm(join(this.#dir, name), { force: true }); // a write the crash interrupted
-      else if (name.endsWith('.json')) loaded.push(JSON.parse(await readFile(join(this.#dir, name), 'utf8')) as StoredMessage);
+    const path = join(this.#dir, LOG);
+    const inline = new Map<string, BytesLocation>();
+    replayWal(path, (json, bytes) => {
+      const entry = json as LogEntry;
+      if (entry.t === 'message') this.#byId.set(entry.message.messageId, entry.message);
+      else if (entry.t === 'chunk') {
+        const key = chunkKey(entry.id, entry.n);
+        if (entry.file) inline.delete(key), this.#chunks.set(key, { file: true });
+        else inline.set(key, bytes), this.#chunks.set(key, { inline: bytes });
+      } else {
+        this.#byId.delete(entry.id);
+      }
+    });
+    // Rewrite the log with only what is alive: deleted messages and superseded snapshots go.
+    const compacted = `${path}.compact${TMP_SUFFIX}`;
+    await rm(compacted, { force: true });
+    const old = new WalWriter(path, replayWal(path, () => undefined));
+    const fresh = new WalWriter(compacted, 0);
+    const records: WalRecord[] = [];
+    const live = new Map<string, ChunkPlace>();
+    for (const message of this.#byId.values()) {
+      for (let n = 1; n <= message.totalChunks; n++) {
+        const place = this.#chunks.get(chunkKey(message.messageId, n));
+        if (!place) continue;
+        if ('file' in place) records.push({ json: { t: 'chunk', id: message.messageId, n, file: true } });
+        else records.push({ json: { t: 'chunk', id: message.messageId, n }, bytes: old.read(place.inline) });
+      }
+      records.push({ json: { t: 'message', message } });
     }
-    // Chunks whose message metadata was never written belong to a send that was never answered 202.
-    const known = new Set(loaded.map((m) => m.messageId));
-    for (const name of names) {
-      if (name.endsWith('.chunk') && !known.has(name.slice(0, name.indexOf('.')))) await rm(join(this.#dir, name), { force: true });
+    const locations = await fresh.append(records);
+    records.forEach((record, i) => {
+      const entry = record.json as LogEntry;
+      if (entry.t === 'chunk') live.set(chunkKey(entry.id, entry.n), entry.file ? { file: true } : { inline: locations[i]! });
+    });
+    old.close();
+    fresh.close();
+    await rename(compacted, path);
+    await this.#syncer.sync();
+    this.#wal = new WalWriter(path, replayWal(path, () => undefined));
+    this.#chunks.clear();
+    for (const [key, place] of live) this.#chunks.set(key, place);
+
+    // Chunk files no committed record names belong to sends never answered 202, or to deleted messages.
+    for (const name of await readdir(this.#dir)) {
+      const chunk = /^(.+)\.(\d+)\.chunk$/.exec(name);
+      const orphan = name.endsWith(TMP_SUFFIX) || (chunk && !this.#chunks.has(chunkKey(chunk[1]!, Number(chunk[2]))));
+      if (orphan) await rm(join(this.#dir, name), { force: true });
     }
-    loaded.sort((a, b) => (a.deliverySeq ?? 0) - (b.deliverySeq ?? 0));
+    const loaded = [...this.#byId.values()].sort((a, b) => (a.deliverySeq ?? 0) - (b.deliverySeq ?? 0));
     for (const message of loaded) {
-      this.#byId.set(message.messageId, message);
       this.#index(message);
       this.#nextSeq = Math.max(this.#nextSeq, (message.deliverySeq ?? 0) + 1);
     }
@@ -87,59 +135,83 @@ export class MessageStore {
     return this.#inboxes.get(mailbox) ?? new Map();
   }
 
-  chunkPath(id: string, chunk: number): string {
+  #chunkPath(id: string, chunk: number): string {
     return join(this.#dir, `${id}.${chunk}.chunk`);
   }
 
-  /** Streams a chunk's bytes to disk (durably, atomically); returns its size. Not indexed until save(). */
+  /**
+   * Receives a chunk's bytes and returns its size. A small chunk is held until save() commits it with
+   * the message; a large one is streamed to its own file, durably, before this resolves.
+   */
   async writeChunk(id: string, chunk: number, body: Readable): Promise<number> {
-    const size = await writeFileDurably(this.chunkPath(id, chunk), body);
-    await this.#syncer.sync();
+    const held: Buffer[] = [];
+    let size = 0;
+    const iterator = body[Symbol.asyncIterator]();
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const piece = next.value as Buffer;
+      held.push(piece);
+      size += piece.length;
+      if (size > INLINE_LIMIT) {
+        const rest = Readable.from((async function* () {
+          yield* held.splice(0);
+          for (let more = await iterator.next(); !more.done; more = await iterator.next()) yield more.value as Buffer;
+        })());
+        const written = await writeFileDurably(this.#chunkPath(id, chunk), rest);
+        await this.#syncer.sync();
+        this.#pending.set(id, [...(this.#pending.get(id) ?? []), { json: { t: 'chunk', id, n: chunk, file: true } }]);
+        return written;
+      }
+    }
+    this.#pending.set(id, [...(this.#pending.get(id) ?? []), { json: { t: 'chunk', id, n: chunk }, bytes: Buffer.concat(held) }]);
     return size;
   }
 
   readChunk(id: string, chunk: number): Readable {
-    return createReadStream(this.chunkPath(id, chunk));
+    const place = this.#chunks.get(chunkKey(id, chunk));
+    if (place && 'inline' in place) return Readable.from([this.#wal.read(place.inline)]);
+    return createReadStream(this.#chunkPath(id, chunk));
   }
 
-  /** Removes a chunk file left behind by an upload that failed before its metadata was saved. */
+  /** Forgets a chunk received for a send that then failed (never committed). */
   async discardChunk(id: string, chunk: number): Promise<void> {
-    if (!this.#byId.has(id)) await rm(this.chunkPath(id, chunk), { force: true });
+    this.#pending.delete(id);
+    if (!this.#byId.has(id)) await rm(this.#chunkPath(id, chunk), { force: true });
   }
 
   /**
-   * Records the message's current state: the in-memory index at once, the disk before the promise
-   * resolves. Writes of one message are serialised and each writes the newest state.
+   * Commits the message's current state, with any chunks received since the last save, in one durable
+   * log append; the index shows the change once it is on disk.
    */
-  save(message: StoredMessage): Promise<void> {
-    this.#byId.set(message.messageId, message);
-    this.#index(message);
+  async save(message: StoredMessage): Promise<void> {
     const id = message.messageId;
-    const write = (this.#writes.get(id) ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(async () => {
-        await writeFileDurably(join(this.#dir, `${id}.json`), JSON.stringify(message));
-        await this.#syncer.sync();
-      });
-    this.#writes.set(id, write);
-    void write.finally(() => {
-      if (this.#writes.get(id) === write) this.#writes.delete(id);
-    }).catch(() => undefined);
-    return write;
+    const records = [...(this.#pending.get(id) ?? []), { json: { t: 'message', message } }];
+    this.#pending.delete(id);
+    const locations = await this.#wal.append(records);
+    records.forEach((record, i) => {
+      const entry = record.json as LogEntry;
+      if (entry.t === 'chunk') this.#chunks.set(chunkKey(id, entry.n), entry.file ? { file: true } : { inline: locations[i]! });
+    });
+    this.#byId.set(id, message);
+    this.#index(message);
   }
 
   /** Deletes messages for good (admin reset). */
   async delete(ids: Iterable<string>): Promise<void> {
-    for (const id of ids) {
-      const message = this.#byId.get(id);
-      if (!message) continue;
-      this.#byId.delete(id);
-      this.#inboxes.get(message.recipient)?.delete(id);
-      await this.#writes.get(id)?.catch(() => undefined);
-      await rm(join(this.#dir, `${id}.json`), { force: true });
-      for (let n = 1; n <= message.totalChunks; n++) await rm(this.chunkPath(id, n), { force: true });
+    const gone = [...ids].map((id) => this.#byId.get(id)).filter((m): m is StoredMessage => m !== undefined);
+    await this.#wal.append(gone.map((m) => ({ json: { t: 'delete', id: m.messageId } })));
+    for (const message of gone) {
+      this.#byId.delete(message.messageId);
+      this.#inboxes.get(message.recipient)?.delete(message.messageId);
+      for (let n = 1; n <= message.totalChunks; n++) {
+        const place = this.#chunks.get(chunkKey(message.messageId, n));
+        this.#chunks.delete(chunkKey(message.messageId, n));
+        if (place && 'file' in place) await rm(this.#chunkPath(message.messageId, n), { force: true });
+      }
     }
-    await this.#syncer.sync();
+  }
+
+  close(): void {
+    this.#wal.close();
   }
 
   #index(message: StoredMessage): void {
@@ -152,3 +224,5 @@ export class MessageStore {
     }
   }
 }
+
+const chunkKey = (id: string, n: number): string => `${id}/${n}`;

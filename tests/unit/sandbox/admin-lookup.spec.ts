@@ -104,6 +104,7 @@ test('the journal records each request, filters by mailbox and time, and never h
   expect((await call(sandbox, '/admin/journal?since=yesterday')).status).toBe(400);
 
   const hmac = authorization.split(':').at(-1)!;
+  await sandbox.close(); // flushes the journal file
   const onDisk = await readFile(join(sandbox.dataDir, 'journal.jsonl'), 'utf8');
   expect(onDisk).toContain(id);
   for (const text of [JSON.stringify(sandbox.journal.entries()), onDisk]) {

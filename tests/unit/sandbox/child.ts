@@ -1,8 +1,8 @@
 /** Runs `mesh-assure sandbox` as a child process (for crash, memory and benchmark runs) and reads its ready line. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { peakRssMib } from '../../../bench/peak-rss.ts';
 import type { RunningSandbox } from '../../../src/sandbox/index.ts';
 
 const CLI = fileURLToPath(new URL('../../../bin/mesh-assure.mjs', import.meta.url));
@@ -35,10 +35,7 @@ export async function startSandboxProcess(args: string[]): Promise<SandboxProces
   return {
     ready,
     child,
-    peakRss: () => {
-      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
-      return Number(kb) * 1024;
-    },
+    peakRss: () => peakRssMib(child.pid!) * 1024 * 1024,
     kill: async () => {
       child.kill('SIGKILL');
       await exited;
