@@ -2,6 +2,7 @@
  * Receiving: download (GET /inbox/{id}[/{n}]), HEAD and acknowledge (mesh-api-notes 4.4 to 4.7), with
  * the gzip negotiation of 6.4. Bodies stream from disk; nothing is held whole in memory.
  */
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { H, MEDIA_JSON, MESH_ERRORS } from '../../protocol/index.ts';
@@ -55,7 +56,9 @@ export async function download(ctx: RequestContext): Promise<void> {
   if (!transform) headers['content-length'] = String(size);
   ctx.res.writeHead(chunk < message.totalChunks ? 206 : 200, headers);
   if (size === 0) return void ctx.res.end();
-  const source = ctx.state.store.readChunk(message.messageId, chunk);
+  const bytes = ctx.state.store.readChunk(message.messageId, chunk);
+  if (Buffer.isBuffer(bytes) && !transform) return void ctx.res.end(bytes);
+  const source = Buffer.isBuffer(bytes) ? Readable.from([bytes]) : bytes;
   const metered = new Metered();
   // A failure half-way (a client gone, a disk error) can only be told by cutting the connection.
   await (transform ? pipeline(source, metered, transform, ctx.res) : pipeline(source, metered, ctx.res)).catch(() => ctx.res.destroy());

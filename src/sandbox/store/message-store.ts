@@ -166,9 +166,10 @@ export class MessageStore {
     return size;
   }
 
-  readChunk(id: string, chunk: number): Readable {
+  /** A chunk's bytes: a Buffer when it is small enough to live in the log, otherwise a file stream. */
+  readChunk(id: string, chunk: number): Buffer | Readable {
     const place = this.#chunks.get(chunkKey(id, chunk));
-    if (place && 'inline' in place) return Readable.from([this.#wal.read(place.inline)]);
+    if (place && 'inline' in place) return this.#wal.read(place.inline);
     return createReadStream(this.#chunkPath(id, chunk));
   }
 
