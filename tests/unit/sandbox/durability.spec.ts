@@ -51,7 +51,12 @@ test('every 202-answered message survives SIGKILL byte-identical, chunked ones t
   expect(sent.size).toBeGreaterThan(20);
 
   const second = await startSandboxProcess(['--data-dir', dataDir]);
+  const pageOf = async (sb: ReadySandbox, path: string) => {
+    const res = await request(`${sb.baseUrl}${path}`, { headers: { accept: MEDIA_V2, authorization: makeAuthToken({ sharedKey: sb.sharedKey, mailboxId: PEER, password: 'password' }) } });
+    return (await res.body.json()) as { messages: string[]; links: { next?: string } };
+  };
   try {
+
     for (const [id, chunks] of sent) {
       for (let n = 1; n <= chunks.length; n++) {
         const res = await request(`${second.ready.baseUrl}/messageexchange/${PEER}/inbox/${id}/${n}`, {
@@ -62,13 +67,16 @@ test('every 202-answered message survives SIGKILL byte-identical, chunked ones t
         expect(sha(body), `${id} chunk ${n}`).toBe(sha(chunks[n - 1]!));
       }
     }
-    // The inbox lists them all, in a stable delivery order.
-    const list = await request(`${second.ready.baseUrl}/messageexchange/${PEER}/inbox?max_results=5000`, {
-      headers: { accept: MEDIA_V2, authorization: makeAuthToken({ sharedKey: second.ready.sharedKey, mailboxId: PEER, password: 'password' }) },
-    });
-    const ids = ((await list.body.json()) as { messages: string[] }).messages;
-    for (const id of sent.keys()) expect(ids).toContain(id);
-  } finally {
+    // The inbox lists them all, and a links.next token taken before a restart still pages on after it.
+    const all = await pageOf(second.ready, `/messageexchange/${PEER}/inbox?max_results=5000`);
+    for (const id of sent.keys()) expect(all.messages).toContain(id);
+    const firstPage = await pageOf(second.ready, `/messageexchange/${PEER}/inbox?max_results=10`);
     expect(await second.stop()).toBe(0);
+    const third = await startSandboxProcess(['--data-dir', dataDir]);
+    const nextPage = await pageOf(third.ready, firstPage.links.next!);
+    await third.stop();
+    expect(nextPage.messages).toEqual(all.messages.slice(10, 20));
+  } finally {
+    await second.stop();
   }
 });
