@@ -1,6 +1,6 @@
 /** Shared helpers of the sandbox tests: a per-test sandbox fixture and a small signed HTTP caller. */
 import { test as base } from '@playwright/test';
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { makeAuthToken, MEDIA_V2 } from '../../../src/protocol/index.ts';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../../src/sandbox/index.ts';
 
@@ -82,4 +82,3 @@ export const test = base.extend<{ sandboxOptions: SandboxOptions; sandbox: Runni
 });
 
 export { expect } from '@playwright/test';
-export { Agent };
