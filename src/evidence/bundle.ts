@@ -1,0 +1,46 @@
+/**
+ * Sealing a bundle: the landing page from the manifest, the offline check of every page, the digests into
+ * the manifest (schema-checked) and MANIFEST.sha256, the secret scan over every file, then the
+ * reproducible zip and `<zip>.sha256` beside it. Nothing is written when a check fails.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { formatSha256Sums, sha256 } from './checksums.ts';
+import { renderLandingPage } from './landing-page.ts';
+import { BUNDLE_FILES } from './layout.ts';
+import { assertValidManifest, type Manifest, type ManifestBody } from './manifest.ts';
+import { assertOffline } from './offline.ts';
+import { scanForSecrets, SecretFoundError, type KnownSecret } from './secret-scan.ts';
+import { writeReproducibleZip } from './zip.ts';
+
+export interface SealedBundle {
+  zipPath: string;
+  sha256: string;
+  manifest: Manifest;
+}
+
+const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+
+/** `content` holds the report files by bundle path; index.html, manifest.json and MANIFEST.sha256 are made here. */
+export async function sealBundle(zipPath: string, content: ReadonlyMap<string, Uint8Array>, body: ManifestBody, secrets: readonly KnownSecret[]): Promise<SealedBundle> {
+  const files = new Map(content);
+  files.set(BUNDLE_FILES.landing, utf8(renderLandingPage(body)));
+  const pages = new Map([...files].filter(([path]) => path.endsWith('.html')).map(([path, data]) => [path, Buffer.from(data).toString('utf8')]));
+  assertOffline(pages);
+
+  const paths = [...files.keys()].sort();
+  const manifest: Manifest = { ...body, files: paths.map((path) => ({ path, bytes: files.get(path)!.byteLength, sha256: sha256(files.get(path)!) })) };
+  assertValidManifest(manifest);
+  files.set(BUNDLE_FILES.manifest, utf8(`${JSON.stringify(manifest, null, 2)}\n`));
+  const digests = new Map([...files.keys()].sort().map((path) => [path, sha256(files.get(path)!)]));
+  files.set(BUNDLE_FILES.checksums, utf8(formatSha256Sums(digests)));
+
+  const hits = scanForSecrets(files, secrets);
+  if (hits.length > 0) throw new SecretFoundError(hits);
+
+  await mkdir(dirname(zipPath), { recursive: true });
+  await writeReproducibleZip(zipPath, files);
+  const zipDigest = sha256(await readFile(zipPath));
+  await writeFile(`${zipPath}.sha256`, formatSha256Sums(new Map([[basename(zipPath), zipDigest]])));
+  return { zipPath, sha256: zipDigest, manifest };
+}

@@ -1,0 +1,124 @@
+/**
+ * One row per catalogue case from what the run left behind: Playwright's JSON report (result, duration,
+ * annotations), the Allure results (the message ids each case recorded as parameters) and the run ledger
+ * (every message the run created, by case). A case skipped as pending or not demonstrable is shown as such,
+ * never as passed; a catalogue case the run did not select is `not-run`.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type CaseOutcome = 'passed' | 'failed' | 'pending' | 'not-demonstrable' | 'skipped' | 'not-run';
+
+export interface CatalogueEntry {
+  id: string;
+  /** As the reports show it, e.g. `201 Send an uncompressed message`. */
+  title: string;
+  set: string;
+  optional: boolean;
+}
+
+export interface CaseResult extends CatalogueEntry {
+  result: CaseOutcome;
+  messageIds: string[];
+  durationMs: number | null;
+  /** Pending and not-demonstrable reasons, how the target showed the case, and the first error line. */
+  notes: string[];
+  /** Playwright's test id, for a link into its HTML report. */
+  playwrightTestId: string | null;
+}
+
+interface JsonAnnotation {
+  type: string;
+  description?: string;
+}
+
+interface JsonTest {
+  projectName: string;
+  annotations: JsonAnnotation[];
+  results: { status: string; duration: number; annotations?: JsonAnnotation[]; errors: { message?: string }[] }[];
+}
+
+interface JsonSpec {
+  id: string;
+  tags: string[];
+  tests: JsonTest[];
+}
+
+interface JsonSuite {
+  specs?: JsonSpec[];
+  suites?: JsonSuite[];
+}
+
+interface AllureResult {
+  stop?: number;
+  labels: { name: string; value: string }[];
+  parameters: { name: string; value: string }[];
+}
+
+function witnessTests(reportPath: string): Map<string, { spec: JsonSpec; test: JsonTest }> {
+  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { suites: JsonSuite[] };
+  const walk = (suite: JsonSuite): JsonSpec[] => [...(suite.specs ?? []), ...(suite.suites ?? []).flatMap(walk)];
+  const byCase = new Map<string, { spec: JsonSpec; test: JsonTest }>();
+  for (const spec of report.suites.flatMap(walk)) {
+    const test = spec.tests.find((t) => t.projectName === 'witness');
+    const tag = spec.tags.find((t) => t !== '@optional');
+    if (test && tag) byCase.set(tag.replace(/^@/, ''), { spec, test });
+  }
+  return byCase;
+}
+
+/** Message ids each case recorded as Allure parameters (`message id`, `report id` ...), latest result per case. */
+function allureMessageIds(resultsDir: string, caseIds: ReadonlySet<string>): Map<string, string[]> {
+  const latest = new Map<string, AllureResult>();
+  const files = existsSync(resultsDir) ? readdirSync(resultsDir).filter((f) => f.endsWith('-result.json')) : [];
+  for (const file of files) {
+    const result = JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as AllureResult;
+    const id = result.labels.find((l) => l.name === 'tag' && caseIds.has(l.value))?.value;
+    if (id && (result.stop ?? 0) >= (latest.get(id)?.stop ?? 0)) latest.set(id, result);
+  }
+  return new Map([...latest].map(([id, r]) => [id, r.parameters.filter((p) => / id$/.test(p.name)).map((p) => p.value)]));
+}
+
+function ledgerMessageIds(ledgerPath: string): Map<string, string[]> {
+  const byCase = new Map<string, string[]>();
+  if (!existsSync(ledgerPath)) return byCase;
+  for (const line of readFileSync(ledgerPath, 'utf8').split('\n').filter(Boolean)) {
+    const { messageId, caseId } = JSON.parse(line) as { messageId: string; caseId: string };
+    byCase.set(caseId, [...(byCase.get(caseId) ?? []), messageId]);
+  }
+  return byCase;
+}
+
+function outcome(test: JsonTest): { result: CaseOutcome; durationMs: number; notes: string[] } {
+  const last = test.results.at(-1);
+  const annotations = [...test.annotations, ...(last?.annotations ?? [])];
+  const noted = (type: string) => annotations.filter((a) => a.type === type).map((a) => `${type}: ${a.description ?? ''}`);
+  const notes = [...new Set([...noted('pending'), ...noted('not-demonstrable'), ...noted('how')])];
+  const firstError = last?.errors[0]?.message?.split('\n')[0];
+  if (firstError) notes.push(`error: ${firstError.replace(/\u001b\[[0-9;]*m/g, '')}`);
+  const status = last?.status ?? 'skipped';
+  const has = (type: string) => annotations.some((a) => a.type === type);
+  const result: CaseOutcome =
+    status === 'passed' ? 'passed' : status !== 'skipped' ? 'failed' : has('pending') ? 'pending' : has('not-demonstrable') ? 'not-demonstrable' : 'skipped';
+  return { result, durationMs: Math.round(last?.duration ?? 0), notes };
+}
+
+export interface RunOutputs {
+  /** Playwright's JSON report. */
+  resultsJson: string;
+  allureResults: string;
+  /** The run ledger, reports/state/ledger.jsonl. */
+  ledger: string;
+}
+
+export function collectCaseResults(catalogue: readonly CatalogueEntry[], outputs: RunOutputs): CaseResult[] {
+  const tests = witnessTests(outputs.resultsJson);
+  const fromAllure = allureMessageIds(outputs.allureResults, new Set(catalogue.map((c) => c.id)));
+  const fromLedger = ledgerMessageIds(outputs.ledger);
+  return catalogue.map((entry) => {
+    const found = tests.get(entry.id);
+    if (!found) return { ...entry, result: 'not-run', messageIds: [], durationMs: null, notes: [], playwrightTestId: null };
+    const messageIds = [...new Set([...(fromAllure.get(entry.id) ?? []), ...(fromLedger.get(entry.id) ?? [])])];
+    return { ...entry, ...outcome(found.test), messageIds, playwrightTestId: found.spec.id };
+  });
+}

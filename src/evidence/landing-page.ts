@@ -1,0 +1,96 @@
+/**
+ * index.html, the page an assessor opens first: the run summary, what changed since the baseline, and the
+ * case table with links into the reports. Built from the manifest alone, as plain HTML and inline CSS with
+ * no script, so it renders the same from file:// anywhere.
+ */
+import type { CaseResult } from './case-results.ts';
+import { BUNDLE_FILES } from './layout.ts';
+import type { Manifest, ManifestBody } from './manifest.ts';
+import { REHEARSAL_TEXT } from './rehearsal-banner.ts';
+
+const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const or = (value: string | null | undefined, fallback = 'not set'): string => (value ? escape(value) : `<span class="none">${fallback}</span>`);
+
+const STYLE = `
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d1d1d;background:#fafafa}
+main{max-width:1200px;margin:0 auto;padding:16px 24px 48px}
+h1{font-size:24px;margin:8px 0 4px}h2{font-size:18px;margin:28px 0 8px}
+.rehearsal{background:#ffeb3b;border:2px solid #000;padding:10px 14px;font-weight:bold;margin:12px 0}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #ccc;padding:5px 8px;text-align:left;vertical-align:top}
+th{background:#eef1f4}dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;background:#fff;border:1px solid #ccc;padding:10px 14px}
+dt{font-weight:600}dd{margin:0}code,.ids{font-family:ui-monospace,Consolas,monospace;font-size:13px}
+.none{color:#888}.notes{color:#444;font-size:13px}
+.result{font-weight:bold;white-space:nowrap}.passed{color:#0a7d27}.failed{color:#b00020}.pending{color:#8a5a00}
+.not-demonstrable{color:#5b3d99}.skipped,.not-run{color:#666}
+.pass-to-fail,.removed{color:#b00020}.fail-to-pass{color:#0a7d27}
+`;
+
+function summaryRows(m: ManifestBody): [string, string][] {
+  const cert = m.certificate;
+  return [
+    ['Target', `${escape(m.target.kind)}${m.target.url ? ` (<code>${escape(m.target.url)}</code>)` : ''}`],
+    ['Mailboxes', `sut <code>${escape(m.mailboxes.sut)}</code>, peer <code>${escape(m.mailboxes.peer)}</code>, dormant ${m.mailboxes.dormant ? `<code>${escape(m.mailboxes.dormant)}</code>` : or(null)}`],
+    ['ODS code', or(m.odsCode)],
+    ['Workflow', `<code>${escape(m.workflowId)}</code>`],
+    ['Client certificate', cert ? `${escape(cert.subject)}<br>issuer ${escape(cert.issuer)}<br>expires ${escape(cert.notAfter)}<br>SHA-256 <code>${escape(cert.fingerprintSha256)}</code>` : or(null, 'none used')],
+    ['Product', `${or(m.product.name)} ${m.product.version ? `version ${escape(m.product.version)}` : ''}`],
+    ['RFC', or(m.rfc, 'none')],
+    ['Tool', `mesh-assure ${escape(m.tool.version)} (Node ${escape(m.tool.node)})`],
+    ['Run', `<code>${escape(m.runId)}</code>, ${escape(m.startedAt)} to ${escape(m.finishedAt)} (UTC)`],
+    ['Results', Object.entries(m.summary).filter(([k, n]) => k !== 'total' && n > 0).map(([k, n]) => `<span class="${k}">${n} ${k}</span>`).join(', ') + ` of ${m.summary.total} cases`],
+  ];
+}
+
+function messageIds(ids: readonly string[]): string {
+  if (ids.length === 0) return '<span class="none">none</span>';
+  const list = ids.map(escape).join('<br>');
+  return ids.length <= 4 ? `<span class="ids">${list}</span>` : `<details><summary>${ids.length} message ids</summary><span class="ids">${list}</span></details>`;
+}
+
+function caseRow(c: CaseResult): string {
+  const links = c.result === 'not-run' ? '' : [
+    c.playwrightTestId ? `<a href="${BUNDLE_FILES.playwright}#?testId=${encodeURIComponent(c.playwrightTestId)}">Playwright</a>` : '',
+    `<a href="${BUNDLE_FILES.allureAwesome}">Allure</a>`,
+    `<a href="${BUNDLE_FILES.allure2}">Allure 2</a>`,
+  ].filter(Boolean).join(' · ');
+  const duration = c.durationMs === null ? '' : `${(c.durationMs / 1000).toFixed(1)} s`;
+  const notes = c.notes.length ? `<div class="notes">${c.notes.map(escape).join('<br>')}</div>` : '';
+  return `<tr data-case="${escape(c.id)}"><td>${escape(c.id)}</td><td>${escape(c.title)}${c.optional ? ' <span class="none">(optional)</span>' : ''}${notes}</td>` +
+    `<td class="result ${c.result}">${c.result}</td><td>${messageIds(c.messageIds)}</td><td>${duration}</td><td>${links}</td></tr>`;
+}
+
+function comparisonSection(m: ManifestBody): string {
+  if (!m.comparison) return '';
+  const { baseline, changes } = m.comparison;
+  const rows = changes.map((c) => `<tr><td>${escape(c.id)}</td><td class="${c.change}">${c.change}</td><td>${escape(c.text)}</td></tr>`).join('');
+  return `<h2>Changes since the baseline</h2>
+<p>Baseline <code>${escape(baseline.bundle)}</code> (run <code>${escape(baseline.runId)}</code>, RFC ${or(baseline.rfc, 'none')}, ended ${escape(baseline.finishedAt)}; SHA-256 <code>${escape(baseline.sha256)}</code>).</p>
+${changes.length ? `<table id="changes"><thead><tr><th>case</th><th>change</th><th>detail</th></tr></thead><tbody>${rows}</tbody></table>` : '<p id="changes">No case changed result, and no timing changed by more than a factor of two.</p>'}`;
+}
+
+export function renderLandingPage(m: ManifestBody | Manifest): string {
+  const product = [m.product.name, m.product.version].filter(Boolean).join(' ');
+  const banner = m.rehearsal ? `<div class="rehearsal" role="note">${REHEARSAL_TEXT}. The sandbox is mesh-assure's own MESH server; submit a run against INT.</div>` : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>MESH evidence ${escape(m.mailboxes.sut)} ${escape(m.target.kind)}${product ? ` ${escape(product)}` : ''}</title>
+<style>${STYLE}</style></head>
+<body><main>
+${banner}
+<h1>MESH technical conformance evidence${product ? `: ${escape(product)}` : ''}</h1>
+<dl id="summary">${summaryRows(m).map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
+${comparisonSection(m)}
+<h2>Cases</h2>
+<table id="cases"><thead><tr><th>case</th><th>title</th><th>result</th><th>message ids</th><th>duration</th><th>reports</th></tr></thead>
+<tbody>${m.cases.map(caseRow).join('\n')}</tbody></table>
+<h2>Reports and files</h2>
+<ul>
+<li><a href="${BUNDLE_FILES.allureAwesome}">Allure report</a> and its <a href="${BUNDLE_FILES.allure2}">classic (Allure 2) view</a>: every case's steps, each HTTP request in order with status and mex-* headers (authorization redacted), message ids and payload digests.</li>
+<li><a href="${BUNDLE_FILES.playwright}">Playwright report</a>: the same tests as Playwright ran them.</li>
+<li><a href="${BUNDLE_FILES.exchanges}">exchanges.jsonl</a>: every HTTP exchange of the run in order; <a href="${BUNDLE_FILES.junit}">junit.xml</a>; <a href="${BUNDLE_FILES.results}">results.json</a>.</li>
+<li><a href="${BUNDLE_FILES.manifest}">manifest.json</a> (schema in mesh-assure's docs/evidence.md) and <a href="${BUNDLE_FILES.checksums}">MANIFEST.sha256</a>: check the bundle with <code>npx mesh-assure verify &lt;bundle.zip&gt;</code>, or the unpacked files with <code>sha256sum -c MANIFEST.sha256</code>.</li>
+</ul>
+</main></body></html>
+`;
+}
