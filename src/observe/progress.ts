@@ -105,15 +105,21 @@ export class StepBoard {
     return this.#ticked.has(id);
   }
 
-  /** The instructions of the current phase and of any earlier step still open. */
+  /**
+   * The instructions up to the current phase whose work is still open: an instruction covers its step and
+   * the uninstructed steps after it (receiving covers every delivery and the REPORT).
+   */
   #instruct(phase: Step['id']): void {
     if (!this.#interactive) return;
     const upTo = this.#steps.findIndex((s) => s.id === phase);
-    for (const step of this.#steps.slice(0, upTo + 1)) {
-      if (!step.instruction || this.#ticked.has(step.id) || this.#instructed.has(step.id)) continue;
+    this.#steps.forEach((step, i) => {
+      if (i > upTo || !step.instruction || this.#instructed.has(step.id)) return;
+      const end = this.#steps.findIndex((s, j) => j > i && s.instruction);
+      const covered = this.#steps.slice(i, end < 0 ? undefined : end);
+      if (covered.every((s) => this.#ticked.has(s.id))) return;
       this.#instructed.add(step.id);
       this.#out.write(`\n→ ${step.instruction}\n`);
-    }
+    });
   }
 
   /** The steps never done, for the summary. */
