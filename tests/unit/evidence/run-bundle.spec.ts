@@ -1,0 +1,155 @@
+/**
+ * `mesh-assure run` end to end on the embedded sandbox (three cases to keep it short), then what is done
+ * with its bundle: verify it, alter one byte of each kind of file and see it named, compare it with a
+ * baseline, and open its pages from file:// in headless Chromium without a single network request.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Manifest } from '../../../src/evidence/manifest.ts';
+import { verifyBundle } from '../../../src/evidence/verify.ts';
+import { readZip, writeReproducibleZip } from '../../../src/evidence/zip.ts';
+import { runCli } from '../cli/run-cli.ts';
+
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
+
+const CASES = ['handshake', '201', '704'];
+let zipPath = '';
+let manifest: Manifest;
+let unpacked = '';
+
+test.beforeAll(async () => {
+  const reports = await mkdtemp(join(tmpdir(), 'mesh-run-'));
+  const result = await runCli(['run', '--cases', CASES.join(','), '--rfc', 'RFC-TEST-1', '--json'], { MESH_ASSURE_REPORTS: reports });
+  expect(result.code, result.stderr.slice(-2000)).toBe(0);
+  const out = JSON.parse(result.stdout) as { bundle: string };
+  zipPath = out.bundle;
+  const entries = await readZip(zipPath);
+  unpacked = join(reports, 'unpacked');
+  for (const entry of entries) {
+    await mkdir(dirname(join(unpacked, entry.name)), { recursive: true });
+    await writeFile(join(unpacked, entry.name), entry.data!);
+  }
+  manifest = JSON.parse(await readFile(join(unpacked, 'manifest.json'), 'utf8')) as Manifest;
+});
+
+test('run names the bundle, records the run, and shows every case with its result', async () => {
+  expect(zipPath).toMatch(/\/evidence\/mesh-evidence-X26ABC1-sandbox-\d{8}T\d{6}Z\.zip$/);
+  expect(existsSync(`${zipPath}.sha256`)).toBe(true);
+  expect(manifest.rehearsal).toBe(true);
+  expect(manifest.rfc).toBe('RFC-TEST-1');
+  expect(manifest.certificate?.subject).toBe('CN=X26ABC1.X26.api.mesh-client.nhs.uk');
+  expect(manifest.cases.filter((c) => CASES.includes(c.id)).map((c) => c.result)).toEqual(['passed', 'passed', 'passed']);
+  expect(manifest.cases.filter((c) => !CASES.includes(c.id)).every((c) => c.result === 'not-run')).toBe(true);
+  expect(manifest.cases.find((c) => c.id === '201')!.messageIds).toHaveLength(1);
+  expect((await verifyBundle(zipPath)).ok).toBe(true);
+});
+
+test('verify names the file when one byte of any kind of file is altered', async () => {
+  const entries = new Map((await readZip(zipPath)).map((e) => [e.name, Buffer.from(e.data!)]));
+  const kinds = ['index.html', 'manifest.json', 'MANIFEST.sha256', 'reports/allure/index.html', 'reports/allure2/index.html', 'reports/playwright/index.html', 'reports/junit.xml', 'reports/results.json', 'reports/exchanges.jsonl'];
+  const dir = await mkdtemp(join(tmpdir(), 'mesh-flip-'));
+  for (const name of kinds) {
+    const files = new Map(entries);
+    const altered = Buffer.from(files.get(name)!);
+    altered[altered.length >> 1]! ^= 0x01;
+    files.set(name, altered);
+    const path = join(dir, `${name.replace(/\W/g, '_')}.zip`);
+    await writeReproducibleZip(path, files);
+    const report = await verifyBundle(path);
+    expect(report.ok, name).toBe(false);
+    expect(report.problems.some((p) => p.kind === 'altered' && (p.file === name || p.detail.includes(name))), `${name}: ${JSON.stringify(report.problems)}`).toBe(true);
+  }
+  const added = new Map([...entries, ['extra.txt', Buffer.from('x')]]);
+  const missing = new Map(entries);
+  missing.delete('reports/junit.xml');
+  await writeReproducibleZip(join(dir, 'added.zip'), added);
+  await writeReproducibleZip(join(dir, 'missing.zip'), missing);
+  expect((await verifyBundle(join(dir, 'added.zip'))).problems).toEqual([{ kind: 'added', file: 'extra.txt', detail: 'in the zip, not in manifest.json' }]);
+  expect((await verifyBundle(join(dir, 'missing.zip'))).problems.map((p) => [p.kind, p.file])).toEqual([['missing', 'reports/junit.xml']]);
+});
+
+test('verify checks the zip against its .sha256 and prints what was altered', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mesh-flip-'));
+  const copy = join(dir, 'bundle.zip');
+  const bytes = await readFile(zipPath);
+  bytes[bytes.length >> 1]! ^= 0x01;
+  await writeFile(copy, bytes);
+  await writeFile(`${copy}.sha256`, (await readFile(`${zipPath}.sha256`, 'utf8')).replace(/\S+\.zip$/m, 'bundle.zip'));
+  const result = await runCli(['verify', copy]);
+  expect(result.code).toBe(1);
+  expect(result.stdout).toContain('ALTERED bundle.zip: its SHA-256');
+  expect((await runCli(['verify', zipPath])).stdout).toMatch(/^OK .* and the zip matches its \.sha256/);
+});
+
+test('compare writes the change per case into the newer bundle, which still verifies', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mesh-compare-'));
+  const entries = new Map((await readZip(zipPath)).map((e) => [e.name, Buffer.from(e.data!)]));
+  const baseline = join(dir, 'baseline.zip');
+  // A baseline in which 201 had failed and 704 was never run: sealed like a real bundle.
+  const { sealBundle } = await import('../../../src/evidence/bundle.ts');
+  const { files: _files, ...body } = manifest;
+  const cases = body.cases.filter((c) => c.id !== '704').map((c) => (c.id === '201' ? { ...c, result: 'failed' as const } : c));
+  await sealBundle(baseline, new Map([...entries].filter(([n]) => n.startsWith('reports/'))), { ...body, cases }, []);
+  const newer = join(dir, 'newer.zip');
+  await writeFile(newer, await readFile(zipPath));
+  const result = await runCli(['compare', baseline, newer]);
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout).toContain('fail-to-pass   201 Send an uncompressed message: failed → passed');
+  expect(result.stdout).toContain('added          704 Download a message that does not exist: added (passed)');
+  expect((await verifyBundle(newer)).ok).toBe(true);
+  const page = (await readZip(newer)).find((e) => e.name === 'index.html')!;
+  expect(Buffer.from(page.data!).toString()).toContain('Changes since the baseline');
+});
+
+test.describe('seen in a real browser', () => {
+  let browser: Browser;
+  test.beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  test.afterAll(async () => browser?.close());
+
+  /** Opens a page of the bundle from file:// and collects every request that is not file: or data:. */
+  async function open(path: string): Promise<{ page: Page; remote: string[] }> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const remote: string[] = [];
+    page.on('request', (r) => {
+      if (!/^(file|data|blob):/.test(r.url())) remote.push(r.url());
+    });
+    await page.goto(`file://${join(unpacked, path)}`, { waitUntil: 'load' });
+    return { page, remote };
+  }
+
+  test('the landing page shows every case of the run with its result, the rehearsal banner, and loads nothing remote', async () => {
+    const { page, remote } = await open('index.html');
+    for (const c of manifest.cases) await expect(page.locator(`#cases tr[data-case="${c.id}"] td.result`)).toHaveText(c.result);
+    await expect(page.locator('.rehearsal')).toContainText('REHEARSAL');
+    await test.info().attach('landing page', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+    expect(remote).toEqual([]);
+  });
+
+  const ran = () => manifest.cases.filter((c) => CASES.includes(c.id));
+  /** What each report shows for this run once it has rendered: Allure's tree starts folded, so its count. */
+  const REPORTS: [string, string, (page: Page) => Promise<void>][] = [
+    ['Allure', 'reports/allure/index.html', (page) => expect(page.locator('body')).toContainText(`${CASES.length} passed (100% of all tests)`, { timeout: 15_000 })],
+    ['Allure 2', 'reports/allure2/index.html', (page) => expect(page.locator('body')).toContainText(new RegExp(`${CASES.length}\\s*test cases`), { timeout: 15_000 })],
+    ['Playwright', 'reports/playwright/index.html', async (page) => {
+      for (const c of ran()) await expect(page.getByText(c.title).first()).toBeVisible({ timeout: 15_000 });
+    }],
+  ];
+  for (const [name, path, showsTheRun] of REPORTS) {
+    test(`the ${name} report renders this run from file:// with the banner and no network request`, async () => {
+      const { page, remote } = await open(path);
+      await expect(page.locator('#mesh-assure-rehearsal')).toBeVisible();
+      await showsTheRun(page);
+      expect(remote).toEqual([]);
+    });
+  }
+});
