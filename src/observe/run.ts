@@ -117,8 +117,8 @@ async function productFile(outDir: string): Promise<{ path: string; sha256: stri
 export async function observe(options: ObserveOptions, out: Writable): Promise<{ result: ObserveResult; resultPath: string }> {
   const outDir = resolve(options.outDir);
   const startedAt = new Date().toISOString();
-  // Reused tokens are accepted, not refused: the journal keeps every token (a refused one has none to show),
-  // the product carries on, and the fresh-token rule names each reuse.
+  // Reused tokens are accepted, not refused: the product carries on, and the fresh-token rule names each
+  // reuse instead of a cascade of 403s hiding the product's other behaviour.
   const sandbox = await startSandbox({ tls: options.tls, port: options.port, relax: { tokenReuse: true } });
   const counterpart = new Counterpart(sandbox, COUNTERPART);
   try {

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HeaderBag, MESH_ERRORS, type AcceptResult, type ApiVersion } from '../protocol/index.ts';
+import { HeaderBag, MESH_ERRORS, parseAuthToken, type AcceptResult, type ApiVersion } from '../protocol/index.ts';
 import { authenticate, type Authenticated, type TokenMemory } from './auth.ts';
 import type { SandboxClock } from './clock.ts';
 import type { Faults } from './faults.ts';
@@ -64,12 +64,14 @@ export function authorise(ctx: RequestContext): Authenticated {
   const { state } = ctx;
   const pathMailbox = ctx.params.mailbox ?? '';
   ctx.notes.mailbox = pathMailbox.toUpperCase();
+  // Journal the token even when it is refused: a reused token shows in the journal as the same nonce and count.
+  const presented = parseAuthToken(ctx.headers.get('authorization'), { requireScheme: false });
+  if (presented.ok) ctx.notes.token = { nonce: presented.parts.nonce, nonceCount: presented.parts.nonceCount, timestamp: presented.parts.timestamp };
   const auth = authenticate(
     { header: ctx.headers.get('authorization'), pathMailbox, socket: ctx.req.socket, mtls: state.options.tls === 'mtls', now: state.clock.now() },
     { directory: state.directory, sharedKey: state.options.sharedKey, relax: state.options.relax, tokens: state.tokens },
   );
   ctx.notes.mailbox = auth.mailbox.mailboxId;
-  ctx.notes.token = { nonce: auth.token.nonce, nonceCount: auth.token.nonceCount, timestamp: auth.token.timestamp };
   return auth;
 }
 

@@ -79,6 +79,11 @@ test('a reused token is still refused after the clock moves an hour', async ({ s
   expect((await call(sandbox, handshake, { authorization: token, headers: HANDSHAKE_HEADERS })).status).toBe(200);
   sandbox.clock.advance(3600_000);
   expect((await call(sandbox, handshake, { authorization: token, headers: HANDSHAKE_HEADERS })).status).toBe(403);
+  // The refused request is journalled with its token, so a reuse can be seen in the journal.
+  const [first, again] = sandbox.journal.entries({ mailbox: SUT }).filter((e) => e.path === handshake).slice(-2);
+  expect([first?.status, again?.status]).toEqual([200, 403]);
+  expect(again?.token).toEqual(first?.token);
+  expect(again?.token?.nonce).toBe(token.split(':')[1]);
 });
 
 test('an Accept header naming two types is 400 in v1 shape', async ({ sandbox }) => {
