@@ -8,7 +8,7 @@ const program = new Command('mesh-assure')
   .version(toolVersion(), '-V, --version')
   .showHelpAfterError('(run "mesh-assure help" for the commands)');
 
-registerCommands(program);
+await registerCommands(program, process.argv.slice(2));
 
 try {
   await program.parseAsync(process.argv);
