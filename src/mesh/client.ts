@@ -4,6 +4,10 @@
  * that sees every request already redacted. It knows nothing of Playwright.
  */
 import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
@@ -25,6 +29,7 @@ import {
   type V2Bodies,
   type V2BodyName,
 } from '../protocol/index.ts';
+import { noteStreamed } from '../runtime/streamed-memory.ts';
 import { readAll, type ChunkSource } from './chunk-source.ts';
 import { clientIdentityHeaders } from './client-identity.ts';
 import { describeConnectionFailure, MeshError, MeshProtocolError, type RequestContext } from './errors.ts';
@@ -203,24 +208,26 @@ export class MeshClient {
     }
     const total = Math.max(1, Math.ceil(source.size / chunkSize));
     const digest = new RangeDigest();
-    const prepare = (n: number): Promise<WireChunk> => {
-      const start = (n - 1) * chunkSize;
-      const end = Math.min(source.size, start + chunkSize);
-      return prepareChunk(source, start, end, Boolean(message.gzip), digest);
-    };
-    let messageId: string | undefined;
-    for (let n = 1; n <= total; n += 1) {
-      const wire = await prepare(n);
-      if (n === 1) {
-        // Metadata of a chunked message travels on chunk 1; its content type goes in mex-content-type.
-        messageId = await this.#sendFirst(message, wire.body, total, total > 1 ? 'application/octet-stream' : message.contentType);
-      } else {
-        await this.sendChunk(messageId!, n, total, wire.body, { gzip: message.gzip });
+    const spool = await ChunkSpool.open();
+    try {
+      let messageId: string | undefined;
+      for (let n = 1; n <= total; n += 1) {
+        const start = (n - 1) * chunkSize;
+        const end = Math.min(source.size, start + chunkSize);
+        const body = await prepareChunk(source, start, end, Boolean(message.gzip), digest, spool);
+        if (n === 1) {
+          // Metadata of a chunked message travels on chunk 1; its content type goes in mex-content-type.
+          messageId = await this.#sendFirst(message, body, total, total > 1 ? 'application/octet-stream' : message.contentType);
+        } else {
+          await this.sendChunk(messageId!, n, total, body, { gzip: message.gzip });
+        }
+        options.onProgress?.({ messageId, chunk: n, chunks: total, bytesDone: end, bytesTotal: source.size });
       }
-      options.onProgress?.({ messageId, chunk: n, chunks: total, bytesDone: wire.end, bytesTotal: source.size });
+      if (digest.position !== source.size) throw new Error(`the source gave ${digest.position} bytes, but declared ${source.size}`);
+      return { messageId: messageId!, chunks: total, bytes: source.size, sha256: digest.hex() };
+    } finally {
+      await spool.remove();
     }
-    if (digest.position !== source.size) throw new Error(`the source gave ${digest.position} bytes, but declared ${source.size}`);
-    return { messageId: messageId!, chunks: total, bytes: source.size, sha256: digest.hex() };
   }
 
   /** Uploads chunk n (2..N) of a message whose chunk 1 was accepted; `body` is sent as it is. */
@@ -483,6 +490,7 @@ export class MeshClient {
         transform(piece: Buffer, _enc, cb) {
           digest.update(piece);
           received += piece.length;
+          noteStreamed(piece.length);
           cb(null, piece);
         },
         flush(cb) {
@@ -527,24 +535,40 @@ class RangeDigest {
   }
 }
 
-interface WireChunk {
-  body: RequestBody;
-  end: number;
+/**
+ * A private temporary file holding the chunk being sent when it cannot be re-read from its source (gzip
+ * output, a one-pass stream): memory stays flat whatever the chunk size, and a retry re-reads the file.
+ * Readable by this user only, and removed as soon as the message is sent or fails.
+ */
+class ChunkSpool {
+  private constructor(readonly dir: string) {}
+
+  static async open(): Promise<ChunkSpool> {
+    return new ChunkSpool(await mkdtemp(join(tmpdir(), 'mesh-assure-chunk-')));
+  }
+
+  async write(stream: Readable): Promise<{ path: string; length: number }> {
+    const path = join(this.dir, 'chunk');
+    const sink = createWriteStream(path, { mode: 0o600 });
+    await pipeline(stream, sink);
+    return { path, length: sink.bytesWritten };
+  }
+
+  remove(): Promise<void> {
+    return rm(this.dir, { recursive: true, force: true });
+  }
 }
 
 /**
- * One chunk as it goes on the wire. Plain chunks of a replayable source are streamed from it (nothing
- * held in memory); gzip chunks, and chunks of a one-pass stream, are held so a retry can re-send them.
+ * One chunk as it goes on the wire. Plain chunks of a replayable source are streamed from it; gzip chunks
+ * and chunks of a one-pass stream are spooled to a private temporary file and streamed from there.
  */
-async function prepareChunk(source: ChunkSource, start: number, end: number, gzip: boolean, digest: RangeDigest): Promise<WireChunk> {
+async function prepareChunk(source: ChunkSource, start: number, end: number, gzip: boolean, digest: RangeDigest, spool: ChunkSpool): Promise<RequestBody> {
   const read = () => source.open(start, end).pipe(digest.tap(start));
-  if (!gzip && source.replayable !== false) return { body: { length: end - start, open: read }, end };
-  // Held as the pieces zlib produced (no copy into one buffer), replayed as a stream on a retry.
-  const pieces: Buffer[] = [];
-  for await (const piece of gzip ? read().pipe(createGzip()) : read()) pieces.push(piece as Buffer);
-  const length = pieces.reduce((sum, p) => sum + p.length, 0);
+  if (!gzip && source.replayable !== false) return { length: end - start, open: read };
+  const { path, length } = await spool.write(gzip ? read().pipe(createGzip()) : read());
   if (!gzip && length !== end - start) throw new Error(`the source gave ${length} bytes for bytes ${start}..${end}, expected ${end - start}`);
-  return { body: { length, open: () => Readable.from(pieces, { objectMode: false }) }, end };
+  return { length, open: () => createReadStream(path, { highWaterMark: 1 << 16 }) };
 }
 
 function sha256(data: Buffer): string {
@@ -562,6 +586,7 @@ function prepareBody(body: Call['body']): { stream: Buffer | Readable | undefine
       transform(piece: Buffer, _enc, cb) {
         digest.update(piece);
         count += piece.length;
+        noteStreamed(piece.length);
         cb(null, piece);
       },
     }),
