@@ -30,7 +30,7 @@ export interface Verdict {
   passed: boolean;
   violations: Violation[];
   /** The requests the rule judged: for a pass, its evidence. */
-  proof: { index: number; request: string; time?: string }[];
+  proof: { index: number; request: string; time?: string; messageId?: string }[];
 }
 
 interface ProductRule {
@@ -68,7 +68,7 @@ export function judgeProduct(records: RequestRecord[], facts: ProductFacts): Ver
       title,
       passed: violations.length === 0,
       violations: violations.sort((a, b) => a.index - b.index),
-      proof: evidence.map((r) => ({ index: r.index, request: describeRequest(r), ...(r.time ? { time: r.time } : {}) })),
+      proof: evidence.map((r) => ({ index: r.index, request: describeRequest(r), ...(r.time ? { time: r.time } : {}), ...(r.messageId ? { messageId: r.messageId } : {}) })),
     };
   });
 }

@@ -1,10 +1,11 @@
 /**
  * Sealing a bundle: the landing page from the manifest, the offline check of every page, the digests into
  * the manifest (schema-checked) and MANIFEST.sha256, the secret scan over every file, then the
- * reproducible zip and `<zip>.sha256` beside it. Nothing is written when a check fails.
+ * reproducible zip and `<zip>.sha256` beside it. Nothing is written when a check fails. `run` and
+ * `observe` both pack through `packBundle`; `compare` seals an existing bundle again under its name.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { formatSha256Sums, sha256 } from './checksums.ts';
 import { renderLandingPage } from './landing-page.ts';
 import { BUNDLE_FILES } from './layout.ts';
@@ -20,6 +21,23 @@ export interface SealedBundle {
 }
 
 const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+
+/** `20261124T163054Z` */
+const compactUtc = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+
+/** `sandbox`, `int`, `dep`, the host of a URL target, or `observe` for a product's rehearsal. */
+function runLabel(body: ManifestBody): string {
+  if (body.kind === 'observe') return 'observe';
+  if (body.target.kind !== 'url' || !body.target.url) return body.target.kind;
+  return new URL(body.target.url).host.replace(/[^A-Za-z0-9.-]/g, '-');
+}
+
+/** `mesh-evidence-<sut mailbox>-<label>-<UTC start>.zip` */
+export const bundleName = (body: ManifestBody): string => `mesh-evidence-${body.mailboxes.sut}-${runLabel(body)}-${compactUtc(body.startedAt)}.zip`;
+
+/** Seals `content` and `body` as a new bundle in `outDir`, named from the manifest. */
+export const packBundle = (outDir: string, content: ReadonlyMap<string, Uint8Array>, body: ManifestBody, secrets: readonly KnownSecret[]): Promise<SealedBundle> =>
+  sealBundle(join(outDir, bundleName(body)), content, body, secrets);
 
 /** `content` holds the report files by bundle path; index.html, manifest.json and MANIFEST.sha256 are made here. */
 export async function sealBundle(zipPath: string, content: ReadonlyMap<string, Uint8Array>, body: ManifestBody, secrets: readonly KnownSecret[]): Promise<SealedBundle> {

@@ -103,6 +103,34 @@ function outcome(test: JsonTest): { result: CaseOutcome; durationMs: number; not
   return { result, durationMs: Math.round(last?.duration ?? 0), notes };
 }
 
+/** A rule judged from a journal (observe). */
+export interface JudgedRule {
+  id: string;
+  title: string;
+  passed: boolean;
+  /** What broke the rule, each naming its request. */
+  findings: string[];
+  /** The requests that prove the verdict (`#index METHOD path status`), in journal order. */
+  requests: string[];
+  /** The messages those requests handled, to find in the server's logs. */
+  messageIds: string[];
+}
+
+/** A case with no Playwright test behind it: findings first, so that the landing page shows them before the proof. */
+export function judgedCase(rule: JudgedRule): CaseResult {
+  return {
+    id: rule.id,
+    title: rule.title,
+    set: 'observe',
+    optional: false,
+    result: rule.passed ? 'passed' : 'failed',
+    messageIds: rule.messageIds,
+    durationMs: null,
+    notes: [...rule.findings.map((f) => `violation: ${f}`), ...rule.requests.map((r) => `request: ${r}`)],
+    playwrightTestId: null,
+  };
+}
+
 export interface RunOutputs {
   /** Playwright's JSON report. */
   resultsJson: string;

@@ -5,7 +5,7 @@
  */
 import type { CaseResult } from './case-results.ts';
 import { BUNDLE_FILES } from './layout.ts';
-import type { Manifest, ManifestBody } from './manifest.ts';
+import { bundleKind, type BundleKind, type Manifest, type ManifestBody } from './manifest.ts';
 import { REHEARSAL_TEXT } from './rehearsal-banner.ts';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -37,7 +37,7 @@ function summaryRows(m: ManifestBody): [string, string][] {
     ['Product', `${or(m.product.name)} ${m.product.version ? `version ${escape(m.product.version)}` : ''}`],
     ['RFC', or(m.rfc, 'none')],
     ['Tool', `mesh-assure ${escape(m.tool.version)} (Node ${escape(m.tool.node)})`],
-    ['Run', `<code>${escape(m.runId)}</code>, ${escape(m.startedAt)} to ${escape(m.finishedAt)} (UTC)`],
+    ['Run', `${bundleKind(m)} <code>${escape(m.runId)}</code>, ${escape(m.startedAt)} to ${escape(m.finishedAt)} (UTC)`],
     ['Results', Object.entries(m.summary).filter(([k, n]) => k !== 'total' && n > 0).map(([k, n]) => `<span class="${k}">${n} ${k}</span>`).join(', ') + ` of ${m.summary.total} cases`],
   ];
 }
@@ -48,16 +48,31 @@ function messageIds(ids: readonly string[]): string {
   return ids.length <= 4 ? `<span class="ids">${list}</span>` : `<details><summary>${ids.length} message ids</summary><span class="ids">${list}</span></details>`;
 }
 
-function caseRow(c: CaseResult): string {
-  const links = c.result === 'not-run' ? '' : [
+/** How many notes a case row shows before the rest fold away (an observe rule can cite a thousand requests). */
+const SHOWN_NOTES = 6;
+
+function notesOf(c: CaseResult): string {
+  if (c.notes.length === 0) return '';
+  const line = (notes: string[]) => notes.map(escape).join('<br>');
+  const rest = c.notes.slice(SHOWN_NOTES);
+  const more = rest.length ? `<details><summary>${rest.length} more</summary>${line(rest)}</details>` : '';
+  return `<div class="notes">${line(c.notes.slice(0, SHOWN_NOTES))}${more}</div>`;
+}
+
+function reportLinks(c: CaseResult, kind: BundleKind): string {
+  if (c.result === 'not-run') return '';
+  if (kind === 'observe') return `<a href="${BUNDLE_FILES.observeResult}">observe.json</a>`;
+  return [
     c.playwrightTestId ? `<a href="${BUNDLE_FILES.playwright}#?testId=${encodeURIComponent(c.playwrightTestId)}">Playwright</a>` : '',
     `<a href="${BUNDLE_FILES.allureAwesome}">Allure</a>`,
     `<a href="${BUNDLE_FILES.allure2}">Allure 2</a>`,
   ].filter(Boolean).join(' · ');
+}
+
+function caseRow(c: CaseResult, kind: BundleKind): string {
   const duration = c.durationMs === null ? '' : `${(c.durationMs / 1000).toFixed(1)} s`;
-  const notes = c.notes.length ? `<div class="notes">${c.notes.map(escape).join('<br>')}</div>` : '';
-  return `<tr data-case="${escape(c.id)}"><td>${escape(c.id)}</td><td>${escape(c.title)}${c.optional ? ' <span class="none">(optional)</span>' : ''}${notes}</td>` +
-    `<td class="result ${c.result}">${c.result}</td><td>${messageIds(c.messageIds)}</td><td>${duration}</td><td>${links}</td></tr>`;
+  return `<tr data-case="${escape(c.id)}"><td>${escape(c.id)}</td><td>${escape(c.title)}${c.optional ? ' <span class="none">(optional)</span>' : ''}${notesOf(c)}</td>` +
+    `<td class="result ${c.result}">${c.result}</td><td>${messageIds(c.messageIds)}</td><td>${duration}</td><td>${reportLinks(c, kind)}</td></tr>`;
 }
 
 function comparisonSection(m: ManifestBody): string {
@@ -69,7 +84,20 @@ function comparisonSection(m: ManifestBody): string {
 ${changes.length ? `<table id="changes"><thead><tr><th>case</th><th>change</th><th>detail</th></tr></thead><tbody>${rows}</tbody></table>` : '<p id="changes">No case changed result, and no timing changed by more than a factor of two.</p>'}`;
 }
 
+const WITNESS_FILES = `<li><a href="${BUNDLE_FILES.allureAwesome}">Allure report</a> and its <a href="${BUNDLE_FILES.allure2}">classic (Allure 2) view</a>: every case's steps, each HTTP request in order with status and mex-* headers (authorization redacted), message ids and payload digests.</li>
+<li><a href="${BUNDLE_FILES.playwright}">Playwright report</a>: the same tests as Playwright ran them.</li>
+<li><a href="${BUNDLE_FILES.exchanges}">exchanges.jsonl</a>: every HTTP exchange of the run in order; <a href="${BUNDLE_FILES.junit}">junit.xml</a>; <a href="${BUNDLE_FILES.results}">results.json</a>.</li>`;
+
+const OBSERVE_FILES = `<li><a href="${BUNDLE_FILES.observeResult}">observe.json</a>: every rule's verdict with all its findings and the requests that prove it, the limits it was judged by, steps the product never completed and product commands that failed.</li>
+<li><a href="${BUNDLE_FILES.productJournal}">product-journal.json</a>: every request of the product's mailbox as the sandbox journalled it (method, path, status, time, token nonce, Accept and mex-* headers; never the authorization).</li>`;
+
+const HEADINGS: Record<BundleKind, string> = {
+  witness: 'MESH technical conformance evidence',
+  observe: "MESH behaviour of the product, judged from the sandbox's journal",
+};
+
 export function renderLandingPage(m: ManifestBody | Manifest): string {
+  const kind = bundleKind(m);
   const product = [m.product.name, m.product.version].filter(Boolean).join(' ');
   const banner = m.rehearsal ? `<div class="rehearsal" role="note">${REHEARSAL_TEXT}. The sandbox is mesh-assure's own MESH server; submit a run against INT.</div>` : '';
   return `<!doctype html>
@@ -78,17 +106,15 @@ export function renderLandingPage(m: ManifestBody | Manifest): string {
 <style>${STYLE}</style></head>
 <body><main>
 ${banner}
-<h1>MESH technical conformance evidence${product ? `: ${escape(product)}` : ''}</h1>
+<h1>${HEADINGS[kind]}${product ? `: ${escape(product)}` : ''}</h1>
 <dl id="summary">${summaryRows(m).map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
 ${comparisonSection(m)}
 <h2>Cases</h2>
 <table id="cases"><thead><tr><th>case</th><th>title</th><th>result</th><th>message ids</th><th>duration</th><th>reports</th></tr></thead>
-<tbody>${m.cases.map(caseRow).join('\n')}</tbody></table>
+<tbody>${m.cases.map((c) => caseRow(c, kind)).join('\n')}</tbody></table>
 <h2>Reports and files</h2>
 <ul>
-<li><a href="${BUNDLE_FILES.allureAwesome}">Allure report</a> and its <a href="${BUNDLE_FILES.allure2}">classic (Allure 2) view</a>: every case's steps, each HTTP request in order with status and mex-* headers (authorization redacted), message ids and payload digests.</li>
-<li><a href="${BUNDLE_FILES.playwright}">Playwright report</a>: the same tests as Playwright ran them.</li>
-<li><a href="${BUNDLE_FILES.exchanges}">exchanges.jsonl</a>: every HTTP exchange of the run in order; <a href="${BUNDLE_FILES.junit}">junit.xml</a>; <a href="${BUNDLE_FILES.results}">results.json</a>.</li>
+${kind === 'observe' ? OBSERVE_FILES : WITNESS_FILES}
 <li><a href="${BUNDLE_FILES.manifest}">manifest.json</a> (schema in mesh-assure's docs/evidence.md) and <a href="${BUNDLE_FILES.checksums}">MANIFEST.sha256</a>: check the bundle with <code>npx mesh-assure verify &lt;bundle.zip&gt;</code>, or the unpacked files with <code>sha256sum -c MANIFEST.sha256</code>.</li>
 </ul>
 </main></body></html>

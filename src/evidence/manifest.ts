@@ -6,11 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
-import type { TargetKind } from '../config/index.ts';
+import { toolVersion, type TargetKind } from '../config/index.ts';
 import type { CaseOutcome, CaseResult } from './case-results.ts';
 import type { CaseChange } from './compare.ts';
 
 export const MANIFEST_FORMAT = 'mesh-assure-evidence/1';
+
+/** What was run: the witness pack (`run`), or a supplier's product judged from the journal (`observe`). */
+export type BundleKind = 'witness' | 'observe';
 
 export interface CertificateSummary {
   subject: string;
@@ -36,6 +39,8 @@ export type Summary = Record<CaseOutcome | 'total', number>;
 
 export interface Manifest {
   format: typeof MANIFEST_FORMAT;
+  /** Absent in bundles sealed before observe was packed: those are witness runs. */
+  kind?: BundleKind;
   runId: string;
   rehearsal: boolean;
   target: { kind: TargetKind; url: string | null };
@@ -56,6 +61,21 @@ export interface Manifest {
 
 /** Everything but the file digests, which sealing adds. */
 export type ManifestBody = Omit<Manifest, 'files'>;
+
+export const bundleKind = (m: Pick<Manifest, 'kind'>): BundleKind => m.kind ?? 'witness';
+
+/** What a run knows of itself; the format, the tool, the summary and an empty comparison are the same for every kind. */
+export type RunFacts = Omit<ManifestBody, 'format' | 'tool' | 'summary' | 'comparison' | 'kind'> & { kind: BundleKind };
+
+export function manifestBody(facts: RunFacts): ManifestBody {
+  return {
+    format: MANIFEST_FORMAT,
+    ...facts,
+    tool: { name: 'mesh-assure', version: toolVersion(), node: process.version },
+    summary: summarise(facts.cases),
+    comparison: null,
+  };
+}
 
 export const OUTCOMES: readonly CaseOutcome[] = ['passed', 'failed', 'pending', 'not-demonstrable', 'skipped', 'not-run'];
 

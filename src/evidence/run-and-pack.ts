@@ -4,20 +4,18 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
-import { toolVersion, type Settings } from '../config/index.ts';
+import { join, relative } from 'node:path';
+import type { Settings } from '../config/index.ts';
 import { generateAllureReports } from './allure-report.ts';
 import { collectCaseResults, type CatalogueEntry } from './case-results.ts';
 import { certificateFile, configuredCertificate } from './certificate.ts';
-import { compareCases } from './compare.ts';
-import { sealBundle, type SealedBundle } from './bundle.ts';
+import { compareWithBaseline } from './compare-bundles.ts';
+import { packBundle, type SealedBundle } from './bundle.ts';
 import { configuredSecrets } from './known-secrets.ts';
 import { BUNDLE_FILES } from './layout.ts';
-import { MANIFEST_FORMAT, summarise, type CertificateSummary, type Comparison, type ManifestBody } from './manifest.ts';
+import { manifestBody, type CertificateSummary, type ManifestBody } from './manifest.ts';
 import { stripAnalytics } from './offline.ts';
 import { injectRehearsalBanner } from './rehearsal-banner.ts';
-import { sha256 } from './checksums.ts';
-import { verifyBundle, formatVerifyReport } from './verify.ts';
 import { clearOutputs, runWitnessPack, type PackRunInfo, type ReportPaths } from './witness-run.ts';
 
 export interface PackContext {
@@ -35,18 +33,6 @@ export interface RunRequest {
 
 export interface RunOutcome extends SealedBundle {
   packExitCode: number;
-}
-
-/** `20261124T163054Z` */
-const compactUtc = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
-
-function targetLabel(settings: Settings): string {
-  if (settings.target !== 'url' || !settings.baseUrl) return settings.target;
-  return new URL(settings.baseUrl).host.replace(/[^A-Za-z0-9.-]/g, '-');
-}
-
-export function bundleName(settings: Settings, startedAt: string): string {
-  return `mesh-evidence-${settings.sut.mailboxId}-${targetLabel(settings)}-${compactUtc(startedAt)}.zip`;
 }
 
 /** The case ids asked for, checked against the catalogue. */
@@ -84,28 +70,16 @@ async function reportFiles(reports: ReportPaths, rehearsal: boolean): Promise<Ma
   return files;
 }
 
-/** The comparison with a baseline bundle, which must verify first: an altered baseline proves nothing. */
-export async function compareWithBaseline(baselineZip: string, current: ManifestBody): Promise<Comparison> {
-  const report = await verifyBundle(baselineZip);
-  if (!report.ok || !report.manifest) throw new Error(`the baseline does not verify:\n${formatVerifyReport(report).join('\n')}`);
-  const baseline = report.manifest;
-  return {
-    baseline: { bundle: basename(baselineZip), sha256: sha256(await readFile(baselineZip)), runId: baseline.runId, rfc: baseline.rfc, finishedAt: baseline.finishedAt },
-    changes: compareCases(baseline.cases, current.cases),
-  };
-}
-
 async function sutCertificate(settings: Settings, context: PackContext): Promise<CertificateSummary | null> {
   if (settings.target !== 'sandbox') return configuredCertificate(settings.sut.tls);
   const copy = context.sandboxCertificate(settings.sut.mailboxId);
   return existsSync(copy) ? certificateFile(copy) : null;
 }
 
-function manifestBody(settings: Settings, run: PackRunInfo, context: PackContext, certificate: CertificateSummary | null): ManifestBody {
+function witnessBody(settings: Settings, run: PackRunInfo, context: PackContext, certificate: CertificateSummary | null): ManifestBody {
   const { reports } = context;
-  const cases = collectCaseResults(context.catalogue, { resultsJson: reports.json, allureResults: reports.allureResults, ledger: join(reports.state, 'ledger.jsonl') });
-  return {
-    format: MANIFEST_FORMAT,
+  return manifestBody({
+    kind: 'witness',
     runId: run.runId,
     rehearsal: settings.target === 'sandbox',
     target: { kind: settings.target, url: run.sandboxUrl ?? settings.baseUrl ?? null },
@@ -115,13 +89,10 @@ function manifestBody(settings: Settings, run: PackRunInfo, context: PackContext
     certificate,
     product: { name: settings.product.name ?? null, version: settings.product.version ?? null },
     rfc: settings.product.rfc ?? null,
-    tool: { name: 'mesh-assure', version: toolVersion(), node: process.version },
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    summary: summarise(cases),
-    cases,
-    comparison: null,
-  };
+    cases: collectCaseResults(context.catalogue, { resultsJson: reports.json, allureResults: reports.allureResults, ledger: join(reports.state, 'ledger.jsonl') }),
+  });
 }
 
 export async function runAndPack(settings: Settings, request: RunRequest, context: PackContext): Promise<RunOutcome> {
@@ -129,9 +100,9 @@ export async function runAndPack(settings: Settings, request: RunRequest, contex
   if (request.baseline && !existsSync(request.baseline)) throw new Error(`no baseline bundle at ${request.baseline}`);
   await clearOutputs(context.reports, [join(context.reports.root, 'allure-report')]);
   const run = await runWitnessPack(context.reports, caseIds);
-  const body = manifestBody(settings, run, context, await sutCertificate(settings, context));
+  const body = witnessBody(settings, run, context, await sutCertificate(settings, context));
   if (request.baseline) body.comparison = await compareWithBaseline(request.baseline, body);
   const content = await reportFiles(context.reports, body.rehearsal);
-  const sealed = await sealBundle(join(request.outDir, bundleName(settings, run.startedAt)), content, body, configuredSecrets(settings));
+  const sealed = await packBundle(request.outDir, content, body, configuredSecrets(settings));
   return { ...sealed, packExitCode: run.exitCode };
 }

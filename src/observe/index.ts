@@ -2,3 +2,4 @@
 export * from './options.ts';
 export { observe, productSettings } from './run.ts';
 export type { ObserveCase, ObserveResult } from './result.ts';
+export type { ProductIdentity } from './bundle.ts';

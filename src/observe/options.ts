@@ -1,17 +1,22 @@
 /** What `mesh-assure observe` is asked to do, with the defaults of a witness rehearsal. */
 import type { TlsMode } from '../sandbox/index.ts';
+import type { ProductIdentity } from './bundle.ts';
 
 export interface ObserveOptions {
   tls: TlsMode;
   /** 0 picks a free port. */
   port: number;
-  /** Where the verdicts, the product's journal and the file the product sends are written. */
+  /** Where the evidence bundle goes. */
   outDir: string;
+  /** Leave the session's working folder (the sandbox's data, the file the product sends) in place. */
+  keepSandboxDir: boolean;
+  /** The product's name and version and the RFC, for the bundle's manifest. */
+  identity: ProductIdentity;
   /** Runs the product's send; placeholders {to} {workflow} {file} {mailbox} {url}. */
   productSendCmd?: string;
   /** Runs one receive cycle of the product; placeholders {mailbox} {url}. */
   productReceiveCmd?: string;
-  /** How long the product has to do everything. */
+  /** How long the product has to do everything, from when the counterpart has filled its inbox. */
   forMs: number;
   ackWithinMs: number;
   pollIntervalMs: number;

@@ -1,20 +1,11 @@
-/** The outcome of an observed session: one case per rule, printed and written as JSON. */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+/** The outcome of an observed session: one case per rule, printed, and packed as the bundle's observe.json. */
 import type { Writable } from 'node:stream';
 import type { Verdict } from '../behaviour/index.ts';
-import type { JournalEntry } from '../sandbox/index.ts';
+import type { JudgedRule } from '../evidence/index.ts';
 import type { ReceivedCheck } from './counterpart.ts';
 
-export interface ObserveCase {
-  id: string;
-  title: string;
-  passed: boolean;
-  /** What broke the rule, each naming its request. */
-  findings: string[];
-  /** The requests that prove the verdict (`#index METHOD path status`), in journal order. */
-  requests: string[];
-}
+/** One rule's verdict, as the bundle records it: findings and proving requests each name a journal request. */
+export type ObserveCase = JudgedRule;
 
 export interface ObserveResult {
   /** Always true: the product talked to the embedded sandbox, not to a MESH environment. */
@@ -35,7 +26,8 @@ export interface ObserveResult {
 }
 
 export function verdictCase(v: Verdict): ObserveCase {
-  return { id: v.rule, title: v.title, passed: v.passed, findings: v.violations.map((x) => x.text), requests: v.proof.map((p) => p.request) };
+  const messageIds = [...new Set(v.proof.flatMap((p) => (p.messageId ? [p.messageId] : [])))];
+  return { id: v.rule, title: v.title, passed: v.passed, findings: v.violations.map((x) => x.text), requests: v.proof.map((p) => p.request), messageIds };
 }
 
 export function sentMessageCase(checks: ReceivedCheck[], counterpart: string): ObserveCase {
@@ -46,6 +38,7 @@ export function sentMessageCase(checks: ReceivedCheck[], counterpart: string): O
     passed: findings.length === 0,
     findings,
     requests: checks.map((c) => `message ${c.messageId}`),
+    messageIds: checks.map((c) => c.messageId),
   };
 }
 
@@ -57,19 +50,10 @@ export function printResult(out: Writable, result: ObserveResult): void {
   for (const c of result.cases) {
     out.write(`  ${c.passed ? 'PASS' : 'FAIL'}  ${c.id.padEnd(20)} ${c.title}\n`);
     for (const finding of c.findings.slice(0, PRINTED_FINDINGS)) out.write(`          - ${finding}\n`);
-    if (c.findings.length > PRINTED_FINDINGS) out.write(`          … and ${c.findings.length - PRINTED_FINDINGS} more (see observe.json)\n`);
+    if (c.findings.length > PRINTED_FINDINGS) out.write(`          … and ${c.findings.length - PRINTED_FINDINGS} more (see reports/observe.json in the bundle)\n`);
   }
   for (const step of result.openSteps) out.write(`  not done: ${step}\n`);
   for (const failed of result.failedCommands) out.write(`  product command exited ${failed.code}: ${failed.command}\n${failed.tail.replace(/^/gm, '      ')}\n`);
   const failedCount = result.cases.filter((c) => !c.passed).length;
   out.write(`\n${failedCount === 0 ? 'Every rule passed.' : `${failedCount} of ${result.cases.length} rules failed.`}\n`);
-}
-
-/** observe.json (the result) and product-journal.json (every request of the product's mailbox). */
-export async function writeResult(outDir: string, result: ObserveResult, journal: JournalEntry[]): Promise<string> {
-  await mkdir(outDir, { recursive: true });
-  const path = join(outDir, 'observe.json');
-  await writeFile(path, `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(join(outDir, 'product-journal.json'), `${JSON.stringify(journal, null, 2)}\n`);
-  return path;
 }

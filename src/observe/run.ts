@@ -4,18 +4,21 @@
  * requests in the sandbox journal against the assessor rules.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { judgeProduct, toRequestRecords, type RequestRecord } from '../behaviour/index.ts';
 import { SANDBOX_DEFAULTS } from '../config/targets.ts';
+import { certificateFile, type CertificateSummary, type SealedBundle } from '../evidence/index.ts';
 import { startSandbox, type RunningSandbox } from '../sandbox/index.ts';
 import { Counterpart, type ReceivedCheck } from './counterpart.ts';
 import type { ObserveOptions } from './options.ts';
 import { fillPlaceholders, runProductCommand, type CommandResult } from './product-command.ts';
 import { sessionSteps, StepBoard, type SessionState, type Step } from './progress.ts';
-import { printResult, sentMessageCase, verdictCase, writeResult, type ObserveResult } from './result.ts';
+import { packObserveBundle } from './bundle.ts';
+import { printResult, sentMessageCase, verdictCase, type ObserveResult } from './result.ts';
 
 const PRODUCT = SANDBOX_DEFAULTS.sut;
 const COUNTERPART = SANDBOX_DEFAULTS.peer;
@@ -106,28 +109,36 @@ async function awaitProductReceive(s: Session): Promise<void> {
   }
 }
 
-async function productFile(outDir: string): Promise<{ path: string; sha256: string }> {
+async function productFile(work: string): Promise<{ path: string; sha256: string }> {
   const content = `mesh-assure observe: the product sends this file to ${COUNTERPART}\n${randomBytes(16).toString('hex')}\n`;
-  const path = join(outDir, 'product-send.txt');
-  await mkdir(outDir, { recursive: true });
+  const path = join(work, 'product-send.txt');
   await writeFile(path, content);
   return { path, sha256: createHash('sha256').update(content).digest('hex') };
 }
 
-export async function observe(options: ObserveOptions, out: Writable): Promise<{ result: ObserveResult; resultPath: string }> {
-  const outDir = resolve(options.outDir);
+/** The sandbox's certificate for the product's mailbox, read before the sandbox's files are removed. */
+async function productCertificate(sandbox: RunningSandbox): Promise<CertificateSummary | null> {
+  const identity = sandbox.tls?.clients[PRODUCT];
+  return identity ? certificateFile(identity.certPath) : null;
+}
+
+/** The session in the working folder `work`: the sandbox's data and the file the product sends live there. */
+async function observeIn(work: string, options: ObserveOptions, out: Writable): Promise<{ result: ObserveResult; bundle: SealedBundle }> {
   const startedAt = new Date().toISOString();
   // Reused tokens are accepted, not refused: the product carries on, and the fresh-token rule names each
   // reuse instead of a cascade of 403s hiding the product's other behaviour.
-  const sandbox = await startSandbox({ tls: options.tls, port: options.port, relax: { tokenReuse: true } });
+  const sandbox = await startSandbox({ tls: options.tls, port: options.port, dataDir: join(work, 'sandbox'), relax: { tokenReuse: true } });
   const counterpart = new Counterpart(sandbox, COUNTERPART);
   try {
     out.write(`MESH sandbox for the product at ${sandbox.baseUrl}\n${describeSettings(productSettings(sandbox))}`);
-    const s = new Session(options, sandbox, counterpart, await productFile(outDir), out);
+    const file = await productFile(work);
     await counterpart.handshake();
     out.write(`\n${COUNTERPART} (mesh-assure, the counterpart) delivers to ${PRODUCT}: a plain, a gzip and a chunked message, and ${options.pagingMessages} for paging...\n`);
-    s.state.deliveries = await counterpart.deliver(PRODUCT, WORKFLOW, options.pagingMessages);
+    const deliveries = await counterpart.deliver(PRODUCT, WORKFLOW, options.pagingMessages);
     const pagingFrom = sandbox.clock.now().toISOString();
+    // The product's --for starts once its inbox is filled: delivering 500-odd messages is not its time.
+    const s = new Session(options, sandbox, counterpart, file, out);
+    s.state.deliveries = deliveries;
     s.tick('send');
     await awaitProductSend(s);
     if (s.checks[0]) s.state.reportIds.push(await counterpart.reportUndelivered(PRODUCT, s.checks[0].messageId, WORKFLOW));
@@ -157,11 +168,27 @@ export async function observe(options: ObserveOptions, out: Writable): Promise<{
       passed: cases.every((c) => c.passed),
     };
     printResult(out, result);
-    const resultPath = await writeResult(outDir, result, sandbox.journal.entries({ mailbox: PRODUCT }));
-    out.write(`Written: ${resultPath}\n`);
-    return { result, resultPath };
+    const bundle = await packObserveBundle(resolve(options.outDir), {
+      result,
+      journal: sandbox.journal.entries({ mailbox: PRODUCT }),
+      certificate: await productCertificate(sandbox),
+      odsCode: sandbox.mailboxes.find((m) => m.mailboxId === PRODUCT)!.odsCode,
+      identity: options.identity,
+    });
+    out.write(`\nrehearsal against the embedded sandbox: not assurance evidence\nbundle ${bundle.zipPath}\n`);
+    return { result, bundle };
   } finally {
     await counterpart.close();
     await sandbox.close();
+  }
+}
+
+export async function observe(options: ObserveOptions, out: Writable): Promise<{ result: ObserveResult; bundle: SealedBundle }> {
+  const work = await mkdtemp(join(tmpdir(), 'mesh-observe-'));
+  try {
+    return await observeIn(work, options, out);
+  } finally {
+    if (options.keepSandboxDir) out.write(`The sandbox's files are kept in ${work}\n`);
+    else await rm(work, { recursive: true, force: true });
   }
 }

@@ -3,6 +3,8 @@
  * read the MESH server's logs. Interactive on a terminal; unattended with the product command options.
  */
 import type { Command } from 'commander';
+import { REPORT_PATHS } from '../../../fixtures/report-paths.ts';
+import { readVariables } from '../../config/index.ts';
 import { observe, parseDuration } from '../../observe/index.ts';
 
 interface ObserveCliOptions {
@@ -10,6 +12,7 @@ interface ObserveCliOptions {
   mtls?: boolean;
   port: string;
   out: string;
+  keepSandboxDir?: boolean;
   productSendCmd?: string;
   productReceiveCmd?: string;
   for: string;
@@ -35,10 +38,11 @@ export function registerObserveCommand(program: Command): void {
     .option('--tls', 'serve HTTPS with a throwaway CA')
     .option('--mtls', 'serve HTTPS and require a client certificate from the throwaway CA')
     .option('--port <port>', 'sandbox port (0 picks a free one)', '8700')
-    .option('--out <dir>', 'where observe.json and the product journal are written', 'reports/observe')
+    .option('--out <dir>', 'where the evidence bundle goes', `${REPORT_PATHS.root}/evidence`)
+    .option('--keep-sandbox-dir', "keep the session's working folder (the sandbox's data and journal) and print where it is")
     .option('--product-send-cmd <cmd>', 'command that makes the product send {file} to {to} on {workflow}')
     .option('--product-receive-cmd <cmd>', "command that runs one receive cycle of the product")
-    .option('--for <duration>', 'how long the product has for the whole session', '30m')
+    .option('--for <duration>', 'how long the product has for the whole session, once its inbox is filled', '30m')
     // The MESH specification's limits: poll at most every 5 minutes, validate the mailbox once a day.
     .option('--ack-within <duration>', 'longest allowed time from a download to its acknowledgement', '60s')
     .option('--poll-interval <duration>', 'shortest allowed time between inbox polls', '5m')
@@ -52,11 +56,15 @@ export function registerObserveCommand(program: Command): void {
       if (!Number.isInteger(port) || port < 0) throw new Error(`--port must be a whole number >= 0, not "${options.port}"`);
       if (!Number.isInteger(paging) || paging <= 500) throw new Error(`--paging-messages must be a whole number over 500, not "${options.pagingMessages}"`);
       const unattended = Boolean(options.productSendCmd || options.productReceiveCmd);
+      // The product's identity comes from the variables `run` reads, .env included.
+      const vars = readVariables();
       const { result } = await observe(
         {
           tls: options.mtls ? 'mtls' : options.tls ? 'tls' : 'none',
           port,
           outDir: options.out,
+          keepSandboxDir: Boolean(options.keepSandboxDir),
+          identity: { name: vars.MESH_PRODUCT_NAME ?? null, version: vars.MESH_PRODUCT_VERSION ?? null, rfc: vars.MESH_RFC ?? null },
           ...(options.productSendCmd ? { productSendCmd: options.productSendCmd } : {}),
           ...(options.productReceiveCmd ? { productReceiveCmd: options.productReceiveCmd } : {}),
           forMs: parseDuration('for', options.for),

@@ -40,6 +40,7 @@ test('run names the bundle, records the run, and shows every case with its resul
   expect(zipPath).toMatch(/\/evidence\/mesh-evidence-X26ABC1-sandbox-\d{8}T\d{6}Z\.zip$/);
   expect(existsSync(`${zipPath}.sha256`)).toBe(true);
   expect(manifest.rehearsal).toBe(true);
+  expect(manifest.kind).toBe('witness');
   expect(manifest.rfc).toBe('RFC-TEST-1');
   expect(manifest.certificate?.subject).toBe('CN=X26ABC1.X26.api.mesh-client.nhs.uk');
   expect(manifest.cases.filter((c) => CASES.includes(c.id)).map((c) => c.result)).toEqual(['passed', 'passed', 'passed']);
