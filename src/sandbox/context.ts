@@ -83,10 +83,42 @@ export function limitedBody(ctx: RequestContext): BodyLimit {
   return limit;
 }
 
+/** Bodies declared at most this long are read with plain listeners: a stream pipeline costs more than such a request. */
+const SMALL_BODY_BYTES = 256 * 1024;
+
+/**
+ * The whole body when its Content-Length is declared and small, otherwise undefined (stream it then). No
+ * size limit is needed: the declared length passed the per-request limit and node:http reads no further.
+ */
+export function readSmallBody(ctx: RequestContext, keep = true): Promise<Buffer> | undefined {
+  const { req } = ctx;
+  const declared = req.headers['content-length'];
+  if (declared === undefined || req.headers['transfer-encoding'] !== undefined || Number(declared) > SMALL_BODY_BYTES) return undefined;
+  const read = new Promise<Buffer>((resolve, reject) => {
+    if (req.destroyed) return reject(new Error('request body was cut off'));
+    const parts: Buffer[] = [];
+    let bytes = 0;
+    req.on('data', (part: Buffer) => {
+      bytes += part.length;
+      if (keep) parts.push(part);
+    });
+    req.once('end', () => {
+      ctx.notes.bytesIn = bytes;
+      resolve(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    });
+    req.once('error', reject);
+    req.once('close', () => reject(new Error('request body was cut off'))); // after 'end' this changes nothing
+  });
+  return read.catch(rethrowBodyError(ctx));
+}
+
 /** Reads and discards the body (handshake, acknowledge and others that ignore it). */
 export async function drainBody(ctx: RequestContext): Promise<void> {
   const { headers } = ctx.req;
   if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return; // no body
+  if (headers['content-length'] === '0') return; // node:http has already read it all
+  const small = readSmallBody(ctx, false);
+  if (small) return void (await small);
   await pipeline(ctx.req, limitedBody(ctx), new Writable({ write: (_chunk, _enc, done) => done() })).catch(rethrowBodyError(ctx));
 }
 

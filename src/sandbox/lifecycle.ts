@@ -54,11 +54,16 @@ export class Lifecycle {
     return this.store.save(message);
   }
 
+  /**
+   * Answered before the acknowledgement is synced: a power cut right after it could bring the message back
+   * to the inbox unacknowledged (at-least-once delivery, as MESH itself promises), never lose a message.
+   * Killing the process cannot undo it: the record is already written.
+   */
   acknowledge(message: StoredMessage): Promise<void> {
     const event = this.event('acknowledged');
     message.events.unshift(event);
     message.acknowledgedAt = event.timestamp;
-    return this.store.save(message);
+    return this.store.save(message, { durable: false });
   }
 
   /** Admin: push any status event; `accepted` puts a message back in the inbox. */

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { H, MEDIA_JSON, MESH_ERRORS } from '../../protocol/index.ts';
 import { authorise, drainBody, notFoundMessage, requireVersion, type RequestContext } from '../context.ts';
-import { Metered } from '../memory.ts';
+import { noteStreamed } from '../../runtime/streamed-memory.ts';
 import { downloadHeaders } from '../message-views.ts';
 import { meshFailure, sendEmpty, sendJson } from '../replies.ts';
 import { statusOf, type StoredMessage } from '../store/message.ts';
@@ -59,9 +59,9 @@ export async function download(ctx: RequestContext): Promise<void> {
   const bytes = ctx.state.store.readChunk(message.messageId, chunk);
   if (Buffer.isBuffer(bytes) && !transform) return void ctx.res.end(bytes);
   const source = Buffer.isBuffer(bytes) ? Readable.from([bytes]) : bytes;
-  const metered = new Metered();
+  source.on('data', (piece: Buffer) => noteStreamed(piece.length)); // a listener, not a Transform stage: no extra buffering
   // A failure half-way (a client gone, a disk error) can only be told by cutting the connection.
-  await (transform ? pipeline(source, metered, transform, ctx.res) : pipeline(source, metered, ctx.res)).catch(() => ctx.res.destroy());
+  await (transform ? pipeline(source, transform, ctx.res) : pipeline(source, ctx.res)).catch(() => ctx.res.destroy());
 }
 
 /** HEAD: the headers of chunk 1. The sender may look at its own message in any status. */

@@ -5,7 +5,7 @@
  */
 import { pipeline, type Readable } from 'node:stream';
 import { ChunkRangeError, H, MEDIA_JSON, MEDIA_V2, MESH_ERRORS, parseChunkRange, parseFlag, type ApiVersion, type ChunkRange } from '../../protocol/index.ts';
-import { authorise, limitedBody, requireVersion, rethrowBodyError, type RequestContext } from '../context.ts';
+import { authorise, limitedBody, readSmallBody, requireVersion, rethrowBodyError, type RequestContext } from '../context.ts';
 import { BadGzipBody, GzipCheck, SEND_HEADER_LIMITS } from '../limits.ts';
 import { Failure, meshFailure, missing, sendJson, validationFailure, type ValidationItem } from '../replies.ts';
 import { allChunksArrived, statusOf, type StoredMessage } from '../store/message.ts';
@@ -56,13 +56,17 @@ function chunkRange(ctx: RequestContext, messageId?: string): ChunkRange {
   }
 }
 
-/** Streams the body to the chunk file, checking gzip bodies on the way. */
+/** Streams the body to the chunk file, checking gzip bodies on the way; a small plain body is read whole. */
 async function storeChunk(ctx: RequestContext, message: { messageId: string; contentEncoding?: 'gzip' }, chunk: number): Promise<number> {
+  const { req } = ctx;
   const ignore = (): void => undefined; // errors reach writeChunk through the returned stream
-  const limit = limitedBody(ctx);
-  const source: Readable = message.contentEncoding === 'gzip' ? pipeline(ctx.req, limit, new GzipCheck(), ignore) : pipeline(ctx.req, limit, ignore);
   try {
-    return await ctx.state.store.writeChunk(message.messageId, chunk, source);
+    let source: Readable | Buffer;
+    if (message.contentEncoding === 'gzip') source = pipeline(req, limitedBody(ctx), new GzipCheck(), ignore);
+    else if (req.headers['content-length'] === undefined) source = pipeline(req, limitedBody(ctx), ignore);
+    // A declared length passed the size limit already and node:http reads no further: no limit stage.
+    else source = (await readSmallBody(ctx)) ?? req;
+    return (ctx.notes.bytesIn = await ctx.state.store.writeChunk(message.messageId, chunk, source));
   } catch (error) {
     if (error instanceof BadGzipBody) throw new Failure(400, { kind: 'mesh', spec: { event: 'SEND', code: '', description: error.message }, messageId: message.messageId }, true);
     return rethrowBodyError(ctx)(error);

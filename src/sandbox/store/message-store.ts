@@ -17,6 +17,7 @@ import { replayWal, WalWriter, type BytesLocation, type WalRecord } from './wal.
 /** Chunks up to this size are kept in the log rather than in files of their own. */
 const INLINE_LIMIT = 256 * 1024;
 const LOG = 'messages.log';
+const READ_BUFFER_BYTES = 1024 * 1024;
 
 type ChunkPlace = { inline: BytesLocation } | { file: true };
 type LogEntry = { t: 'message'; message: StoredMessage } | { t: 'chunk'; id: string; n: number; file?: true } | { t: 'delete'; id: string };
@@ -143,34 +144,29 @@ export class MessageStore {
    * Receives a chunk's bytes and returns its size. A small chunk is held until save() commits it with
    * the message; a large one is streamed to its own file, durably, before this resolves.
    */
-  async writeChunk(id: string, chunk: number, body: Readable): Promise<number> {
-    const held: Buffer[] = [];
-    let size = 0;
-    const iterator = body[Symbol.asyncIterator]();
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const piece = next.value as Buffer;
-      held.push(piece);
-      size += piece.length;
-      if (size > INLINE_LIMIT) {
-        const rest = Readable.from((async function* () {
-          yield* held.splice(0);
-          for (let more = await iterator.next(); !more.done; more = await iterator.next()) yield more.value as Buffer;
-        })());
-        const written = await writeFileDurably(this.#chunkPath(id, chunk), rest);
-        await this.#syncer.sync();
-        this.#pending.set(id, [...(this.#pending.get(id) ?? []), { json: { t: 'chunk', id, n: chunk, file: true } }]);
-        return written;
-      }
+  async writeChunk(id: string, chunk: number, body: Readable | Buffer): Promise<number> {
+    const head = Buffer.isBuffer(body) ? { held: [body], size: body.length, ended: true } : await readUpTo(body, INLINE_LIMIT);
+    if (!head.ended || head.size > INLINE_LIMIT) {
+      const written = await writeFileDurably(this.#chunkPath(id, chunk), body, head.ended ? [] : head.held);
+      await this.#syncer.sync();
+      this.#hold(id, { json: { t: 'chunk', id, n: chunk, file: true } });
+      return written;
     }
-    this.#pending.set(id, [...(this.#pending.get(id) ?? []), { json: { t: 'chunk', id, n: chunk }, bytes: Buffer.concat(held) }]);
-    return size;
+    this.#hold(id, { json: { t: 'chunk', id, n: chunk }, bytes: head.held.length === 1 ? head.held[0]! : Buffer.concat(head.held) });
+    return head.size;
+  }
+
+  /** Keeps a chunk's record for the message's next save(). */
+  #hold(id: string, record: WalRecord): void {
+    this.#pending.set(id, [...(this.#pending.get(id) ?? []), record]);
   }
 
   /** A chunk's bytes: a Buffer when it is small enough to live in the log, otherwise a file stream. */
   readChunk(id: string, chunk: number): Buffer | Readable {
     const place = this.#chunks.get(chunkKey(id, chunk));
     if (place && 'inline' in place) return this.#wal.read(place.inline);
-    return createReadStream(this.#chunkPath(id, chunk));
+    // Large reads: each read is a thread-pool round trip, and 64 KiB ones leave the socket waiting.
+    return createReadStream(this.#chunkPath(id, chunk), { highWaterMark: READ_BUFFER_BYTES });
   }
 
   /** Forgets a chunk received for a send that then failed (never committed). */
@@ -181,13 +177,15 @@ export class MessageStore {
 
   /**
    * Commits the message's current state, with any chunks received since the last save, in one durable
-   * log append; the index shows the change once it is on disk.
+   * log append; the index shows the change once it is on disk. With `durable: false` it resolves once the
+   * record is written (it survives the process being killed; a power cut in the next few milliseconds
+   * could lose it), for changes where losing the last state is allowed.
    */
-  async save(message: StoredMessage): Promise<void> {
+  async save(message: StoredMessage, { durable = true } = {}): Promise<void> {
     const id = message.messageId;
     const records = [...(this.#pending.get(id) ?? []), { json: { t: 'message', message } }];
     this.#pending.delete(id);
-    const locations = await this.#wal.append(records);
+    const locations = durable ? await this.#wal.append(records) : this.#wal.appendLazily(records);
     records.forEach((record, i) => {
       const entry = record.json as LogEntry;
       if (entry.t === 'chunk') this.#chunks.set(chunkKey(id, entry.n), entry.file ? { file: true } : { inline: locations[i]! });
@@ -227,3 +225,27 @@ export class MessageStore {
 }
 
 const chunkKey = (id: string, n: number): string => `${id}/${n}`;
+
+/**
+ * Reads from `body` until more than `limit` bytes arrived (then pauses it, the rest unread) or it ended.
+ * Plain listeners: an async iterator would cost a promise per piece for the whole of a large body.
+ */
+function readUpTo(body: Readable, limit: number): Promise<{ held: Buffer[]; size: number; ended: boolean }> {
+  return new Promise((resolve, reject) => {
+    const held: Buffer[] = [];
+    let size = 0;
+    const settle = (ended: boolean): void => {
+      body.off('data', onData).off('end', onEnd).off('error', reject).off('close', onClose);
+      if (!ended) body.pause();
+      resolve({ held, size, ended });
+    };
+    const onData = (piece: Buffer): void => {
+      held.push(piece);
+      size += piece.length;
+      if (size > limit) settle(false);
+    };
+    const onEnd = (): void => settle(true);
+    const onClose = (): void => reject(new Error('the body was cut off'));
+    body.on('data', onData).once('end', onEnd).once('error', reject).once('close', onClose);
+  });
+}

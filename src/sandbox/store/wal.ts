@@ -3,14 +3,18 @@
  * `[u32 length][u32 crc32][u32 json length][json][bytes]`; a record torn by a crash fails its checksum
  * and it and everything after it are ignored on replay. Syncs are group-committed: appends made while
  * an fdatasync is under way share the next one, so concurrent requests share the cost of a sync, and an
- * append resolves only once its record is on disk.
+ * append resolves only once its record is on disk. A lazy append (appendLazily) does not wait: its record
+ * is in the page cache at once (it survives the process being killed) and on disk with the next sync,
+ * which starts within LAZY_SYNC_MS.
  */
-import { closeSync, fdatasync, fstatSync, ftruncateSync, openSync, readSync, writevSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writevSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 
 const fdatasyncAsync = promisify(fdatasync);
 const HEADER = 12;
+/** How long a lazily appended record may wait for a sync that some durable append would have started. */
+const LAZY_SYNC_MS = 20;
 
 export interface WalRecord {
   json: unknown;
@@ -38,6 +42,8 @@ export class WalWriter {
   #size: number;
   #syncing: Promise<void> | undefined;
   #nextSync: Promise<void> | undefined;
+  /** Lazily appended records wait for this timer's sync, unless a sync starts before it fires. */
+  #lazyTimer: NodeJS.Timeout | undefined;
 
   /** Opens the log for appending after its intact prefix (a torn tail is cut off). */
   constructor(path: string, validSize: number) {
@@ -52,6 +58,25 @@ export class WalWriter {
    */
   async append(records: WalRecord[]): Promise<(BytesLocation | undefined)[]> {
     if (records.length === 0) return [];
+    const locations = this.#write(records);
+    await this.#sync();
+    return locations;
+  }
+
+  /**
+   * Appends records without waiting for the disk: for changes whose loss in a power cut is allowed (see
+   * MessageStore.save). They are readable at once and durable within LAZY_SYNC_MS.
+   */
+  appendLazily(records: WalRecord[]): (BytesLocation | undefined)[] {
+    const locations = this.#write(records);
+    this.#lazyTimer ??= setTimeout(() => {
+      this.#lazyTimer = undefined;
+      this.#sync().catch(() => undefined); // a failed sync fails the next durable append too
+    }, LAZY_SYNC_MS);
+    return locations;
+  }
+
+  #write(records: WalRecord[]): (BytesLocation | undefined)[] {
     const frames = records.map(frame);
     const locations = records.map((record, i) => {
       const at = this.#size + HEADER + frames[i]!.readUInt32LE(8);
@@ -59,7 +84,6 @@ export class WalWriter {
       return record.bytes ? { offset: at, length: record.bytes.length } : undefined;
     });
     writevSync(this.#fd, frames);
-    await this.#sync();
     return locations;
   }
 
@@ -74,6 +98,9 @@ export class WalWriter {
   }
 
   #start(): Promise<void> {
+    // This sync covers every record written so far, the lazy ones included.
+    clearTimeout(this.#lazyTimer);
+    this.#lazyTimer = undefined;
     const run: Promise<void> = fdatasyncAsync(this.#fd).finally(() => {
       if (this.#syncing === run) this.#syncing = undefined;
     });
@@ -88,6 +115,8 @@ export class WalWriter {
   }
 
   close(): void {
+    if (this.#lazyTimer) fdatasyncSync(this.#fd);
+    clearTimeout(this.#lazyTimer);
     closeSync(this.#fd);
   }
 }

@@ -80,3 +80,38 @@ test('every 202-answered message survives SIGKILL byte-identical, chunked ones t
     await second.stop();
   }
 });
+
+test('an acknowledgement answered 200 before SIGKILL is kept or undone, never anything else', async () => {
+  test.setTimeout(60_000);
+  const dataDir = await mkdtemp(join(tmpdir(), 'sandbox-ack-crash-'));
+  const first = await startSandboxProcess(['--data-dir', dataDir]);
+  const signed = (sb: ReadySandbox, mailboxId: string) => ({ accept: MEDIA_V2, authorization: makeAuthToken({ sharedKey: sb.sharedKey, mailboxId, password: 'password' }) });
+  const ids: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const sent = await post(first.ready, `/messageexchange/${SUT}/outbox`, { 'mex-to': PEER, 'mex-workflowid': WORKFLOW }, randomBytes(100 + i));
+    ids.push(sent.id!);
+  }
+  // Acknowledgements are answered before their sync: kill straight after the last 200, with no pause.
+  const acknowledged = ids.slice(0, 30);
+  for (const id of acknowledged) {
+    const res = await request(`${first.ready.baseUrl}/messageexchange/${PEER}/inbox/${id}/status/acknowledged`, { method: 'PUT', headers: signed(first.ready, PEER) });
+    await res.body.text();
+    expect(res.statusCode).toBe(200);
+  }
+  await first.kill();
+
+  const second = await startSandboxProcess(['--data-dir', dataDir]);
+  try {
+    const res = await request(`${second.ready.baseUrl}/messageexchange/${PEER}/inbox?max_results=5000`, { headers: signed(second.ready, PEER) });
+    const listed = ((await res.body.json()) as { messages: string[] }).messages;
+    // Allowed: acknowledged (gone from the inbox, 410) or back in the inbox unacknowledged (at-least-once).
+    for (const id of acknowledged) {
+      const download = await request(`${second.ready.baseUrl}/messageexchange/${PEER}/inbox/${id}`, { headers: signed(second.ready, PEER) });
+      await download.body.text();
+      expect(download.statusCode, id).toBe(listed.includes(id) ? 200 : 410);
+    }
+    for (const id of ids.slice(30)) expect(listed, `${id} was never acknowledged`).toContain(id);
+  } finally {
+    await second.stop();
+  }
+});
