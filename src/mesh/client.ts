@@ -519,6 +519,7 @@ class RangeDigest {
     let at = start;
     return new Transform({
       transform: (piece: Buffer, _enc, cb) => {
+        noteStreamed(piece.length);
         const fresh = this.position - at;
         if (at <= this.position && fresh < piece.length) {
           this.#hash.update(fresh > 0 ? piece.subarray(fresh) : piece);
