@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { fileSource, MeshClient, type MeshClientOptions } from '../src/mesh/index.ts';
-import { peakRssMib } from './peak-rss.ts';
+import { peakRssMib } from '../tests/support/peak-rss.ts';
 
 const [mode, gzipFlag, file, messageIdArg] = process.argv.slice(2);
 const options = JSON.parse(process.env.BENCH_CLIENT ?? '{}') as MeshClientOptions & { to: string };

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { makeAuthToken, MEDIA_V2 } from '../src/protocol/index.ts';
-import { startSandboxProcess } from '../tests/unit/sandbox/child.ts';
-import { peakRssMib } from './peak-rss.ts';
+import { startSandboxProcess } from '../tests/support/sandbox-process.ts';
+import { peakRssMib } from '../tests/support/peak-rss.ts';
 
 const SENDER = 'X26ABC1';
 const RECIPIENT = 'X26ABC2';

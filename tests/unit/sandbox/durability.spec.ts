@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { makeAuthToken, MEDIA_V2 } from '../../../src/protocol/index.ts';
 import { expect, PEER, SUT, test, WORKFLOW } from './helpers.ts';
-import { startSandboxProcess, type ReadySandbox } from './child.ts';
+import { startSandboxProcess, type ReadySandbox } from '../../support/sandbox-process.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

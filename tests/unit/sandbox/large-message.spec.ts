@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { makeAuthToken, MEDIA_V2 } from '../../../src/protocol/index.ts';
 import { expect, PEER, SUT, test, WORKFLOW } from './helpers.ts';
-import { startSandboxProcess } from './child.ts';
+import { startSandboxProcess } from '../../support/sandbox-process.ts';
 
 const TOTAL = 1024 * 1024 * 1024;
 const CHUNK = 64 * 1024 * 1024; // under the 100 MB per-request limit

@@ -1,11 +1,11 @@
-/** Runs `mesh-assure sandbox` as a child process (for crash, memory and benchmark runs) and reads its ready line. */
+/** Runs `mesh-assure sandbox` as a child process and reads its ready line: for the crash and memory tests and the sandbox benchmark. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { peakRssMib } from '../../../bench/peak-rss.ts';
-import type { RunningSandbox } from '../../../src/sandbox/index.ts';
+import { peakRssMib } from './peak-rss.ts';
+import type { RunningSandbox } from '../../src/sandbox/index.ts';
 
-const CLI = fileURLToPath(new URL('../../../bin/mesh-assure.mjs', import.meta.url));
+const CLI = fileURLToPath(new URL('../../bin/mesh-assure.mjs', import.meta.url));
 
 export type ReadySandbox = Pick<RunningSandbox, 'baseUrl' | 'port' | 'dataDir' | 'sharedKey' | 'adminUrl' | 'mailboxes'>;
 
