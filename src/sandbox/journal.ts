@@ -44,8 +44,12 @@ export function journalHeaders(headers: Record<string, string | string[] | undef
 /** Lines are written in batches, so journalling costs the disk one write per batch, not one per request. */
 const FLUSH_MS = 50;
 
+/** A request's place in the journal, taken when it arrives and filled when its response is done. */
+export type JournalSlot = number;
+
 export class Journal {
-  readonly #entries: JournalEntry[] = [];
+  /** In arrival order: a slot stays empty while its request is in flight. */
+  readonly #entries: (JournalEntry | undefined)[] = [];
   readonly #file: WriteStream | undefined;
   #batch: string[] = [];
   #timer: NodeJS.Timeout | undefined;
@@ -55,8 +59,18 @@ export class Journal {
     this.#file?.on('error', () => undefined); // a full disk must not take the server down
   }
 
-  add(entry: JournalEntry): void {
-    this.#entries.push(entry);
+  /**
+   * Reserves the arriving request's place. Responses can finish out of order (a large download's last
+   * write completes after the client has already sent its acknowledgement), but the journal must read in
+   * the order requests arrived, as a server log does.
+   */
+  reserve(): JournalSlot {
+    return this.#entries.push(undefined) - 1;
+  }
+
+  /** Records a finished request in its reserved place; the JSONL file is appended in completion order. */
+  fill(slot: JournalSlot, entry: JournalEntry): void {
+    this.#entries[slot] = entry;
     if (!this.#file) return;
     this.#batch.push(`${JSON.stringify(entry)}\n`);
     this.#timer ??= setTimeout(() => this.#flush(), FLUSH_MS);
@@ -71,7 +85,8 @@ export class Journal {
   entries(filter: JournalFilter = {}): JournalEntry[] {
     const since = filter.since?.getTime() ?? -Infinity;
     const until = filter.until?.getTime() ?? Infinity;
-    return this.#entries.filter((e) => {
+    return this.#entries.filter((e): e is JournalEntry => {
+      if (e === undefined) return false;
       const t = Date.parse(e.time);
       return (filter.mailbox === undefined || e.mailbox === filter.mailbox) && t >= since && t <= until;
     });

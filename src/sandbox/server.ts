@@ -79,8 +79,9 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
   };
   const bytesOut = countBytesOut(res);
   if (state.options.journal) {
+    const slot = state.journal.reserve();
     res.once('close', () =>
-      state.journal.add({
+      state.journal.fill(slot, {
         time,
         ...(ctx.notes.mailbox ? { mailbox: ctx.notes.mailbox } : {}),
         method,
