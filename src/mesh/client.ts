@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createGunzip, createGzip, gzip } from 'node:zlib';
@@ -334,8 +334,11 @@ export class MeshClient {
     return this.#getChunk(messageId, chunk, options);
   }
 
-  /** Downloads a whole message into `sink`, returning its metadata, size and SHA-256. */
-  async downloadTo(messageId: string, sink: NodeJS.WritableStream, options: DownloadOptions = {}): Promise<{ metadata: MessageMetadata; bytes: number; sha256: string }> {
+  /**
+   * Downloads a whole message into `sink`, returning its metadata, size and SHA-256. Without a sink the
+   * bytes are only counted and digested (enough to check a message against what was sent).
+   */
+  async downloadTo(messageId: string, sink: NodeJS.WritableStream = discard(), options: DownloadOptions = {}): Promise<{ metadata: MessageMetadata; bytes: number; sha256: string }> {
     const { metadata, body } = await this.download(messageId, options);
     const digest = createHash('sha256');
     let bytes = 0;
@@ -570,6 +573,10 @@ async function prepareChunk(source: ChunkSource, start: number, end: number, gzi
   const { path, length } = await spool.write(gzip ? read().pipe(createGzip()) : read());
   if (!gzip && length !== end - start) throw new Error(`the source gave ${length} bytes for bytes ${start}..${end}, expected ${end - start}`);
   return { length, open: () => createReadStream(path, { highWaterMark: 1 << 16 }) };
+}
+
+function discard(): Writable {
+  return new Writable({ write: (_piece, _encoding, done) => done() });
 }
 
 function sha256(data: Buffer): string {

@@ -3,9 +3,8 @@
  * product's inbox (plain, gzip, chunked, more than 500 for paging), receives and checks what the product
  * sends, and has the sandbox raise a non-delivery REPORT for it.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { bufferSource, MeshClient } from '../mesh/index.ts';
 import type { RunningSandbox } from '../sandbox/index.ts';
@@ -78,9 +77,7 @@ export class Counterpart {
   async receive(expected: { from: string; workflowId: string; sha256: string }): Promise<ReceivedCheck[]> {
     const checks: ReceivedCheck[] = [];
     for await (const messageId of this.#client.inboxMessageIds()) {
-      const digest = createHash('sha256');
-      const sink = new Writable({ write: (piece: Buffer, _enc, done) => void (digest.update(piece), done()) });
-      const { metadata } = await this.#client.downloadTo(messageId, sink);
+      const { metadata, sha256 } = await this.#client.downloadTo(messageId);
       await this.#client.acknowledge(messageId);
       const problems: string[] = [];
       const expect = (what: string, got: string | undefined, want: string) => {
@@ -90,7 +87,7 @@ export class Counterpart {
       expect('mex-From', metadata.from, expected.from);
       expect('mex-To', metadata.to, this.mailboxId);
       expect('mex-WorkflowID', metadata.workflowId, expected.workflowId);
-      if (digest.digest('hex') !== expected.sha256) problems.push('the content differs from the file given to the product');
+      if (sha256 !== expected.sha256) problems.push('the content differs from the file given to the product');
       checks.push({ messageId, problems });
     }
     return checks;
