@@ -109,7 +109,7 @@ export function readSmallBody(ctx: RequestContext, keep = true): Promise<Buffer>
     req.once('error', reject);
     req.once('close', () => reject(new Error('request body was cut off'))); // after 'end' this changes nothing
   });
-  return read.catch(rethrowBodyError(ctx));
+  return read.catch(rethrowBodyError);
 }
 
 /** Reads and discards the body (handshake, acknowledge and others that ignore it). */
@@ -119,14 +119,14 @@ export async function drainBody(ctx: RequestContext): Promise<void> {
   if (headers['content-length'] === '0') return; // node:http has already read it all
   const small = readSmallBody(ctx, false);
   if (small) return void (await small);
-  await pipeline(ctx.req, limitedBody(ctx), new Writable({ write: (_chunk, _enc, done) => done() })).catch(rethrowBodyError(ctx));
+  await pipeline(ctx.req, limitedBody(ctx), new Writable({ write: (_chunk, _enc, done) => done() })).catch(rethrowBodyError);
 }
 
 /** Reads a small JSON body (admin API); a clear 400 when it is not JSON. */
 export async function readJsonBody(ctx: RequestContext): Promise<unknown> {
   const parts: Buffer[] = [];
   const limit = new BodyLimit(Math.min(ctx.state.options.maxRequestBytes, 1_000_000));
-  await pipeline(ctx.req, limit, new Writable({ write: (chunk: Buffer, _enc, done) => (parts.push(chunk), done()) })).catch(rethrowBodyError(ctx));
+  await pipeline(ctx.req, limit, new Writable({ write: (chunk: Buffer, _enc, done) => (parts.push(chunk), done()) })).catch(rethrowBodyError);
   ctx.notes.bytesIn = limit.bytes;
   const text = Buffer.concat(parts).toString('utf8').trim();
   if (text === '') return {};
@@ -137,13 +137,12 @@ export async function readJsonBody(ctx: RequestContext): Promise<unknown> {
   }
 }
 
-export function rethrowBodyError(ctx: RequestContext): (error: unknown) => never {
-  return (error) => {
-    if (error instanceof BodyTooLarge) throw tooLarge(error.limit);
-    if (error instanceof Failure) throw error;
-    // The client went away or sent a broken body: there is nobody left to answer properly.
-    throw new Failure(400, { kind: 'mesh', spec: { event: '', code: '', description: `request body could not be read: ${(error as Error).message}` } }, true);
-  };
+/** Turns a failure while reading a request body into the answer for it. */
+export function rethrowBodyError(error: unknown): never {
+  if (error instanceof BodyTooLarge) throw tooLarge(error.limit);
+  if (error instanceof Failure) throw error;
+  // The client went away or sent a broken body: there is nobody left to answer properly.
+  throw new Failure(400, { kind: 'mesh', spec: { event: '', code: '', description: `request body could not be read: ${(error as Error).message}` } }, true);
 }
 
 export function notFoundMessage(): Failure {

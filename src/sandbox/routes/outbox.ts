@@ -69,7 +69,7 @@ async function storeChunk(ctx: RequestContext, message: { messageId: string; con
     return (ctx.notes.bytesIn = await ctx.state.store.writeChunk(message.messageId, chunk, source));
   } catch (error) {
     if (error instanceof BadGzipBody) throw new Failure(400, { kind: 'mesh', spec: { event: 'SEND', code: '', description: error.message }, messageId: message.messageId }, true);
-    return rethrowBodyError(ctx)(error);
+    return rethrowBodyError(error);
   }
 }
 
