@@ -56,7 +56,7 @@ export async function download(ctx: RequestContext): Promise<void> {
   if (!transform) headers['content-length'] = String(size);
   ctx.res.writeHead(chunk < message.totalChunks ? 206 : 200, headers);
   if (size === 0) return void ctx.res.end();
-  const bytes = ctx.state.store.readChunk(message.messageId, chunk);
+  const bytes = await ctx.state.store.readChunk(message.messageId, chunk);
   if (Buffer.isBuffer(bytes) && !transform) return void ctx.res.end(bytes);
   const source = Buffer.isBuffer(bytes) ? Readable.from([bytes]) : bytes;
   source.on('data', (piece: Buffer) => noteStreamed(piece.length)); // a listener, not a Transform stage: no extra buffering

@@ -10,6 +10,7 @@ import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { noteStreamed } from '../../runtime/streamed-memory.ts';
+import { openDirectSink } from './direct-io.ts';
 
 const fdatasyncAsync = promisify(fdatasync);
 
@@ -104,6 +105,14 @@ class SyncingFileSink extends Writable {
   }
 }
 
+type FileSink = Writable & { bytesWritten: number };
+
+/** A stream may be large: it is written around the page cache where the file system allows (direct-io.ts). */
+async function fileSink(path: string, source: Readable | string | Buffer): Promise<FileSink> {
+  const direct = typeof source === 'string' || Buffer.isBuffer(source) ? undefined : await openDirectSink(path);
+  return direct ?? new SyncingFileSink(path);
+}
+
 /**
  * Streams `source` (after the bytes in `prefix`, already read from it) into `path` atomically: the bytes
  * are fdatasynced before the rename (the caller syncs the directory afterwards). Returns the bytes
@@ -112,17 +121,18 @@ class SyncingFileSink extends Writable {
  */
 export async function writeFileDurably(path: string, source: Readable | string | Buffer, prefix: Buffer[] = []): Promise<number> {
   const tmp = tmpPathFor(path);
-  const sink = new SyncingFileSink(tmp);
+  let sink: FileSink | undefined;
   try {
-    for (const piece of prefix) sink.write(piece);
-    if (typeof source === 'string' || Buffer.isBuffer(source)) sink.end(source);
-    else await pipeline(source, sink);
+    const out = (sink = await fileSink(tmp, source));
+    for (const piece of prefix) out.write(piece);
+    if (typeof source === 'string' || Buffer.isBuffer(source)) out.end(source);
+    else await pipeline(source, out);
     // The file is closed (and its last sync done) only once 'close' is emitted.
-    if (!sink.closed) await new Promise<void>((resolve, reject) => sink.once('close', resolve).once('error', reject));
+    if (!out.closed) await new Promise<void>((resolve, reject) => out.once('close', resolve).once('error', reject));
     await rename(tmp, path);
-    return sink.bytesWritten;
+    return out.bytesWritten;
   } catch (error) {
-    sink.destroy();
+    sink?.destroy();
     await rm(tmp, { force: true });
     throw error;
   }

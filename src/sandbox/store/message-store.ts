@@ -10,6 +10,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { makeMessageId } from '../../protocol/index.ts';
+import { openDirectSource, SLAB_BYTES } from './direct-io.ts';
 import { DirSyncer, TMP_SUFFIX, writeFileDurably } from './durable.ts';
 import { statusOf, type StoredMessage } from './message.ts';
 import { replayWal, WalWriter, type BytesLocation, type WalRecord } from './wal.ts';
@@ -17,7 +18,6 @@ import { replayWal, WalWriter, type BytesLocation, type WalRecord } from './wal.
 /** Chunks up to this size are kept in the log rather than in files of their own. */
 const INLINE_LIMIT = 256 * 1024;
 const LOG = 'messages.log';
-const READ_BUFFER_BYTES = 1024 * 1024;
 
 type ChunkPlace = { inline: BytesLocation } | { file: true };
 type LogEntry = { t: 'message'; message: StoredMessage } | { t: 'chunk'; id: string; n: number; file?: true } | { t: 'delete'; id: string };
@@ -162,11 +162,12 @@ export class MessageStore {
   }
 
   /** A chunk's bytes: a Buffer when it is small enough to live in the log, otherwise a file stream. */
-  readChunk(id: string, chunk: number): Buffer | Readable {
+  async readChunk(id: string, chunk: number): Promise<Buffer | Readable> {
     const place = this.#chunks.get(chunkKey(id, chunk));
     if (place && 'inline' in place) return this.#wal.read(place.inline);
+    const path = this.#chunkPath(id, chunk);
     // Large reads: each read is a thread-pool round trip, and 64 KiB ones leave the socket waiting.
-    return createReadStream(this.#chunkPath(id, chunk), { highWaterMark: READ_BUFFER_BYTES });
+    return (await openDirectSource(path)) ?? createReadStream(path, { highWaterMark: SLAB_BYTES });
   }
 
   /** Forgets a chunk received for a send that then failed (never committed). */

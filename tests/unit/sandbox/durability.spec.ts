@@ -28,7 +28,11 @@ test('every 202-answered message survives SIGKILL byte-identical, chunked ones t
   let stop = false;
   async function sender(worker: number): Promise<void> {
     for (let i = 0; !stop; i++) {
-      const chunks = i % 3 === 0 ? [randomBytes(70_000), randomBytes(50_000), randomBytes(1_000)] : [randomBytes(1 + ((i * 7919) % 200_000))];
+      // Chunks up to 256 KiB live in the store's log; the larger ones go to chunk files of their own.
+      const chunks =
+        i % 3 === 0 ? [randomBytes(70_000), randomBytes(50_000), randomBytes(1_000)]
+        : i % 5 === 1 ? [randomBytes(300_000 + ((i * 7919) % 1_500_000))]
+        : [randomBytes(1 + ((i * 7919) % 200_000))];
       const total = chunks.length;
       try {
         const head = await post(first.ready, `/messageexchange/${SUT}/outbox`, { 'mex-to': PEER, 'mex-workflowid': WORKFLOW, 'mex-chunk-range': `1:${total}`, 'mex-localid': `w${worker}-${i}` }, chunks[0]!);
