@@ -31,32 +31,34 @@ const flag = (value: boolean): string => (value ? 'Y' : 'N');
 export function downloadHeaders(message: StoredMessage, chunk: number): Record<string, string> {
   const status = statusDetails(message);
   const isReport = message.messageType === 'REPORT';
-  const headers: Record<string, string | undefined> = {
-    [H.from]: message.sender || undefined,
-    [H.to]: message.recipient,
-    [H.workflowId]: message.workflowId,
-    [H.chunkRange]: `${chunk}:${message.totalChunks}`,
-    [H.totalChunks]: String(message.totalChunks),
-    [H.addressType]: 'ALL',
-    [H.localId]: message.localId,
-    [H.partnerId]: message.partnerId,
-    [H.fileName]: message.fileName,
-    [H.subject]: message.subject,
-    [H.version]: '1.0',
-    [H.messageType]: message.messageType,
-    [H.messageId]: message.messageId,
-    [H.linkedMessageId]: isReport ? (message.linkedMessageId ?? errorEvent(message)?.linkedMessageId) : undefined,
-    [H.statusCode]: status.code || undefined,
-    [H.statusEvent]: status.event || undefined,
-    [H.statusDescription]: status.description || undefined,
-    [H.statusSuccess]: status.success ? 'SUCCESS' : 'ERROR',
-    [H.statusTimestamp]: status.timestamp,
-    [H.contentCompressed]: flag(message.compressed),
-    [H.contentEncrypted]: flag(message.encrypted),
-    [H.contentChecksum]: message.checksum,
-    [H.mexContentType]: message.contentType,
+  const headers: Record<string, string> = {};
+  const put = (name: string, value: string | undefined): void => {
+    if (value !== undefined && value !== '') headers[name] = value;
   };
-  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+  put(H.from, message.sender);
+  put(H.to, message.recipient);
+  put(H.workflowId, message.workflowId);
+  put(H.chunkRange, `${chunk}:${message.totalChunks}`);
+  put(H.totalChunks, String(message.totalChunks));
+  put(H.addressType, 'ALL');
+  put(H.localId, message.localId);
+  put(H.partnerId, message.partnerId);
+  put(H.fileName, message.fileName);
+  put(H.subject, message.subject);
+  put(H.version, '1.0');
+  put(H.messageType, message.messageType);
+  put(H.messageId, message.messageId);
+  if (isReport) put(H.linkedMessageId, message.linkedMessageId ?? errorEvent(message)?.linkedMessageId);
+  put(H.statusCode, status.code);
+  put(H.statusEvent, status.event);
+  put(H.statusDescription, status.description);
+  put(H.statusSuccess, status.success ? 'SUCCESS' : 'ERROR');
+  put(H.statusTimestamp, status.timestamp);
+  put(H.contentCompressed, flag(message.compressed));
+  put(H.contentEncrypted, flag(message.encrypted));
+  put(H.contentChecksum, message.checksum);
+  put(H.mexContentType, message.contentType);
+  return headers;
 }
 
 const title = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();

@@ -14,19 +14,21 @@ type Handler = (ctx: RequestContext) => Promise<void>;
 
 interface Route {
   pattern: RegExp;
+  /** Path segments it matches: no pattern group matches a `/`, so only paths with as many can match. */
+  segments: number;
   methods: Record<string, Handler>;
   admin?: boolean;
 }
 
 const MB = '(?<mailbox>[^/]+)';
 const ID = '(?<messageId>[^/]+)';
-const route = (path: string, methods: Record<string, Handler>): Route => ({ pattern: new RegExp(`^${path}$`), methods });
+const segmentsOf = (path: string): number => path.split('/').length;
+/** A route pattern's segments: its `[^/]` classes are not separators. */
+const patternSegments = (pattern: string): number => segmentsOf(pattern.replaceAll('[^/]', '.'));
+const route = (path: string, methods: Record<string, Handler>): Route => ({ pattern: new RegExp(`^${path}$`), segments: patternSegments(path), methods });
 /** Admin routes, under /admin and /messageexchange/admin. */
-const adminRoute = (path: string, methods: Record<string, Handler>): Route => ({
-  pattern: new RegExp(`^(?:/messageexchange)?${ADMIN_PREFIX}${path}$`),
-  methods,
-  admin: true,
-});
+const adminRoutes = (path: string, methods: Record<string, Handler>): Route[] =>
+  [ADMIN_PREFIX, `/messageexchange${ADMIN_PREFIX}`].map((prefix) => ({ ...route(`${prefix}${path}`, methods), admin: true }));
 
 const HEALTH = { GET: health, HEAD: health };
 const resetAll = { POST: admin.resetAll, DELETE: admin.resetAll };
@@ -35,19 +37,19 @@ const resetOne = { POST: admin.resetMailbox, DELETE: admin.resetMailbox };
 const ROUTES: Route[] = [
   route('/(?:health|_ping|_status|healthcheck)', HEALTH),
   route('/messageexchange/(?:_ping|deepping)', HEALTH),
-  adminRoute('/reset', resetAll),
-  adminRoute(`/reset/${MB}`, resetOne),
-  adminRoute('/report', { POST: admin.createReport }),
-  adminRoute(`/message/${ID}/event`, { POST: admin.addMessageEvent }),
-  adminRoute(`/message/${ID}/expire`, { POST: admin.expireMessage }),
-  adminRoute(`/message/${ID}`, { GET: admin.getMessage }),
-  adminRoute('/clock', { GET: admin.getClock }),
-  adminRoute('/clock/advance', { POST: admin.advanceClock }),
-  adminRoute(`/mailbox/${MB}/disable`, { POST: (ctx) => admin.setMailboxActive(ctx, false) }),
-  adminRoute(`/mailbox/${MB}/enable`, { POST: (ctx) => admin.setMailboxActive(ctx, true) }),
-  adminRoute(`/mailbox/${MB}`, { GET: admin.getMailbox }),
-  adminRoute('/journal', { GET: admin.getJournal }),
-  adminRoute('/faults', { POST: admin.addFault, DELETE: admin.clearFaults }),
+  ...adminRoutes('/reset', resetAll),
+  ...adminRoutes(`/reset/${MB}`, resetOne),
+  ...adminRoutes('/report', { POST: admin.createReport }),
+  ...adminRoutes(`/message/${ID}/event`, { POST: admin.addMessageEvent }),
+  ...adminRoutes(`/message/${ID}/expire`, { POST: admin.expireMessage }),
+  ...adminRoutes(`/message/${ID}`, { GET: admin.getMessage }),
+  ...adminRoutes('/clock', { GET: admin.getClock }),
+  ...adminRoutes('/clock/advance', { POST: admin.advanceClock }),
+  ...adminRoutes(`/mailbox/${MB}/disable`, { POST: (ctx) => admin.setMailboxActive(ctx, false) }),
+  ...adminRoutes(`/mailbox/${MB}/enable`, { POST: (ctx) => admin.setMailboxActive(ctx, true) }),
+  ...adminRoutes(`/mailbox/${MB}`, { GET: admin.getMailbox }),
+  ...adminRoutes('/journal', { GET: admin.getJournal }),
+  ...adminRoutes('/faults', { POST: admin.addFault, DELETE: admin.clearFaults }),
   { ...route(`/messageexchange/mailbox/${MB}`, { GET: admin.getMailbox }), admin: true },
   route('/messageexchange/endpointlookup/(?<ods>[^/]*)/(?<workflowId>[^/]*)', { GET: endpointLookup }),
   route('/messageexchange/workflowsearch/(?<workflowId>[^/]*)', { GET: workflowSearch }),
@@ -64,6 +66,10 @@ const ROUTES: Route[] = [
   route(`/messageexchange/${MB}/outbox/${ID}/(?<chunk>[^/]+)`, { POST: sendChunk }),
 ];
 
+/** The routes by segment count, each list in table order (earlier routes win). */
+const BY_SEGMENTS = new Map<number, Route[]>();
+for (const r of ROUTES) BY_SEGMENTS.set(r.segments, [...(BY_SEGMENTS.get(r.segments) ?? []), r]);
+
 export interface Match {
   handler: Handler;
   params: Record<string, string>;
@@ -73,7 +79,7 @@ export interface Match {
 /** The handler for a request, or a 404/405 Failure in the framework shape the official sandbox uses. */
 export function match(method: string, path: string): Match {
   const allowed = new Set<string>();
-  for (const r of ROUTES) {
+  for (const r of BY_SEGMENTS.get(segmentsOf(path)) ?? []) {
     const m = r.pattern.exec(path);
     if (!m) continue;
     const handler = r.methods[method];

@@ -13,11 +13,14 @@ import { makeMessageId } from '../../protocol/index.ts';
 import { openDirectSource, SLAB_BYTES } from './direct-io.ts';
 import { DirSyncer, TMP_SUFFIX, writeFileDurably } from './durable.ts';
 import { statusOf, type StoredMessage } from './message.ts';
+import { RecentChunks } from './recent-chunks.ts';
 import { replayWal, WalWriter, type BytesLocation, type WalRecord } from './wal.ts';
 
 /** Chunks up to this size are kept in the log rather than in files of their own. */
 const INLINE_LIMIT = 256 * 1024;
 const LOG = 'messages.log';
+/** Memory for small chunks awaiting download (recent-chunks.ts). */
+const RECENT_CHUNK_BYTES = 8 * 1024 * 1024;
 
 type ChunkPlace = { inline: BytesLocation } | { file: true };
 type LogEntry = { t: 'message'; message: StoredMessage } | { t: 'chunk'; id: string; n: number; file?: true } | { t: 'delete'; id: string };
@@ -30,6 +33,7 @@ export class MessageStore {
   /** Accepted messages per recipient, in delivery order (Map keeps insertion order). */
   readonly #inboxes = new Map<string, Map<string, StoredMessage>>();
   readonly #chunks = new Map<string, ChunkPlace>();
+  readonly #recent = new RecentChunks(RECENT_CHUNK_BYTES);
   /** Chunks received but not yet committed: they go into the log with the message's next save(). */
   readonly #pending = new Map<string, WalRecord[]>();
   #lastIdTime = 0;
@@ -163,8 +167,9 @@ export class MessageStore {
 
   /** A chunk's bytes: a Buffer when it is small enough to live in the log, otherwise a file stream. */
   async readChunk(id: string, chunk: number): Promise<Buffer | Readable> {
-    const place = this.#chunks.get(chunkKey(id, chunk));
-    if (place && 'inline' in place) return this.#wal.read(place.inline);
+    const key = chunkKey(id, chunk);
+    const place = this.#chunks.get(key);
+    if (place && 'inline' in place) return this.#recent.get(key) ?? this.#wal.read(place.inline);
     const path = this.#chunkPath(id, chunk);
     // Large reads: each read is a thread-pool round trip, and 64 KiB ones leave the socket waiting.
     return (await openDirectSource(path)) ?? createReadStream(path, { highWaterMark: SLAB_BYTES });
@@ -189,7 +194,9 @@ export class MessageStore {
     const locations = durable ? await this.#wal.append(records) : this.#wal.appendLazily(records);
     records.forEach((record, i) => {
       const entry = record.json as LogEntry;
-      if (entry.t === 'chunk') this.#chunks.set(chunkKey(id, entry.n), entry.file ? { file: true } : { inline: locations[i]! });
+      if (entry.t !== 'chunk') return;
+      this.#chunks.set(chunkKey(id, entry.n), entry.file ? { file: true } : { inline: locations[i]! });
+      if (record.bytes) this.#recent.put(chunkKey(id, entry.n), record.bytes);
     });
     this.#byId.set(id, message);
     this.#index(message);
@@ -205,6 +212,7 @@ export class MessageStore {
       for (let n = 1; n <= message.totalChunks; n++) {
         const place = this.#chunks.get(chunkKey(message.messageId, n));
         this.#chunks.delete(chunkKey(message.messageId, n));
+        this.#recent.delete(chunkKey(message.messageId, n));
         if (place && 'file' in place) await rm(this.#chunkPath(message.messageId, n), { force: true });
       }
     }
@@ -221,6 +229,7 @@ export class MessageStore {
       if (!inbox.has(message.messageId)) inbox.set(message.messageId, message);
     } else {
       inbox?.delete(message.messageId);
+      for (let n = 1; n <= message.totalChunks; n++) this.#recent.delete(chunkKey(message.messageId, n));
     }
   }
 }

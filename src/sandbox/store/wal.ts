@@ -7,7 +7,7 @@
  * is in the page cache at once (it survives the process being killed) and on disk with the next sync,
  * which starts within LAZY_SYNC_MS.
  */
-import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writevSync } from 'node:fs';
+import { closeSync, constants, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 
@@ -15,6 +15,13 @@ const fdatasyncAsync = promisify(fdatasync);
 const HEADER = 12;
 /** How long a lazily appended record may wait for a sync that some durable append would have started. */
 const LAZY_SYNC_MS = 20;
+/**
+ * The log is zero-filled ahead of its end in steps of this size, so that a sync after an append has only
+ * data to write, not a new file size: on ext4 that saves a journal commit per sync, about a third of a
+ * small send's fdatasync. Replay stops at the zeros (a zero length is no record).
+ */
+const PREALLOCATE_BYTES = 4 * 1024 * 1024;
+let zeros: Buffer | undefined;
 
 export interface WalRecord {
   json: unknown;
@@ -40,6 +47,8 @@ function frame(record: WalRecord): Buffer {
 export class WalWriter {
   readonly #fd: number;
   #size: number;
+  /** The end of the zero-filled space; records are written below it. */
+  #allocated: number;
   #syncing: Promise<void> | undefined;
   #nextSync: Promise<void> | undefined;
   /** Lazily appended records wait for this timer's sync, unless a sync starts before it fires. */
@@ -47,9 +56,10 @@ export class WalWriter {
 
   /** Opens the log for appending after its intact prefix (a torn tail is cut off). */
   constructor(path: string, validSize: number) {
-    this.#fd = openSync(path, 'a+');
+    this.#fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600);
     ftruncateSync(this.#fd, validSize);
     this.#size = validSize;
+    this.#allocated = validSize;
   }
 
   /**
@@ -78,13 +88,25 @@ export class WalWriter {
 
   #write(records: WalRecord[]): (BytesLocation | undefined)[] {
     const frames = records.map(frame);
+    let end = this.#size;
     const locations = records.map((record, i) => {
-      const at = this.#size + HEADER + frames[i]!.readUInt32LE(8);
-      this.#size += frames[i]!.length;
+      const at = end + HEADER + frames[i]!.readUInt32LE(8);
+      end += frames[i]!.length;
       return record.bytes ? { offset: at, length: record.bytes.length } : undefined;
     });
-    writevSync(this.#fd, frames);
+    this.#preallocate(end);
+    const written = writevSync(this.#fd, frames, this.#size);
+    if (written !== end - this.#size) throw new Error(`short write to the message log: ${written} of ${end - this.#size} bytes`);
+    this.#size = end;
     return locations;
+  }
+
+  /** Zero-fills the file up to at least `end`, a whole step at a time (the next sync makes it durable). */
+  #preallocate(end: number): void {
+    while (this.#allocated < end) {
+      zeros ??= Buffer.alloc(PREALLOCATE_BYTES);
+      this.#allocated += writeSync(this.#fd, zeros, 0, zeros.length, this.#allocated);
+    }
   }
 
   /** A sync that starts after this call: joins the queued one if a sync is already running. */
