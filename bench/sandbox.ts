@@ -3,8 +3,11 @@
  * The sandbox's request rate against a bare Node HTTP server answering the same request sequence in the
  * same run (an in-memory mailbox with no auth, no disk, no checks), each in its own child process:
  *   601: one client sends 600 messages one at a time, lists them in pages, downloads and acknowledges each;
- *   concurrent: 8 clients each send 75 messages, then download and acknowledge their own.
- * Reports requests/s, the servers' peak RSS and the sandbox/bare ratio (target: at least 0.5).
+ *   concurrent: 8 clients each send 250 messages, then download and acknowledge their own (6,000
+ *   requests a pass: shorter passes were too short to measure steadily).
+ * Both servers run for the whole benchmark. Each scenario runs once on each to warm them up (reported as
+ * the cold pass), then in ROUNDS paired rounds; the median ratio is the result. Reports requests/s, the
+ * servers' peak RSS and the sandbox/bare ratio (target: at least 0.5).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -129,32 +132,45 @@ async function sequence601(baseUrl: string): Promise<{ requests: number; seconds
 async function concurrent(baseUrl: string): Promise<{ requests: number; seconds: number }> {
   const clients = Array.from({ length: 8 }, () => new Client(baseUrl));
   const started = performance.now();
-  await Promise.all(clients.map(async (c) => c.receive(await c.send(75))));
+  await Promise.all(clients.map(async (c) => c.receive(await c.send(250))));
   const seconds = (performance.now() - started) / 1000;
   await Promise.all(clients.map((c) => c.pool.close()));
   return { requests: clients.reduce((n, c) => n + c.requests, 0), seconds };
 }
 
 const SCENARIOS = { '601 sequence': sequence601, '8 concurrent clients': concurrent };
+/** Measured rounds per scenario, after one unmeasured pass that warms both servers up. */
+const ROUNDS = 5;
+
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-sandbox-'));
-const rows: string[] = [];
-for (const [name, scenario] of Object.entries(SCENARIOS)) {
-  const results: Record<string, { rate: number; rss: number; requests: number }> = {};
-  for (const [label, start] of [['bare', startBare], ['sandbox', () => startMesh(join(dataDir, name.replace(/\W+/g, '-')))]] as const) {
-    const server = await start();
-    try {
-      const { requests, seconds } = await scenario(server.baseUrl);
-      results[label] = { rate: requests / seconds, rss: server.peakRssMib(), requests };
-    } finally {
-      await server.stop();
+const servers = { bare: await startBare(), sandbox: await startMesh(join(dataDir, 'sandbox')) };
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const rate = async (server: Server, scenario: (baseUrl: string) => Promise<{ requests: number; seconds: number }>) => {
+  const { requests, seconds } = await scenario(server.baseUrl);
+  return { requests, rate: requests / seconds };
+};
+try {
+  for (const [name, scenario] of Object.entries(SCENARIOS)) {
+    // A fresh process runs code unoptimised until the JIT has seen it: the first pass shows that cost.
+    const cold = { bare: await rate(servers.bare, scenario), sandbox: await rate(servers.sandbox, scenario) };
+    console.log(`${name}: first pass (cold JIT) sandbox ${cold.sandbox.rate.toFixed(0)} req/s, bare ${cold.bare.rate.toFixed(0)} req/s, ratio ${(cold.sandbox.rate / cold.bare.rate).toFixed(2)}`);
+    // Rounds alternate which server goes first, so that a machine slowing down hits both sides of a ratio.
+    const rounds: { bare: number; sandbox: number }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? (['bare', 'sandbox'] as const) : (['sandbox', 'bare'] as const);
+      const result = { bare: 0, sandbox: 0 };
+      for (const label of order) result[label] = (await rate(servers[label], scenario)).rate;
+      rounds.push(result);
     }
+    const ratios = rounds.map((r) => r.sandbox / r.bare);
+    console.log(
+      `${name.padEnd(22)} ${String(cold.sandbox.requests).padStart(5)} requests  sandbox ${median(rounds.map((r) => r.sandbox)).toFixed(0).padStart(5)} req/s` +
+        `  bare ${median(rounds.map((r) => r.bare)).toFixed(0).padStart(5)} req/s  ratio ${median(ratios).toFixed(2)} (median of ${ROUNDS} rounds: ${ratios.map((r) => r.toFixed(2)).join(' ')})`,
+    );
   }
-  const { bare, sandbox } = results as Record<'bare' | 'sandbox', { rate: number; rss: number; requests: number }>;
-  rows.push(
-    `${name.padEnd(22)} ${String(sandbox.requests).padStart(5)} requests  sandbox ${sandbox.rate.toFixed(0).padStart(5)} req/s (peak RSS ${sandbox.rss.toFixed(0)} MiB)` +
-      `  bare ${bare.rate.toFixed(0).padStart(5)} req/s (peak RSS ${bare.rss.toFixed(0)} MiB)  ratio ${(sandbox.rate / bare.rate).toFixed(2)}`,
-  );
-  console.log(rows.at(-1));
+  console.log(`peak RSS: sandbox ${servers.sandbox.peakRssMib().toFixed(0)} MiB, bare ${servers.bare.peakRssMib().toFixed(0)} MiB`);
+} finally {
+  await Promise.all([servers.bare.stop(), servers.sandbox.stop()]);
+  await rm(dataDir, { recursive: true, force: true });
 }
-await rm(dataDir, { recursive: true, force: true });
 console.log('target: ratio >= 0.50 (sandbox at least half the bare server rate)');
