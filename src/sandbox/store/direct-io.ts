@@ -56,10 +56,10 @@ async function openDirect(path: string, flags: number): Promise<number | undefin
   }
 }
 
-/** Writes `length` bytes of `slab` at `position`, all of them (a short direct write is retried for the rest). */
+/** Writes `length` bytes of `slab` at `position`; a short write is an error (the rest would be misaligned). */
 async function writeAll(fd: number, slab: Buffer, length: number, position: number): Promise<void> {
-  let done = 0;
-  while (done < length) done += (await writeAsync(fd, slab, done, length - done, position + done)).bytesWritten;
+  const { bytesWritten } = await writeAsync(fd, slab, 0, length, position);
+  if (bytesWritten !== length) throw new Error(`short write to a chunk file: ${bytesWritten} of ${length} bytes`);
 }
 
 /**
@@ -103,7 +103,10 @@ class DirectFileSink extends Writable {
     this.#position += length;
     this.#slab = takeSlab();
     this.#fill = 0;
-    this.#inFlight = writeAll(this.fd, slab, length, position).finally(() => giveBack(slab));
+    const write = writeAll(this.fd, slab, length, position).finally(() => giveBack(slab));
+    // A failure shows when the next flush or the final one awaits it; until then it is not unhandled.
+    write.catch(() => undefined);
+    this.#inFlight = write;
   }
 
   override _final(callback: (error?: Error | null) => void): void {

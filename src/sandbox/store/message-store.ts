@@ -229,7 +229,8 @@ export class MessageStore {
       if (!inbox.has(message.messageId)) inbox.set(message.messageId, message);
     } else {
       inbox?.delete(message.messageId);
-      for (let n = 1; n <= message.totalChunks; n++) this.#recent.delete(chunkKey(message.messageId, n));
+      // Kept while the upload is still going: delivery makes them downloadable.
+      if (statusOf(message) !== 'uploading') for (let n = 1; n <= message.totalChunks; n++) this.#recent.delete(chunkKey(message.messageId, n));
     }
   }
 }
