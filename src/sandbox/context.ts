@@ -1,5 +1,5 @@
 /** What every route handler gets: the sandbox's state and one request, with helpers they all use. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HeaderBag, MESH_ERRORS, parseAuthToken, type AcceptResult, type ApiVersion } from '../protocol/index.ts';
@@ -12,6 +12,7 @@ import { BodyLimit, BodyTooLarge } from './limits.ts';
 import type { Directory } from './mailboxes.ts';
 import type { ResolvedOptions } from './options.ts';
 import { Failure, meshFailure, validationFailure } from './replies.ts';
+import type { SandboxResponse } from './response.ts';
 import type { SettingsFile } from './settings-file.ts';
 import type { MessageStore } from './store/message-store.ts';
 
@@ -38,7 +39,7 @@ export interface RequestNotes {
 export interface RequestContext {
   state: SandboxState;
   req: IncomingMessage;
-  res: ServerResponse;
+  res: SandboxResponse;
   method: string;
   path: string;
   query: URLSearchParams;

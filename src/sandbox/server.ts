@@ -4,7 +4,7 @@
  * crash, and a 500 only for a bug) and journals every request. Malformed HTTP that node:http itself
  * rejects (bad request lines, oversized headers, stalled requests) still gets a JSON error body.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { HeaderBag, negotiateVersion } from '../protocol/index.ts';
@@ -12,6 +12,7 @@ import { drainBody, tooLarge, type RequestContext, type SandboxState } from './c
 import { injectedFault } from './faults.ts';
 import { journalHeaders } from './journal.ts';
 import { Failure, sendFailure } from './replies.ts';
+import { httpDate, SandboxResponse } from './response.ts';
 import { match } from './router.ts';
 
 export interface TlsFiles {
@@ -31,8 +32,9 @@ export function createSandboxServer(state: SandboxState, tls: TlsFiles | undefin
     headersTimeout: Math.min(timeout, 60_000),
     connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(timeout / 4))),
     keepAliveTimeout: 5_000,
+    ServerResponse: SandboxResponse,
   };
-  const listener = (req: IncomingMessage, res: ServerResponse): void => void handle(state, req, res);
+  const listener = (req: IncomingMessage, res: SandboxResponse): void => void handle(state, req, res);
   const server = tls
     ? createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: tls.requireClientCert, rejectUnauthorized: tls.requireClientCert }, listener)
     : createHttpServer(serverOptions, listener);
@@ -42,7 +44,7 @@ export function createSandboxServer(state: SandboxState, tls: TlsFiles | undefin
 
 /** What node:http could not parse: answer in JSON when nothing has been sent yet, then close. */
 function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
+  const inFlight = (socket as Socket & { _httpMessage?: SandboxResponse })._httpMessage;
   if (socket.writable && !inFlight?.headersSent) {
     const [status, reason, text] =
       error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'request was not received in time']
@@ -54,12 +56,11 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   socket.destroySoon();
 }
 
-async function handle(state: SandboxState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(state: SandboxState, req: IncomingMessage, res: SandboxResponse): Promise<void> {
   const started = performance.now();
   const now = state.clock.now();
   const time = now.toISOString();
-  // The Date header tells the sandbox's own time, so a moved clock shows to clients as it would on a real server.
-  res.setHeader('date', now.toUTCString());
+  res.clockDate = httpDate(now);
   const method = req.method ?? 'GET';
   const rawUrl = req.url ?? '/';
   const queryAt = rawUrl.indexOf('?');
@@ -77,7 +78,6 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
     params: {},
     notes: { bytesIn: 0 },
   };
-  const bytesOut = countBytesOut(res);
   if (state.options.journal) {
     const slot = state.journal.reserve();
     res.once('close', () =>
@@ -91,7 +91,7 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
         ...(ctx.notes.token ? { token: ctx.notes.token } : {}),
         headers: journalHeaders(req.headers),
         bytesIn: ctx.notes.bytesIn,
-        bytesOut: bytesOut(),
+        bytesOut: res.bodyBytes,
         ...(ctx.notes.messageId ? { messageId: ctx.notes.messageId } : {}),
       }),
     );
@@ -135,18 +135,4 @@ async function answerFailure(ctx: RequestContext, error: unknown): Promise<void>
   const socket = req.socket as typeof req.socket | null;
   sendFailure(res, failure, ctx.version);
   if (failure.close) res.once('finish', () => socket?.destroySoon());
-}
-
-/** Counts the body bytes a response writes. */
-function countBytesOut(res: ServerResponse): () => number {
-  let bytes = 0;
-  const count = (chunk: unknown): void => {
-    if (typeof chunk === 'string') bytes += Buffer.byteLength(chunk);
-    else if (chunk instanceof Uint8Array) bytes += chunk.length;
-  };
-  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-  res.write = ((chunk: unknown, ...rest: unknown[]) => (count(chunk), write(chunk, ...rest))) as ServerResponse['write'];
-  res.end = ((chunk?: unknown, ...rest: unknown[]) => (typeof chunk !== 'function' && count(chunk), end(chunk, ...rest))) as ServerResponse['end'];
-  return () => bytes;
 }
