@@ -82,7 +82,7 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<RunningS
     setTimeout(() => server.closeAllConnections(), 1_000).unref();
     await closed;
     await journal.close();
-    store.close();
+    await store.close();
   };
   return {
     baseUrl,

@@ -87,8 +87,8 @@ export class MessageStore {
       const entry = record.json as LogEntry;
       if (entry.t === 'chunk') live.set(chunkKey(entry.id, entry.n), entry.file ? { file: true } : { inline: locations[i]! });
     });
-    old.close();
-    fresh.close();
+    await old.close();
+    await fresh.close();
     await rename(compacted, path);
     await this.#syncer.sync();
     this.#wal = new WalWriter(path, replayWal(path, () => undefined));
@@ -191,7 +191,7 @@ export class MessageStore {
     const id = message.messageId;
     const records = [...(this.#pending.get(id) ?? []), { json: { t: 'message', message } }];
     this.#pending.delete(id);
-    const locations = durable ? await this.#wal.append(records) : this.#wal.appendLazily(records);
+    const locations = await (durable ? this.#wal.append(records) : this.#wal.appendLazily(records));
     records.forEach((record, i) => {
       const entry = record.json as LogEntry;
       if (entry.t !== 'chunk') return;
@@ -218,8 +218,8 @@ export class MessageStore {
     }
   }
 
-  close(): void {
-    this.#wal.close();
+  close(): Promise<void> {
+    return this.#wal.close();
   }
 
   #index(message: StoredMessage): void {

@@ -20,11 +20,11 @@ test('durable and lazy records replay in order, past the zero-filled space and a
     const first = new WalWriter(path, 0);
     const payloads = [randomBytes(10), randomBytes(3_000_000), randomBytes(2_000_000)]; // crosses a 4 MiB fill step
     const [a] = await first.append([{ json: { n: 1 }, bytes: payloads[0]! }]);
-    const [b] = first.appendLazily([{ json: { n: 2 }, bytes: payloads[1]! }]);
+    const [b] = await first.appendLazily([{ json: { n: 2 }, bytes: payloads[1]! }]);
     const [c, d] = await first.append([{ json: { n: 3 }, bytes: payloads[2]! }, { json: { n: 4 } }]);
     expect([first.read(a!), first.read(b!), first.read(c!)]).toEqual(payloads);
     expect(d).toBeUndefined();
-    first.close();
+    await first.close();
 
     const once = replay(path);
     expect(once.records.map((r) => r.json)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
@@ -32,12 +32,12 @@ test('durable and lazy records replay in order, past the zero-filled space and a
 
     const second = new WalWriter(path, once.size);
     await second.append([{ json: { n: 5 }, bytes: Buffer.from('after reopening') }]);
-    second.close();
+    await second.close();
     const twice = replay(path);
     expect(twice.records.map((r) => r.json)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }]);
     const reader = new WalWriter(path, twice.size);
     expect(reader.read(twice.records[4]!.bytes).toString()).toBe('after reopening');
-    reader.close();
+    await reader.close();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -49,18 +49,18 @@ test('a torn record at the end is ignored and cut off when the log is reopened',
   try {
     const writer = new WalWriter(path, 0);
     await writer.append([{ json: { n: 1 } }]);
-    writer.close();
+    await writer.close();
     const { size } = replay(path);
     // A crash half-way through a record: a header promising more than is there, then garbage.
     const torn = Buffer.alloc(40, 0xab);
     torn.writeUInt32LE(1000, 0);
     const reopened = new WalWriter(path, size);
-    reopened.close();
+    await reopened.close();
     appendFileSync(path, torn);
     expect(replay(path).records.map((r) => r.json)).toEqual([{ n: 1 }]);
     const after = new WalWriter(path, replay(path).size);
     await after.append([{ json: { n: 2 } }]);
-    after.close();
+    await after.close();
     expect(replay(path).records.map((r) => r.json)).toEqual([{ n: 1 }, { n: 2 }]);
   } finally {
     await rm(dir, { recursive: true, force: true });
