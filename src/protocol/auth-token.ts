@@ -3,7 +3,7 @@
  * Format: `NHSMESH <mailbox>:<nonce>:<nonce_count>:<timestamp>:<hmac>` where the HMAC-SHA256, keyed with
  * the environment's shared key, signs `mailbox:nonce:nonce_count:password:timestamp`.
  */
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export const AUTH_SCHEME = 'NHSMESH';
 
@@ -43,9 +43,13 @@ export function parseTokenTimestamp(timestamp: string): Date | undefined {
   return roundTrips ? date : undefined;
 }
 
+/** The last shared key as a KeyObject: an HMAC keyed with one costs about a third less than with raw bytes. */
+let lastKey: { text: string; key: KeyObject } | undefined;
+
 export function tokenHmac(sharedKey: string, parts: Omit<TokenParts, 'hmac'>, password: string): string {
+  if (lastKey?.text !== sharedKey) lastKey = { text: sharedKey, key: createSecretKey(Buffer.from(sharedKey, 'utf8')) };
   const signed = `${parts.mailboxId}:${parts.nonce}:${parts.nonceCount}:${password}:${parts.timestamp}`;
-  return createHmac('sha256', Buffer.from(sharedKey, 'utf8')).update(signed, 'utf8').digest('hex');
+  return createHmac('sha256', lastKey.key).update(signed, 'utf8').digest('hex');
 }
 
 export function makeAuthToken(input: TokenInput): string {

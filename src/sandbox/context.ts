@@ -99,16 +99,19 @@ export function readSmallBody(ctx: RequestContext, keep = true): Promise<Buffer>
     if (req.destroyed) return reject(new Error('request body was cut off'));
     const parts: Buffer[] = [];
     let bytes = 0;
+    let ended = false;
     req.on('data', (part: Buffer) => {
       bytes += part.length;
       if (keep) parts.push(part);
     });
     req.once('end', () => {
+      ended = true;
       ctx.notes.bytesIn = bytes;
       resolve(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
     });
     req.once('error', reject);
-    req.once('close', () => reject(new Error('request body was cut off'))); // after 'end' this changes nothing
+    // Every request closes; an Error (its stack captured) is made only for one that closed before its end.
+    req.once('close', () => ended || reject(new Error('request body was cut off')));
   });
   return read.catch(rethrowBodyError);
 }

@@ -27,37 +27,39 @@ function statusDetails(message: StoredMessage): { code: string; event: string; d
 
 const flag = (value: boolean): string => (value ? 'Y' : 'N');
 
+/** Sets a header that has a value; blank and absent values are left out. */
+function put(headers: Record<string, string>, name: string, value: string | undefined): void {
+  if (value !== undefined && value !== '') headers[name] = value;
+}
+
 /** The mex-* headers of chunk `chunk`, leaving out those with no value. */
 export function downloadHeaders(message: StoredMessage, chunk: number): Record<string, string> {
   const status = statusDetails(message);
   const isReport = message.messageType === 'REPORT';
   const headers: Record<string, string> = {};
-  const put = (name: string, value: string | undefined): void => {
-    if (value !== undefined && value !== '') headers[name] = value;
-  };
-  put(H.from, message.sender);
-  put(H.to, message.recipient);
-  put(H.workflowId, message.workflowId);
-  put(H.chunkRange, `${chunk}:${message.totalChunks}`);
-  put(H.totalChunks, String(message.totalChunks));
-  put(H.addressType, 'ALL');
-  put(H.localId, message.localId);
-  put(H.partnerId, message.partnerId);
-  put(H.fileName, message.fileName);
-  put(H.subject, message.subject);
-  put(H.version, '1.0');
-  put(H.messageType, message.messageType);
-  put(H.messageId, message.messageId);
-  if (isReport) put(H.linkedMessageId, message.linkedMessageId ?? errorEvent(message)?.linkedMessageId);
-  put(H.statusCode, status.code);
-  put(H.statusEvent, status.event);
-  put(H.statusDescription, status.description);
-  put(H.statusSuccess, status.success ? 'SUCCESS' : 'ERROR');
-  put(H.statusTimestamp, status.timestamp);
-  put(H.contentCompressed, flag(message.compressed));
-  put(H.contentEncrypted, flag(message.encrypted));
-  put(H.contentChecksum, message.checksum);
-  put(H.mexContentType, message.contentType);
+  put(headers, H.from, message.sender);
+  put(headers, H.to, message.recipient);
+  put(headers, H.workflowId, message.workflowId);
+  put(headers, H.chunkRange, `${chunk}:${message.totalChunks}`);
+  put(headers, H.totalChunks, String(message.totalChunks));
+  put(headers, H.addressType, 'ALL');
+  put(headers, H.localId, message.localId);
+  put(headers, H.partnerId, message.partnerId);
+  put(headers, H.fileName, message.fileName);
+  put(headers, H.subject, message.subject);
+  put(headers, H.version, '1.0');
+  put(headers, H.messageType, message.messageType);
+  put(headers, H.messageId, message.messageId);
+  if (isReport) put(headers, H.linkedMessageId, message.linkedMessageId ?? errorEvent(message)?.linkedMessageId);
+  put(headers, H.statusCode, status.code);
+  put(headers, H.statusEvent, status.event);
+  put(headers, H.statusDescription, status.description);
+  put(headers, H.statusSuccess, status.success ? 'SUCCESS' : 'ERROR');
+  put(headers, H.statusTimestamp, status.timestamp);
+  put(headers, H.contentCompressed, flag(message.compressed));
+  put(headers, H.contentEncrypted, flag(message.encrypted));
+  put(headers, H.contentChecksum, message.checksum);
+  put(headers, H.mexContentType, message.contentType);
   return headers;
 }
 

@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { HeaderBag, negotiateVersion } from '../protocol/index.ts';
 import { drainBody, tooLarge, type RequestContext, type SandboxState } from './context.ts';
 import { injectedFault } from './faults.ts';
-import { journalHeaders } from './journal.ts';
+import { journalHeaders, type JournalEntry, type JournalSlot } from './journal.ts';
 import { Failure, sendFailure } from './replies.ts';
 import { httpDate, SandboxResponse } from './response.ts';
 import { match } from './router.ts';
@@ -59,7 +59,6 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 async function handle(state: SandboxState, req: IncomingMessage, res: SandboxResponse): Promise<void> {
   const started = performance.now();
   const now = state.clock.now();
-  const time = now.toISOString();
   res.clockDate = httpDate(now);
   const method = req.method ?? 'GET';
   const rawUrl = req.url ?? '/';
@@ -78,24 +77,7 @@ async function handle(state: SandboxState, req: IncomingMessage, res: SandboxRes
     params: {},
     notes: { bytesIn: 0 },
   };
-  if (state.options.journal) {
-    const slot = state.journal.reserve();
-    res.once('close', () =>
-      state.journal.fill(slot, {
-        time,
-        ...(ctx.notes.mailbox ? { mailbox: ctx.notes.mailbox } : {}),
-        method,
-        path: rawUrl,
-        status: res.statusCode,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-        ...(ctx.notes.token ? { token: ctx.notes.token } : {}),
-        headers: journalHeaders(req.headers),
-        bytesIn: ctx.notes.bytesIn,
-        bytesOut: res.bodyBytes,
-        ...(ctx.notes.messageId ? { messageId: ctx.notes.messageId } : {}),
-      }),
-    );
-  }
+  const slot = state.options.journal ? state.journal.reserve() : undefined;
   try {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > state.options.maxRequestBytes) throw tooLarge(state.options.maxRequestBytes);
@@ -114,6 +96,27 @@ async function handle(state: SandboxState, req: IncomingMessage, res: SandboxRes
   } catch (error) {
     await answerFailure(ctx, error);
   }
+  if (slot === undefined) return;
+  // A finished answer is journalled now; one still streaming, or cut off, when its response closes.
+  if (res.writableEnded) journal(ctx, slot, now, started);
+  else res.once('close', () => journal(ctx, slot, now, started));
+}
+
+function journal({ state, req, res, method, notes }: RequestContext, slot: JournalSlot, arrived: Date, started: number): void {
+  const entry: JournalEntry = {
+    time: arrived.toISOString(),
+    method,
+    path: req.url ?? '/',
+    status: res.statusCode,
+    durationMs: Math.round((performance.now() - started) * 10) / 10,
+    headers: journalHeaders(req.headers),
+    bytesIn: notes.bytesIn,
+    bytesOut: res.bodyBytes,
+  };
+  if (notes.mailbox) entry.mailbox = notes.mailbox;
+  if (notes.token) entry.token = notes.token;
+  if (notes.messageId) entry.messageId = notes.messageId;
+  state.journal.fill(slot, entry);
 }
 
 async function answerFailure(ctx: RequestContext, error: unknown): Promise<void> {

@@ -47,11 +47,9 @@ export async function download(ctx: RequestContext): Promise<void> {
   const gzipOnTheFly = stored !== 'gzip' && acceptsGzip && version === 2 && size > 0;
   const transform = gunzip ? createGunzip() : gzipOnTheFly ? createGzip() : undefined;
   const sendsGzip = (stored === 'gzip' && acceptsGzip) || gzipOnTheFly;
-  const headers: Record<string, string> = {
-    ...downloadHeaders(message, chunk),
-    'content-type': version === 2 && message.totalChunks === 1 && message.contentType ? message.contentType : 'application/octet-stream',
-    'last-modified': new Date(message.events[0]?.timestamp ?? message.createdAt).toUTCString(),
-  };
+  const headers = downloadHeaders(message, chunk);
+  headers['content-type'] = version === 2 && message.totalChunks === 1 && message.contentType ? message.contentType : 'application/octet-stream';
+  headers['last-modified'] = new Date(message.events[0]?.timestamp ?? message.createdAt).toUTCString();
   if (sendsGzip) headers['content-encoding'] = 'gzip';
   if (!transform) headers['content-length'] = String(size);
   ctx.res.writeHead(chunk < message.totalChunks ? 206 : 200, headers);

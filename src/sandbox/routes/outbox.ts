@@ -4,7 +4,7 @@
  * answered only once the chunk bytes and the message metadata are durable on disk.
  */
 import { pipeline, type Readable } from 'node:stream';
-import { ChunkRangeError, H, MEDIA_JSON, MEDIA_V2, MESH_ERRORS, parseChunkRange, parseFlag, type ApiVersion, type ChunkRange } from '../../protocol/index.ts';
+import { ChunkRangeError, H, MEDIA_JSON, MEDIA_V2, MESH_ERRORS, parseChunkRange, parseFlag, type ApiVersion, type ChunkRange, type HeaderBag } from '../../protocol/index.ts';
 import { authorise, limitedBody, readSmallBody, requireVersion, rethrowBodyError, type RequestContext } from '../context.ts';
 import { BadGzipBody, GzipCheck, SEND_HEADER_LIMITS } from '../limits.ts';
 import { Failure, meshFailure, missing, sendJson, validationFailure, type ValidationItem } from '../replies.ts';
@@ -56,14 +56,16 @@ function chunkRange(ctx: RequestContext, messageId?: string): ChunkRange {
   }
 }
 
+/** Pipeline errors reach writeChunk through the returned stream. */
+function ignoreError(): void {}
+
 /** Streams the body to the chunk file, checking gzip bodies on the way; a small plain body is read whole. */
 async function storeChunk(ctx: RequestContext, message: { messageId: string; contentEncoding?: 'gzip' }, chunk: number): Promise<number> {
   const { req } = ctx;
-  const ignore = (): void => undefined; // errors reach writeChunk through the returned stream
   try {
     let source: Readable | Buffer;
-    if (message.contentEncoding === 'gzip') source = pipeline(req, limitedBody(ctx), new GzipCheck(), ignore);
-    else if (req.headers['content-length'] === undefined) source = pipeline(req, limitedBody(ctx), ignore);
+    if (message.contentEncoding === 'gzip') source = pipeline(req, limitedBody(ctx), new GzipCheck(), ignoreError);
+    else if (req.headers['content-length'] === undefined) source = pipeline(req, limitedBody(ctx), ignoreError);
     // A declared length passed the size limit already and node:http reads no further: no limit stage.
     else source = (await readSmallBody(ctx)) ?? req;
     return (ctx.notes.bytesIn = await ctx.state.store.writeChunk(message.messageId, chunk, source));
@@ -96,10 +98,9 @@ export async function sendMessage(ctx: RequestContext): Promise<void> {
   if (headers.get(H.contentLength) === '0') throw meshFailure(417, MESH_ERRORS.missingDataFile);
 
   const now = state.clock.now();
-  const optional = (name: string): string | undefined => headers.get(name)?.trim() || undefined;
   const messageId = state.store.newMessageId(now);
   ctx.notes.messageId = messageId;
-  const contentType = optional(H.mexContentType) ?? optional(H.contentType)?.toLowerCase();
+  const contentType = optional(headers, H.mexContentType) ?? optional(headers, H.contentType)?.toLowerCase();
   const message: StoredMessage = {
     messageId,
     messageType: 'DATA',
@@ -107,14 +108,14 @@ export async function sendMessage(ctx: RequestContext): Promise<void> {
     recipient,
     workflowId,
     ...definedOnly({
-      subject: optional(H.subject),
-      localId: optional(H.localId),
-      partnerId: optional(H.partnerId),
-      checksum: optional(H.contentChecksum),
+      subject: optional(headers, H.subject),
+      localId: optional(headers, H.localId),
+      partnerId: optional(headers, H.partnerId),
+      checksum: optional(headers, H.contentChecksum),
       contentType,
       contentEncoding: encoding,
     }),
-    fileName: optional(H.fileName) ?? `${messageId}.dat`,
+    fileName: optional(headers, H.fileName) ?? `${messageId}.dat`,
     encrypted: parseFlag(headers.get(H.contentEncrypted)),
     compressed: parseFlag(headers.get(H.contentCompressed)),
     totalChunks: range.total,
@@ -163,6 +164,11 @@ export async function sendChunk(ctx: RequestContext): Promise<void> {
   if (statusOf(message) === 'uploading' && allChunksArrived(message)) await state.lifecycle.deliver(message);
   else await state.store.save(message);
   sendAccepted(ctx, version, messageId, chunk);
+}
+
+/** A header's trimmed value; undefined when absent or blank. */
+function optional(headers: HeaderBag, name: string): string | undefined {
+  return headers.get(name)?.trim() || undefined;
 }
 
 function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
