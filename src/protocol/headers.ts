@@ -67,6 +67,11 @@ export class HeaderBag {
     return Object.fromEntries([...this.#values].filter(([name]) => name.startsWith('mex-')).sort(([a], [b]) => a.localeCompare(b)));
   }
 
+  /** Every header, names lower case, in the order they came. */
+  entries(): IterableIterator<[string, string]> {
+    return this.#values.entries();
+  }
+
   toObject(): Record<string, string> {
     return Object.fromEntries(this.#values);
   }

@@ -14,6 +14,15 @@ export type AcceptResult = { ok: true; version: ApiVersion } | { ok: false };
  * no vnd.mesh piece (or no header) selects v1.
  */
 export function negotiateVersion(accept: string | undefined): AcceptResult {
+  // A client sends the same Accept header on every request: remember the last answer.
+  if (accept !== lastAccept) lastResult = negotiate((lastAccept = accept));
+  return lastResult;
+}
+
+let lastAccept: string | undefined;
+let lastResult: AcceptResult = negotiate(undefined);
+
+function negotiate(accept: string | undefined): AcceptResult {
   if (accept === undefined || accept.trim() === '') return { ok: true, version: 1 };
   for (const piece of accept.split(';').map((p) => p.trim())) {
     if (!piece.includes('vnd.mesh')) continue;

@@ -4,7 +4,7 @@
  * real-service rule the official sandbox skips has a relax switch.
  */
 import type { TLSSocket } from 'node:tls';
-import { isTokenTimeFresh, MESH_ERRORS, parseAuthToken, verifyAuthToken, type ErrorSpec, type TokenParts } from '../protocol/index.ts';
+import { AUTH_SCHEME, isTokenTimeFresh, MESH_ERRORS, parseAuthToken, verifyAuthToken, type ErrorSpec, type TokenParseResult, type TokenParts } from '../protocol/index.ts';
 import type { Directory, Mailbox } from './mailboxes.ts';
 import type { RelaxOptions } from './options.ts';
 import { meshFailure } from './replies.ts';
@@ -13,32 +13,40 @@ const TOKEN_MEMORY_MS = 2 * 60 * 60 * 1000;
 
 const certificateMismatch: ErrorSpec = { event: '', code: '', description: 'Client certificate was not issued to this mailbox' };
 
-/** Tokens seen, remembered for 2 hours of sandbox time (longer than a fresh timestamp stays fresh). */
+/**
+ * Tokens seen, remembered for at least 2 hours of sandbox time (longer than a fresh timestamp stays
+ * fresh): two generations of 2 hours each, the older dropped whole when a new one starts, so nothing is
+ * scanned to forget old tokens.
+ */
 export class TokenMemory {
-  readonly #seen = new Map<string, number>();
-  #nextPrune = 0;
+  #current = new Set<string>();
+  #previous = new Set<string>();
+  #generationEnds = -Infinity;
 
   /** True when this token was seen before; remembers it either way. */
   seenBefore(parts: TokenParts, nowMs: number): boolean {
-    if (nowMs >= this.#nextPrune) this.#prune(nowMs);
+    if (nowMs >= this.#generationEnds) {
+      // After a long gap (a moved clock) the current generation is already old: drop both.
+      this.#previous = nowMs >= this.#generationEnds + TOKEN_MEMORY_MS ? new Set() : this.#current;
+      this.#current = new Set();
+      this.#generationEnds = nowMs + TOKEN_MEMORY_MS;
+    }
     const key = `${parts.mailboxId}:${parts.nonce}:${parts.nonceCount}`;
-    const seen = this.#seen.has(key);
-    this.#seen.set(key, nowMs + TOKEN_MEMORY_MS);
-    return seen;
-  }
-
-  #prune(nowMs: number): void {
-    for (const [key, until] of this.#seen) if (until < nowMs) this.#seen.delete(key);
-    this.#nextPrune = nowMs + 60_000;
+    if (this.#previous.has(key)) return true;
+    const size = this.#current.size;
+    return this.#current.add(key).size === size;
   }
 
   clear(): void {
-    this.#seen.clear();
+    this.#current.clear();
+    this.#previous.clear();
   }
 }
 
 export interface AuthInput {
   header: string | undefined;
+  /** The header parsed leniently (any scheme spelling, or none), when the caller has already done so. */
+  parsed?: TokenParseResult;
   pathMailbox: string;
   socket: unknown;
   mtls: boolean;
@@ -53,8 +61,10 @@ export interface Authenticated {
 /** Authenticates a request or throws a 403 Failure with the real service's text. */
 export function authenticate(input: AuthInput, ctx: { directory: Directory; sharedKey: string; relax: Required<RelaxOptions>; tokens: TokenMemory }): Authenticated {
   const { relax } = ctx;
-  const parsed = parseAuthToken(input.header, { requireScheme: !relax.scheme });
-  if (!parsed.ok) throw meshFailure(403, MESH_ERRORS.authUnreadable);
+  const parsed = input.parsed ?? parseAuthToken(input.header, { requireScheme: false });
+  // The strict parse differs from the lenient one only in wanting the scheme exactly so.
+  const schemeMissing = !relax.scheme && !(input.header ?? '').trim().startsWith(`${AUTH_SCHEME} `);
+  if (!parsed.ok || schemeMissing) throw meshFailure(403, MESH_ERRORS.authUnreadable);
   const token = parsed.parts;
   const tokenMailbox = relax.scheme ? token.mailboxId.toUpperCase() : token.mailboxId;
   const pathMailbox = relax.scheme ? input.pathMailbox.toUpperCase() : input.pathMailbox;

@@ -66,10 +66,11 @@ export function authorise(ctx: RequestContext): Authenticated {
   const pathMailbox = ctx.params.mailbox ?? '';
   ctx.notes.mailbox = pathMailbox.toUpperCase();
   // Journal the token even when it is refused: a reused token shows in the journal as the same nonce and count.
-  const presented = parseAuthToken(ctx.headers.get('authorization'), { requireScheme: false });
+  const header = ctx.headers.get('authorization');
+  const presented = parseAuthToken(header, { requireScheme: false });
   if (presented.ok) ctx.notes.token = { nonce: presented.parts.nonce, nonceCount: presented.parts.nonceCount, timestamp: presented.parts.timestamp };
   const auth = authenticate(
-    { header: ctx.headers.get('authorization'), pathMailbox, socket: ctx.req.socket, mtls: state.options.tls === 'mtls', now: state.clock.now() },
+    { header, parsed: presented, pathMailbox, socket: ctx.req.socket, mtls: state.options.tls === 'mtls', now: state.clock.now() },
     { directory: state.directory, sharedKey: state.options.sharedKey, relax: state.options.relax, tokens: state.tokens },
   );
   ctx.notes.mailbox = auth.mailbox.mailboxId;

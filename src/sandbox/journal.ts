@@ -30,14 +30,10 @@ export interface JournalFilter {
 
 const JOURNALLED_HEADERS = new Set(['accept', 'accept-encoding', 'content-encoding', 'content-type', 'content-length', 'user-agent']);
 
-/** The request headers worth journalling: the ones above and every mex-* header. */
-export function journalHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+/** The request headers worth journalling: the ones above and every mex-* header (names already lower case). */
+export function journalHeaders(headers: Iterable<[string, string]>): Record<string, string> {
   const picked: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    const lower = name.toLowerCase();
-    if (JOURNALLED_HEADERS.has(lower) || lower.startsWith('mex-')) picked[lower] = Array.isArray(value) ? value.join(', ') : value;
-  }
+  for (const [name, value] of headers) if (JOURNALLED_HEADERS.has(name) || name.startsWith('mex-')) picked[name] = value;
   return picked;
 }
 

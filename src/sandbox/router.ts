@@ -13,7 +13,11 @@ import { trackById, trackByLocalId } from './routes/tracking.ts';
 type Handler = (ctx: RequestContext) => Promise<void>;
 
 interface Route {
+  /** The pattern's literal start: a path without it cannot match, and testing that is cheaper than the pattern. */
+  prefix: string;
   pattern: RegExp;
+  /** The names of the pattern's capturing groups, in order. */
+  names: string[];
   /** Path segments it matches: no pattern group matches a `/`, so only paths with as many can match. */
   segments: number;
   methods: Record<string, Handler>;
@@ -25,7 +29,14 @@ const ID = '(?<messageId>[^/]+)';
 const segmentsOf = (path: string): number => path.split('/').length;
 /** A route pattern's segments: its `[^/]` classes are not separators. */
 const patternSegments = (pattern: string): number => segmentsOf(pattern.replaceAll('[^/]', '.'));
-const route = (path: string, methods: Record<string, Handler>): Route => ({ pattern: new RegExp(`^${path}$`), segments: patternSegments(path), methods });
+/**
+ * A route from a path pattern with named groups. The groups are turned into plain ones, their names kept
+ * aside: a match then allocates no `groups` object.
+ */
+function route(path: string, methods: Record<string, Handler>): Route {
+  const names = [...path.matchAll(/\(\?<(\w+)>/g)].map((m) => m[1]!);
+  return { prefix: path.split('(')[0]!, pattern: new RegExp(`^${path.replace(/\(\?<\w+>/g, '(')}$`), names, segments: patternSegments(path), methods };
+}
 /** Admin routes, under /admin and /messageexchange/admin. */
 const adminRoutes = (path: string, methods: Record<string, Handler>): Route[] =>
   [ADMIN_PREFIX, `/messageexchange${ADMIN_PREFIX}`].map((prefix) => ({ ...route(`${prefix}${path}`, methods), admin: true }));
@@ -78,24 +89,27 @@ export interface Match {
 
 /** The handler for a request, or a 404/405 Failure in the framework shape the official sandbox uses. */
 export function match(method: string, path: string): Match {
-  const allowed = new Set<string>();
+  let allowed: Set<string> | undefined;
   for (const r of BY_SEGMENTS.get(segmentsOf(path)) ?? []) {
+    if (!path.startsWith(r.prefix)) continue;
     const m = r.pattern.exec(path);
     if (!m) continue;
     const handler = r.methods[method];
     if (!handler) {
-      Object.keys(r.methods).forEach((k) => allowed.add(k));
+      allowed ??= new Set();
+      for (const k of Object.keys(r.methods)) allowed.add(k);
       continue;
     }
     const params: Record<string, string> = {};
-    for (const [key, value] of Object.entries(m.groups ?? {})) params[key] = decodeSegment(value);
+    for (let i = 0; i < r.names.length; i++) params[r.names[i]!] = decodeSegment(m[i + 1]!);
     return { handler, params, admin: r.admin === true };
   }
-  if (allowed.size > 0) throw new Failure(405, { kind: 'routing', detail: 'Method Not Allowed', allow: [...allowed] });
+  if (allowed) throw new Failure(405, { kind: 'routing', detail: 'Method Not Allowed', allow: [...allowed] });
   throw new Failure(404, { kind: 'routing', detail: 'Not Found' });
 }
 
 function decodeSegment(value: string): string {
+  if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);
   } catch {

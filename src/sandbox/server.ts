@@ -102,14 +102,14 @@ async function handle(state: SandboxState, req: IncomingMessage, res: SandboxRes
   else res.once('close', () => journal(ctx, slot, now, started));
 }
 
-function journal({ state, req, res, method, notes }: RequestContext, slot: JournalSlot, arrived: Date, started: number): void {
+function journal({ state, req, res, method, headers, notes }: RequestContext, slot: JournalSlot, arrived: Date, started: number): void {
   const entry: JournalEntry = {
     time: arrived.toISOString(),
     method,
     path: req.url ?? '/',
     status: res.statusCode,
     durationMs: Math.round((performance.now() - started) * 10) / 10,
-    headers: journalHeaders(req.headers),
+    headers: journalHeaders(headers.entries()),
     bytesIn: notes.bytesIn,
     bytesOut: res.bodyBytes,
   };

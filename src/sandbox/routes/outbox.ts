@@ -27,8 +27,8 @@ function checkSendHeaders(ctx: RequestContext): ApiVersion {
     }
   }
   if (problems.length === 0) {
-    const mex = Object.entries(headers.mex());
-    if (mex.some(([, value]) => CONTROL_CHARACTER.test(value)) || [H.to, H.workflowId, H.contentChecksum].some((n) => URL_VALUE.test(headers.get(n)?.trim() ?? ''))) {
+    const controlCharacter = [...headers.entries()].some(([name, value]) => name.startsWith('mex-') && CONTROL_CHARACTER.test(value));
+    if (controlCharacter || [H.to, H.workflowId, H.contentChecksum].some((n) => URL_VALUE.test(headers.get(n)?.trim() ?? ''))) {
       throw meshFailure(400, MESH_ERRORS.malformedControlFile);
     }
     if (!CHECKSUM.test(headers.get(H.contentChecksum) ?? '')) throw meshFailure(400, MESH_ERRORS.invalidChecksum);
