@@ -140,7 +140,7 @@ async function concurrent(baseUrl: string): Promise<{ requests: number; seconds:
 
 const SCENARIOS = { '601 sequence': sequence601, '8 concurrent clients': concurrent };
 /** Measured rounds per scenario, after one unmeasured pass that warms both servers up. */
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-sandbox-'));
 const servers = { bare: await startBare(), sandbox: await startMesh(join(dataDir, 'sandbox')) };
