@@ -97,8 +97,9 @@ async function handle(state: SandboxState, req: IncomingMessage, res: SandboxRes
     await answerFailure(ctx, error);
   }
   if (slot === undefined) return;
-  // A finished answer is journalled now; one still streaming, or cut off, when its response closes.
-  if (res.writableEnded) journal(ctx, slot, now, started);
+  // A finished or cut-off answer is journalled now (its 'close' may have passed already); one still
+  // streaming, when its response closes.
+  if (res.writableEnded || res.destroyed) journal(ctx, slot, now, started);
   else res.once('close', () => journal(ctx, slot, now, started));
 }
 

@@ -1,5 +1,8 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { Journal, type JournalEntry } from '../../../src/sandbox/journal.ts';
+import { PEER, SUT, test as sandboxTest, tokenFor, WORKFLOW } from './helpers.ts';
 
 const entry = (path: string, time: string): JournalEntry => ({ time, method: 'GET', path, status: 200, durationMs: 1, headers: {}, bytesIn: 0, bytesOut: 0 });
 
@@ -15,4 +18,18 @@ test('the journal reads in arrival order even when responses finish out of order
   void inFlight; // a request still in flight is not listed until it finishes
   expect(journal.entries()).toHaveLength(2);
   await journal.close();
+});
+
+sandboxTest('a send cut off half-way through its body is journalled all the same', async ({ sandbox }) => {
+  const { port } = sandbox;
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  // A declared 1000-byte body of which 10 arrive, then the client goes away.
+  socket.write(
+    `POST /messageexchange/${SUT}/outbox HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${tokenFor(sandbox, SUT)}\r\n` +
+      `mex-to: ${PEER}\r\nmex-workflowid: ${WORKFLOW}\r\nContent-Length: 1000\r\n\r\n0123456789`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  socket.destroy();
+  await expect.poll(() => sandbox.journal.entries().filter((e) => e.method === 'POST').map((e) => [e.path, e.mailbox, e.bytesIn])).toEqual([[`/messageexchange/${SUT}/outbox`, SUT, 0]]);
 });
