@@ -4,7 +4,7 @@
  * real-service rule the official sandbox skips has a relax switch.
  */
 import type { TLSSocket } from 'node:tls';
-import { AUTH_SCHEME, isTokenTimeFresh, MESH_ERRORS, parseAuthToken, verifyAuthToken, type ErrorSpec, type TokenParseResult, type TokenParts } from '../protocol/index.ts';
+import { AUTH_SCHEME, isTokenTimeFresh, MESH_ERRORS, verifyAuthToken, type ErrorSpec, type TokenParseResult, type TokenParts } from '../protocol/index.ts';
 import type { Directory, Mailbox } from './mailboxes.ts';
 import type { RelaxOptions } from './options.ts';
 import { meshFailure } from './replies.ts';
@@ -45,8 +45,8 @@ export class TokenMemory {
 
 export interface AuthInput {
   header: string | undefined;
-  /** The header parsed leniently (any scheme spelling, or none), when the caller has already done so. */
-  parsed?: TokenParseResult;
+  /** The header parsed leniently (any scheme spelling, or none): the caller journals the token from it. */
+  parsed: TokenParseResult;
   pathMailbox: string;
   socket: unknown;
   mtls: boolean;
@@ -61,7 +61,7 @@ export interface Authenticated {
 /** Authenticates a request or throws a 403 Failure with the real service's text. */
 export function authenticate(input: AuthInput, ctx: { directory: Directory; sharedKey: string; relax: Required<RelaxOptions>; tokens: TokenMemory }): Authenticated {
   const { relax } = ctx;
-  const parsed = input.parsed ?? parseAuthToken(input.header, { requireScheme: false });
+  const { parsed } = input;
   // The strict parse differs from the lenient one only in wanting the scheme exactly so.
   const schemeMissing = !relax.scheme && !(input.header ?? '').trim().startsWith(`${AUTH_SCHEME} `);
   if (!parsed.ok || schemeMissing) throw meshFailure(403, MESH_ERRORS.authUnreadable);

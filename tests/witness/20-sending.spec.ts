@@ -1,5 +1,6 @@
 /** Set "Sending": 201 uncompressed and 202 compressed, each tracked and checked byte for byte on arrival. */
-import { textDigest, textPayload } from '../../fixtures/generated-payload.ts';
+import { textPayload } from '../../fixtures/generated-payload.ts';
+import { sha256 } from '../../src/evidence/checksums.ts';
 import { awaitDelivery, exchangesSince, receiveAndAcknowledge, sendAndTrack } from '../../fixtures/message-flows.ts';
 import { expect, test, witnessCase } from '../../fixtures/witness.ts';
 
@@ -12,11 +13,11 @@ test(...witnessCase('201', async (ctx) => {
   const sent = await sendAndTrack(ctx, pack.sut, { to: pack.peer.mailboxId, fileName: '201.txt', contentType: 'text/plain' }, { kind: 'bytes', data: content });
   await ctx.step('the message went as one plain request and was accepted with 202', async () => {
     const [send] = exchangesSince(pack.log, mark, isSend);
-    expect([send?.status, send?.requestHeaders['content-encoding'], send?.sentSha256]).toEqual([202, undefined, textDigest(content)]);
+    expect([send?.status, send?.requestHeaders['content-encoding'], send?.sentSha256]).toEqual([202, undefined, sha256(content)]);
   });
   await awaitDelivery(ctx, pack.peer, [sent.messageId]);
   const got = await receiveAndAcknowledge(ctx, pack.peer, sent.messageId, { acceptGzip: false });
-  expect([got.bytes, got.sha256]).toEqual([Buffer.byteLength(content), textDigest(content)]);
+  expect([got.bytes, got.sha256]).toEqual([Buffer.byteLength(content), sha256(content)]);
   expect([got.metadata.from, got.metadata.workflowId]).toEqual([pack.sut.mailboxId, pack.settings.workflowId]);
 }));
 
@@ -32,5 +33,5 @@ test(...witnessCase('202', async (ctx) => {
   });
   await awaitDelivery(ctx, pack.peer, [sent.messageId]);
   const got = await receiveAndAcknowledge(ctx, pack.peer, sent.messageId);
-  expect([got.bytes, got.sha256, got.metadata.compressed]).toEqual([Buffer.byteLength(content), textDigest(content), true]);
+  expect([got.bytes, got.sha256, got.metadata.compressed]).toEqual([Buffer.byteLength(content), sha256(content), true]);
 }));

@@ -1,5 +1,6 @@
 /** Set "Receiving": 401 uncompressed and 402 compressed downloads, each acknowledged at once and gone after. */
-import { textDigest, textPayload } from '../../fixtures/generated-payload.ts';
+import { textPayload } from '../../fixtures/generated-payload.ts';
+import { sha256 } from '../../src/evidence/checksums.ts';
 import { awaitDelivery, exchangesSince, inboxIds, receiveAndAcknowledge, sendAndTrack } from '../../fixtures/message-flows.ts';
 import { expect, test, witnessCase, type CaseContext } from '../../fixtures/witness.ts';
 
@@ -19,7 +20,7 @@ async function receiveCase(ctx: CaseContext, acceptGzip: boolean): Promise<void>
     expect(download?.responseHeaders['content-encoding']).toBe(acceptGzip ? 'gzip' : undefined);
     expect([ack?.method, ack?.status]).toEqual(['PUT', 200]);
   });
-  expect([got.bytes, got.sha256, got.metadata.messageType]).toEqual([Buffer.byteLength(content), textDigest(content), 'DATA']);
+  expect([got.bytes, got.sha256, got.metadata.messageType]).toEqual([Buffer.byteLength(content), sha256(content), 'DATA']);
   await ctx.step(`${pack.sut.mailboxId} checks the message has left its inbox`, async () => {
     expect(await inboxIds(pack.sut)).not.toContain(sent.messageId);
   });

@@ -4,7 +4,7 @@
  * inbox that this run did not create are counted, reported and left alone.
  */
 import { attachJson } from '../../fixtures/evidence-steps.ts';
-import { textDigest } from '../../fixtures/generated-payload.ts';
+import { sha256 } from '../../src/evidence/checksums.ts';
 import { awaitDelivery, inboxIds } from '../../fixtures/message-flows.ts';
 import type { MeshClient } from '../../src/mesh/index.ts';
 import { expect, test, witnessCase, type CaseContext } from '../../fixtures/witness.ts';
@@ -38,7 +38,7 @@ test(...witnessCase('601', async (ctx) => {
       const content = `601 message ${i} of ${MESSAGES}`;
       const { messageId } = await peer.send({ to: sut.mailboxId, workflowId: pack.settings.workflowId, localId: `601-${i}` }, content);
       pack.ledger.add(messageId, '601');
-      expected.set(messageId, textDigest(content));
+      expected.set(messageId, sha256(content));
     }
     await attachJson('payloads: messages sent', [...expected].map(([messageId, digest]) => ({ messageId, sha256: digest })));
   });

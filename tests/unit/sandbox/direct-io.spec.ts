@@ -1,14 +1,14 @@
 /** Chunk files written and read around the page cache: exact bytes and sizes at every alignment edge. */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { expect, test } from '@playwright/test';
+import { sha256 } from '../../../src/evidence/checksums.ts';
 import { openDirectSource, SLAB_BYTES } from '../../../src/sandbox/store/direct-io.ts';
 import { writeFileDurably } from '../../../src/sandbox/store/durable.ts';
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** A stream of `data` in pieces of uneven sizes, as a socket delivers them. */
 function pieces(data: Buffer): Readable {
@@ -35,10 +35,10 @@ test('sizes around the block and slab edges are written and read back exactly', 
       const path = join(dir, `f${size}`);
       expect(await writeFileDurably(path, pieces(data))).toBe(size);
       expect((await stat(path)).size, `size ${size} on disk`).toBe(size);
-      expect(sha(await readFile(path)), `size ${size} through the page cache`).toBe(sha(data));
+      expect(sha256(await readFile(path)), `size ${size} through the page cache`).toBe(sha256(data));
       const direct = await openDirectSource(path);
       // Where the file system refuses O_DIRECT the store reads through the page cache, checked above.
-      if (direct) expect(sha(await readAll(direct)), `size ${size} read direct`).toBe(sha(data));
+      if (direct) expect(sha256(await readAll(direct)), `size ${size} read direct`).toBe(sha256(data));
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -56,7 +56,7 @@ test('a source failing half-way leaves no file behind, and the next write is who
 
     const data = randomBytes(2 * SLAB_BYTES + 7);
     await writeFileDurably(join(dir, 'next'), pieces(data));
-    expect(sha(await readFile(join(dir, 'next')))).toBe(sha(data));
+    expect(sha256(await readFile(join(dir, 'next')))).toBe(sha256(data));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,14 +1,14 @@
 /** Nothing answered 202 is lost: kill -9 the sandbox mid-traffic, restart on its data dir, download everything. */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { makeAuthToken, MEDIA_V2 } from '../../../src/protocol/index.ts';
+import { sha256 } from '../../../src/evidence/checksums.ts';
 import { expect, PEER, SUT, test, WORKFLOW } from './helpers.ts';
 import { startSandboxProcess, type ReadySandbox } from '../../support/sandbox-process.ts';
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function post(sb: ReadySandbox, path: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; id?: string }> {
   const res = await request(`${sb.baseUrl}${path}`, {
@@ -68,7 +68,7 @@ test('every 202-answered message survives SIGKILL byte-identical, chunked ones t
         });
         const body = Buffer.from(await res.body.arrayBuffer());
         expect(res.statusCode, `${id} chunk ${n}`).toBe(n < chunks.length ? 206 : 200);
-        expect(sha(body), `${id} chunk ${n}`).toBe(sha(chunks[n - 1]!));
+        expect(sha256(body), `${id} chunk ${n}`).toBe(sha256(chunks[n - 1]!));
       }
     }
     // The inbox lists them all, and a links.next token taken before a restart still pages on after it.
