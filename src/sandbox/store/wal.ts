@@ -53,6 +53,8 @@ function frame(record: WalRecord): Buffer {
 interface QueuedAppend {
   frames: Buffer[];
   records: WalRecord[];
+  /** Resolve only once a sync that started after the write has finished. */
+  durable: boolean;
   resolve(locations: (BytesLocation | undefined)[]): void;
   reject(error: unknown): void;
 }
@@ -78,11 +80,8 @@ export class WalWriter {
   }
 
   /** Appends records; resolves with where each one's bytes are, once they are durable. */
-  async append(records: WalRecord[]): Promise<(BytesLocation | undefined)[]> {
-    if (records.length === 0) return [];
-    const locations = await this.#write(records);
-    await this.#sync();
-    return locations;
+  append(records: WalRecord[]): Promise<(BytesLocation | undefined)[]> {
+    return records.length === 0 ? Promise.resolve([]) : this.#write(records, true);
   }
 
   /**
@@ -91,7 +90,7 @@ export class WalWriter {
    * they are durable within LAZY_SYNC_MS.
    */
   async appendLazily(records: WalRecord[]): Promise<(BytesLocation | undefined)[]> {
-    const locations = await this.#write(records);
+    const locations = await this.#write(records, false);
     this.#lazyTimer ??= setTimeout(() => {
       this.#lazyTimer = undefined;
       this.#sync().catch(() => undefined); // a failed sync fails the next durable append too
@@ -99,15 +98,21 @@ export class WalWriter {
     return locations;
   }
 
-  /** Queues records (framed now: a snapshot of them as they are) for the batch written at the end of the turn. */
-  #write(records: WalRecord[]): Promise<(BytesLocation | undefined)[]> {
+  /**
+   * Queues records (framed now: a snapshot of them as they are) for the batch written at the end of the
+   * turn; resolves once they are written, or once synced too when `durable`.
+   */
+  #write(records: WalRecord[], durable: boolean): Promise<(BytesLocation | undefined)[]> {
     return new Promise((resolve, reject) => {
       if (this.#queue.length === 0) setImmediate(() => this.#flush());
-      this.#queue.push({ frames: records.map(frame), records, resolve, reject });
+      this.#queue.push({ frames: records.map(frame), records, durable, resolve, reject });
     });
   }
 
-  /** Writes everything queued in one positional write. A failed write leaves the end where it was. */
+  /**
+   * Writes everything queued in one positional write, then has the batch's durable appends share one sync.
+   * A failed write leaves the end where it was.
+   */
   #flush(): void {
     const batch = this.#queue;
     if (batch.length === 0) return;
@@ -129,7 +134,12 @@ export class WalWriter {
       return;
     }
     this.#size = end;
-    batch.forEach((queued, i) => queued.resolve(located[i]!));
+    // One sync for the whole batch: a sync already running started before this write and does not cover it.
+    const synced = batch.some((queued) => queued.durable) ? this.#sync() : undefined;
+    batch.forEach((queued, i) => {
+      if (queued.durable) synced!.then(() => queued.resolve(located[i]!), queued.reject);
+      else queued.resolve(located[i]!);
+    });
   }
 
   /** Zero-fills the file up to at least `end`, a whole step at a time (the next sync makes it durable). */
