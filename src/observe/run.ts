@@ -127,7 +127,8 @@ async function observeIn(work: string, options: ObserveOptions, out: Writable): 
   const startedAt = new Date().toISOString();
   // Reused tokens are accepted, not refused: the product carries on, and the fresh-token rule names each
   // reuse instead of a cascade of 403s hiding the product's other behaviour.
-  const sandbox = await startSandbox({ tls: options.tls, port: options.port, dataDir: join(work, 'sandbox'), relax: { tokenReuse: true } });
+  // Every verdict reads the whole session from the journal: keep all of it in memory (the session is time-boxed).
+  const sandbox = await startSandbox({ tls: options.tls, port: options.port, dataDir: join(work, 'sandbox'), relax: { tokenReuse: true }, journalMemoryEntries: Infinity });
   const counterpart = new Counterpart(sandbox, COUNTERPART);
   try {
     out.write(`MESH sandbox for the product at ${sandbox.baseUrl}\n${describeSettings(productSettings(sandbox))}`);

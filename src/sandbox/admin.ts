@@ -155,7 +155,8 @@ export async function getJournal(ctx: RequestContext): Promise<void> {
     return date;
   };
   const filter = { ...(ctx.query.get('mailbox') ? { mailbox: ctx.query.get('mailbox')!.toUpperCase() } : {}), since: time('since'), until: time('until') };
-  sendJson(ctx.res, 200, { entries: ctx.state.journal.entries(filter) }, MEDIA_JSON);
+  const { journal } = ctx.state;
+  sendJson(ctx.res, 200, { entries: journal.entries(filter), droppedFromMemory: journal.dropped }, MEDIA_JSON);
 }
 
 export async function addFault(ctx: RequestContext): Promise<void> {

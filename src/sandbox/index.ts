@@ -8,7 +8,7 @@ import { TokenMemory } from './auth.ts';
 import { createClock } from './clock.ts';
 import type { SandboxState } from './context.ts';
 import { Faults } from './faults.ts';
-import { Journal } from './journal.ts';
+import { Journal, JOURNAL_MEMORY_ENTRIES } from './journal.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { Directory } from './mailboxes.ts';
 import { ADMIN_PREFIX, RELAX_RULES, type ResolvedOptions, type RunningSandbox, type SandboxOptions } from './options.ts';
@@ -32,6 +32,11 @@ async function resolveOptions(options: SandboxOptions): Promise<ResolvedOptions>
     if (!Number.isFinite(v) || v <= 0) throw new RangeError(`sandbox option ${name} must be a positive number, not ${value}`);
     return v;
   };
+  const atLeastOne = (name: string, value: number | undefined, fallback: number): number => {
+    const v = value ?? fallback;
+    if (!(v >= 1)) throw new RangeError(`sandbox option ${name} must be at least 1 (or Infinity), not ${value}`);
+    return v;
+  };
   return {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
@@ -45,6 +50,7 @@ async function resolveOptions(options: SandboxOptions): Promise<ResolvedOptions>
     now: options.now ?? (() => new Date()),
     requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs, 300_000),
     journal: options.journal ?? true,
+    journalMemoryEntries: atLeastOne('journalMemoryEntries', options.journalMemoryEntries, JOURNAL_MEMORY_ENTRIES),
   };
 }
 
@@ -63,7 +69,7 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<RunningS
     void lifecycle.runExpiry();
   });
   const lifecycle = new Lifecycle(store, clock, options.expiryDays, options.relax.expiry);
-  const journal = new Journal(options.journal ? options.dataDir : undefined);
+  const journal = new Journal(options.journal ? options.dataDir : undefined, options.journalMemoryEntries);
   const state: SandboxState = { options, directory, store, clock, tokens: new TokenMemory(), journal, faults: new Faults(), settings, lifecycle };
   const tls = await prepareTls(options, directory);
   const server = createSandboxServer(state, tls?.files);

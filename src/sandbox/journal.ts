@@ -39,18 +39,28 @@ export function journalHeaders(headers: Iterable<[string, string]>): Record<stri
 
 /** Lines are written in batches, so journalling costs the disk one write per batch, not one per request. */
 const FLUSH_MS = 50;
+/**
+ * Entries kept in memory by default: the most recent ones (journal.jsonl keeps them all). Plenty for a
+ * witness run or a day of polling, and a bound (about 30 MB) for a sandbox left serving for weeks.
+ */
+export const JOURNAL_MEMORY_ENTRIES = 20_000;
 
 /** A request's place in the journal, taken when it arrives and filled when its response is done. */
 export type JournalSlot = number;
 
 export class Journal {
   /** In arrival order: a slot stays empty while its request is in flight. */
-  readonly #entries: (JournalEntry | undefined)[] = [];
+  #entries: (JournalEntry | undefined)[] = [];
+  /** The slot number of #entries[0]: earlier ones have been let go from memory. */
+  #first = 0;
+  readonly #capacity: number;
   readonly #file: WriteStream | undefined;
   #batch: string[] = [];
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(dataDir: string | undefined) {
+  /** `capacity`: entries kept in memory (Infinity keeps every one). */
+  constructor(dataDir: string | undefined, capacity = JOURNAL_MEMORY_ENTRIES) {
+    this.#capacity = capacity;
     this.#file = dataDir ? createWriteStream(join(dataDir, 'journal.jsonl'), { flags: 'a' }) : undefined;
     this.#file?.on('error', () => undefined); // a full disk must not take the server down
   }
@@ -61,15 +71,26 @@ export class Journal {
    * the order requests arrived, as a server log does.
    */
   reserve(): JournalSlot {
-    return this.#entries.push(undefined) - 1;
+    // At capacity the oldest tenth goes at once: one splice per many requests, not one each.
+    if (this.#entries.length >= this.#capacity) {
+      const drop = Math.ceil(this.#capacity / 10);
+      this.#entries.splice(0, drop);
+      this.#first += drop;
+    }
+    return this.#first + this.#entries.push(undefined) - 1;
   }
 
   /** Records a finished request in its reserved place; the JSONL file is appended in completion order. */
   fill(slot: JournalSlot, entry: JournalEntry): void {
-    this.#entries[slot] = entry;
+    if (slot >= this.#first) this.#entries[slot - this.#first] = entry;
     if (!this.#file) return;
     this.#batch.push(`${JSON.stringify(entry)}\n`);
     this.#timer ??= setTimeout(() => this.#flush(), FLUSH_MS);
+  }
+
+  /** How many of the earliest requests are no longer in memory (journal.jsonl still has them). */
+  get dropped(): number {
+    return this.#first;
   }
 
   #flush(): void {

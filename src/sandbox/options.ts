@@ -48,6 +48,8 @@ export interface SandboxOptions {
   requestTimeoutMs?: number;
   /** Keep the request journal (in memory and as journal.jsonl in the data dir). Default true. */
   journal?: boolean;
+  /** Journal entries kept in memory, the most recent (default 20,000; Infinity keeps all). journal.jsonl keeps all. */
+  journalMemoryEntries?: number;
 }
 
 export interface ResolvedOptions {
@@ -63,6 +65,7 @@ export interface ResolvedOptions {
   now: () => Date;
   requestTimeoutMs: number;
   journal: boolean;
+  journalMemoryEntries: number;
 }
 
 export const ADMIN_PREFIX = '/admin';

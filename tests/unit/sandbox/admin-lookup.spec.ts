@@ -101,6 +101,7 @@ test('the journal records each request, filters by mailbox and time, and never h
   expect(sandbox.journal.entries({ since: new Date(Date.now() + 3600_000) })).toEqual([]);
   const viaApi = await call(sandbox, `/admin/journal?mailbox=${SUT}&since=${encodeURIComponent(since.toISOString())}`);
   expect(viaApi.json<{ entries: unknown[] }>().entries.length).toBeGreaterThanOrEqual(3);
+  expect(viaApi.json<{ droppedFromMemory: number }>().droppedFromMemory).toBe(0);
   expect((await call(sandbox, '/admin/journal?since=yesterday')).status).toBe(400);
 
   const hmac = authorization.split(':').at(-1)!;

@@ -1,6 +1,10 @@
 import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { startSandbox } from '../../../src/sandbox/index.ts';
 import { Journal, type JournalEntry } from '../../../src/sandbox/journal.ts';
 import { PEER, SUT, test as sandboxTest, tokenFor, WORKFLOW } from './helpers.ts';
 
@@ -18,6 +22,26 @@ test('the journal reads in arrival order even when responses finish out of order
   void inFlight; // a request still in flight is not listed until it finishes
   expect(journal.entries()).toHaveLength(2);
   await journal.close();
+});
+
+test('memory keeps the most recent entries up to its capacity; journal.jsonl keeps every one', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'journal-'));
+  try {
+    const journal = new Journal(dir, 10);
+    const slow = journal.reserve(); // in flight while 20 more requests come and go
+    for (let i = 0; i < 20; i++) journal.fill(journal.reserve(), entry(`/r${i}`, `2026-11-24T12:00:${String(i).padStart(2, '0')}.000Z`));
+    journal.fill(slow, entry('/slow', '2026-11-24T11:59:59.000Z'));
+    expect(journal.entries().map((e) => e.path)).toEqual(Array.from({ length: 10 }, (_, i) => `/r${i + 10}`));
+    expect(journal.dropped).toBe(11);
+    expect(journal.entries({ since: new Date('2026-11-24T12:00:15.000Z') }).map((e) => e.path)).toEqual(['/r15', '/r16', '/r17', '/r18', '/r19']);
+    await journal.close();
+    const onDisk = (await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as JournalEntry).path);
+    expect(onDisk).toHaveLength(21);
+    expect(onDisk.at(-1)).toBe('/slow');
+    await expect(startSandbox({ dataDir: join(dir, 'sandbox'), journalMemoryEntries: 0 })).rejects.toThrow('journalMemoryEntries must be at least 1 (or Infinity), not 0');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 sandboxTest('a send cut off half-way through its body is journalled all the same', async ({ sandbox }) => {
