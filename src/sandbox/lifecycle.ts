@@ -1,7 +1,9 @@
 /**
- * Message lifecycle (mesh-api-notes 7): delivery, acknowledgement, status events, reports and expiry.
- * Expiry runs lazily (on each request and when the clock moves) rather than on timers: a message left
- * unacknowledged `expiryDays` after delivery becomes undeliverable and its sender gets a REPORT.
+ * Message lifecycle (mesh-api-notes 7): delivery, acknowledgement, status events, reports, expiry and
+ * deletion. Both run lazily (on each request and when the clock moves) rather than on timers: a message
+ * left unacknowledged `expiryDays` after delivery becomes undeliverable and its sender gets a REPORT; every
+ * message, in whatever status, is deleted completely 30 days after its delivery (or, never delivered, its
+ * upload began), as the real service deletes them.
  */
 import { notCollectedError } from '../protocol/index.ts';
 import type { SandboxClock } from './clock.ts';
@@ -9,6 +11,8 @@ import type { MessageStore } from './store/message-store.ts';
 import { statusOf, type MessageEvent, type StoredMessage } from './store/message.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The real service deletes messages this long after delivery (mesh-api-notes 7.3). */
+export const DELETE_AFTER_DAYS = 30;
 
 export interface ReportInput {
   recipient: string;
@@ -25,7 +29,8 @@ export interface ReportInput {
 }
 
 export class Lifecycle {
-  #nextExpiryMs = Infinity;
+  /** The earliest time an accepted message expires or any message is deleted: nothing to do before it. */
+  #nextDueMs = Infinity;
   #expiring: Promise<void> | undefined;
 
   constructor(
@@ -34,7 +39,7 @@ export class Lifecycle {
     private readonly expiryDays: number,
     private readonly expiryRelaxed: boolean,
   ) {
-    for (const message of store.all()) this.#noteExpiry(message);
+    for (const message of store.all()) this.#noteDue(message);
   }
 
   event(status: string, details: Omit<MessageEvent, 'status' | 'timestamp'> = {}): MessageEvent {
@@ -45,12 +50,23 @@ export class Lifecycle {
     return new Date(Date.parse(message.deliveredAt ?? message.createdAt) + this.expiryDays * DAY_MS);
   }
 
+  deletedAt(message: StoredMessage): Date {
+    return new Date(Date.parse(message.deliveredAt ?? message.createdAt) + DELETE_AFTER_DAYS * DAY_MS);
+  }
+
+  /** Saves the first chunk of a chunked message: uploading until its last chunk arrives. */
+  beginUpload(message: StoredMessage): Promise<void> {
+    message.events.push(this.event('uploading'));
+    this.#noteDue(message);
+    return this.store.save(message);
+  }
+
   /** Puts the message in its recipient's inbox: accepted, newest in delivery order. */
   deliver(message: StoredMessage, event = this.event('accepted')): Promise<void> {
     message.events.unshift(event);
     message.deliveredAt = event.timestamp;
     message.deliverySeq = this.store.nextDeliverySeq();
-    this.#noteExpiry(message);
+    this.#noteDue(message);
     return this.store.save(message);
   }
 
@@ -122,26 +138,34 @@ export class Lifecycle {
     });
   }
 
-  /** Expires every accepted message whose time is up. Cheap when nothing is due. */
+  /** Expires every accepted message whose time is up and deletes those past their 30 days. Cheap when nothing is due. */
   runExpiry(): Promise<void> {
-    if (this.expiryRelaxed || this.clock.now().getTime() < this.#nextExpiryMs) return this.#expiring ?? Promise.resolve();
+    if (this.expiryRelaxed || this.clock.now().getTime() < this.#nextDueMs) return this.#expiring ?? Promise.resolve();
     this.#expiring ??= this.#expireDue().finally(() => (this.#expiring = undefined));
     return this.#expiring;
   }
 
   async #expireDue(): Promise<void> {
     const now = this.clock.now().getTime();
-    this.#nextExpiryMs = Infinity;
-    const due: StoredMessage[] = [];
+    this.#nextDueMs = Infinity;
+    const expiring: StoredMessage[] = [];
+    const deleting: string[] = [];
     for (const message of this.store.all()) {
-      if (statusOf(message) !== 'accepted') continue;
-      if (this.expiresAt(message).getTime() <= now) due.push(message);
-      else this.#noteExpiry(message);
+      if (this.deletedAt(message).getTime() <= now) deleting.push(message.messageId);
+      else if (statusOf(message) === 'accepted' && this.expiresAt(message).getTime() <= now) expiring.push(message);
+      else this.#noteDue(message);
     }
-    for (const message of due) await this.expire(message);
+    await this.store.delete(deleting);
+    // Reports made here are new messages: they note their own times as they are delivered.
+    for (const message of expiring) {
+      await this.expire(message);
+      this.#noteDue(message);
+    }
   }
 
-  #noteExpiry(message: StoredMessage): void {
-    if (statusOf(message) === 'accepted') this.#nextExpiryMs = Math.min(this.#nextExpiryMs, this.expiresAt(message).getTime());
+  /** Uploads that never finish are noted too: they are deleted like the rest. */
+  #noteDue(message: StoredMessage): void {
+    const expiry = statusOf(message) === 'accepted' ? this.expiresAt(message).getTime() : Infinity;
+    this.#nextDueMs = Math.min(this.#nextDueMs, expiry, this.deletedAt(message).getTime());
   }
 }

@@ -16,7 +16,7 @@ export interface RelaxOptions {
   handshakeHeaders?: boolean;
   /** Serve an acknowledged message again (200) instead of 410. */
   downloadAfterAck?: boolean;
-  /** Never expire uncollected messages. */
+  /** Never expire uncollected messages, nor delete messages after 30 days. */
   expiry?: boolean;
   /** Ignore the senders and receivers of configured workflows. */
   workflowPermissions?: boolean;

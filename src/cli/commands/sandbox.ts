@@ -31,7 +31,7 @@ const RELAX_HELP: Record<keyof RelaxOptions, string> = {
   scheme: 'accept a missing NHSMESH scheme and lower-case mailbox ids',
   handshakeHeaders: 'accept a handshake without mex-ClientVersion/OSName/OSVersion',
   downloadAfterAck: 'serve acknowledged messages again (200, like the official sandbox) instead of 410',
-  expiry: 'never expire uncollected messages',
+  expiry: 'never expire uncollected messages nor delete messages after 30 days',
   workflowPermissions: 'ignore workflow senders/receivers',
   mtls: "with --mtls, accept a client certificate of another mailbox",
 };

@@ -133,10 +133,7 @@ export async function sendMessage(ctx: RequestContext): Promise<void> {
   }
   message.chunkSizes[0] = size;
   if (range.total === 1) await state.lifecycle.deliver(message);
-  else {
-    message.events.push(state.lifecycle.event('uploading'));
-    await state.store.save(message);
-  }
+  else await state.lifecycle.beginUpload(message);
   sendAccepted(ctx, version, messageId);
 }
 

@@ -98,3 +98,26 @@ test.describe('expiry relaxed', () => {
     expect(await inbox(sandbox, PEER)).toEqual([id]);
   });
 });
+
+test('30 days after delivery a message is deleted whatever its status, and so is an upload never finished', async ({ sandbox }) => {
+  const collected = await send(sandbox, SUT, PEER, 'collected');
+  await call(sandbox, `/messageexchange/${PEER}/inbox/${collected}/status/acknowledged`, { method: 'PUT', as: PEER });
+  const uncollected = await send(sandbox, SUT, PEER, 'never collected');
+  const half = await call(sandbox, `/messageexchange/${SUT}/outbox`, { method: 'POST', as: SUT, headers: { 'mex-to': PEER, 'mex-workflowid': WORKFLOW, 'mex-chunk-range': '1:2' }, body: 'first half' });
+  const upload = half.json<{ message_id: string }>().message_id;
+  const tracked = async (id: string) => (await call(sandbox, `/messageexchange/${SUT}/outbox/tracking?messageID=${id}`, { as: SUT })).status;
+
+  sandbox.clock.advance(30 * DAY - 60_000);
+  const [report] = await inbox(sandbox, SUT); // the uncollected message expired: its report is delivered now
+  expect(report).toBeDefined();
+  expect([await tracked(collected), await tracked(uncollected), await tracked(upload)]).toEqual([200, 200, 200]);
+
+  sandbox.clock.advance(120_000);
+  expect([await tracked(collected), await tracked(uncollected), await tracked(upload)]).toEqual([404, 404, 404]);
+  expect((await call(sandbox, `/messageexchange/${PEER}/inbox/${uncollected}`, { as: PEER })).status).toBe(404);
+  const secondHalf = await call(sandbox, `/messageexchange/${SUT}/outbox/${upload}/2`, { method: 'POST', as: SUT, headers: { 'mex-chunk-range': '2:2' }, body: 'second half' });
+  expect(secondHalf.status).toBe(404);
+  expect((await call(sandbox, `/admin/message/${collected}`)).status).toBe(404);
+  // The report was delivered 30 days after the others: it has its own 30 days (and 5 to be collected).
+  expect(await inbox(sandbox, SUT)).toEqual([report]);
+});
