@@ -7,14 +7,17 @@
  * positional write when the turn ends, so concurrent requests share the system call (on this kind of VM a
  * small page-cache write costs tens of microseconds of main-thread time). The write stays synchronous: a
  * thread-pool write measured slower, its hop adding latency to every send and acknowledgement. Syncs
- * are group-committed the same way: appends written while an fdatasync is under way share the next one.
- * A durable append resolves once its record is on disk; a lazy one (appendLazily) once it is written (it
- * then survives the process being killed) and it reaches the disk with the next sync, which starts
- * within LAZY_SYNC_MS.
+ * are group-committed the same way: the durable appends of a batch share one sync, which normally runs
+ * on the event loop right after the write, so requests arriving meanwhile share the next; on a slow disk
+ * syncs move to the thread pool, and appends written while one is under way share the next (see
+ * sync-policy.ts). A durable append resolves once its record is on disk; a lazy one (appendLazily) once
+ * it is written (it then survives the process being killed) and it reaches the disk with the next sync,
+ * which starts within LAZY_SYNC_MS.
  */
 import { closeSync, constants, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
+import { SyncPolicy } from './sync-policy.ts';
 
 const fdatasyncAsync = promisify(fdatasync);
 const HEADER = 12;
@@ -66,13 +69,16 @@ export class WalWriter {
   /** The end of the zero-filled space; records are written below it. */
   #allocated: number;
   #queue: QueuedAppend[] = [];
+  readonly #policy: SyncPolicy;
+  /** A sync running in the thread pool. */
   #syncing: Promise<void> | undefined;
   #nextSync: Promise<void> | undefined;
   /** Lazily appended records wait for this timer's sync, unless a sync starts before it fires. */
   #lazyTimer: NodeJS.Timeout | undefined;
 
   /** Opens the log for appending after its intact prefix (a torn tail is cut off). */
-  constructor(path: string, validSize: number) {
+  constructor(path: string, validSize: number, policy = new SyncPolicy()) {
+    this.#policy = policy;
     this.#fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600);
     ftruncateSync(this.#fd, validSize);
     this.#size = validSize;
@@ -164,6 +170,16 @@ export class WalWriter {
     // This sync covers every record written so far, the lazy ones included.
     clearTimeout(this.#lazyTimer);
     this.#lazyTimer = undefined;
+    if (this.#policy.inline()) {
+      const started = performance.now();
+      try {
+        fdatasyncSync(this.#fd);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      this.#policy.record(performance.now() - started);
+      return Promise.resolve();
+    }
     const run: Promise<void> = fdatasyncAsync(this.#fd).finally(() => {
       if (this.#syncing === run) this.#syncing = undefined;
     });

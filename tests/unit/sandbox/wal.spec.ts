@@ -5,7 +5,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { SyncPolicy } from '../../../src/sandbox/store/sync-policy.ts';
 import { replayWal, WalWriter, type BytesLocation } from '../../../src/sandbox/store/wal.ts';
+
+/** A policy for a slow disk: every sync goes to the thread pool. */
+const alwaysPool = Object.assign(new SyncPolicy(), { inline: () => false });
 
 function replay(path: string): { records: { json: unknown; bytes: BytesLocation }[]; size: number } {
   const records: { json: unknown; bytes: BytesLocation }[] = [];
@@ -13,35 +17,37 @@ function replay(path: string): { records: { json: unknown; bytes: BytesLocation 
   return { records, size };
 }
 
-test('durable and lazy records replay in order, past the zero-filled space and across reopening', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'wal-'));
-  const path = join(dir, 'messages.log');
-  try {
-    const first = new WalWriter(path, 0);
-    const payloads = [randomBytes(10), randomBytes(3_000_000), randomBytes(2_000_000)]; // crosses a 4 MiB fill step
-    const [a] = await first.append([{ json: { n: 1 }, bytes: payloads[0]! }]);
-    const [b] = await first.appendLazily([{ json: { n: 2 }, bytes: payloads[1]! }]);
-    const [c, d] = await first.append([{ json: { n: 3 }, bytes: payloads[2]! }, { json: { n: 4 } }]);
-    expect([first.read(a!), first.read(b!), first.read(c!)]).toEqual(payloads);
-    expect(d).toBeUndefined();
-    await first.close();
+for (const [mode, policy] of [['inline', () => new SyncPolicy()], ['thread-pool', () => alwaysPool]] as const) {
+  test(`durable and lazy records replay in order, past the zero-filled space and across reopening (${mode} syncs)`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wal-'));
+    const path = join(dir, 'messages.log');
+    try {
+      const first = new WalWriter(path, 0, policy());
+      const payloads = [randomBytes(10), randomBytes(3_000_000), randomBytes(2_000_000)]; // crosses a 4 MiB fill step
+      const [a] = await first.append([{ json: { n: 1 }, bytes: payloads[0]! }]);
+      const [b] = await first.appendLazily([{ json: { n: 2 }, bytes: payloads[1]! }]);
+      const [c, d] = await first.append([{ json: { n: 3 }, bytes: payloads[2]! }, { json: { n: 4 } }]);
+      expect([first.read(a!), first.read(b!), first.read(c!)]).toEqual(payloads);
+      expect(d).toBeUndefined();
+      await first.close();
 
-    const once = replay(path);
-    expect(once.records.map((r) => r.json)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
-    expect(statSync(path).size, 'the file runs on past the records, zero-filled').toBeGreaterThan(once.size);
+      const once = replay(path);
+      expect(once.records.map((r) => r.json)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+      expect(statSync(path).size, 'the file runs on past the records, zero-filled').toBeGreaterThan(once.size);
 
-    const second = new WalWriter(path, once.size);
-    await second.append([{ json: { n: 5 }, bytes: Buffer.from('after reopening') }]);
-    await second.close();
-    const twice = replay(path);
-    expect(twice.records.map((r) => r.json)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }]);
-    const reader = new WalWriter(path, twice.size);
-    expect(reader.read(twice.records[4]!.bytes).toString()).toBe('after reopening');
-    await reader.close();
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+      const second = new WalWriter(path, once.size, policy());
+      await second.append([{ json: { n: 5 }, bytes: Buffer.from('after reopening') }]);
+      await second.close();
+      const twice = replay(path);
+      expect(twice.records.map((r) => r.json)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }]);
+      const reader = new WalWriter(path, twice.size);
+      expect(reader.read(twice.records[4]!.bytes).toString()).toBe('after reopening');
+      await reader.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 test('a torn record at the end is ignored and cut off when the log is reopened', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'wal-'));
