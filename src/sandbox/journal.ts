@@ -50,7 +50,7 @@ export type JournalSlot = number;
 
 export class Journal {
   /** In arrival order: a slot stays empty while its request is in flight. */
-  #entries: (JournalEntry | undefined)[] = [];
+  readonly #entries: (JournalEntry | undefined)[] = [];
   /** The slot number of #entries[0]: earlier ones have been let go from memory. */
   #first = 0;
   readonly #capacity: number;

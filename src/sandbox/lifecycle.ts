@@ -3,7 +3,7 @@
  * deletion. Both run lazily (on each request and when the clock moves) rather than on timers: a message
  * left unacknowledged `expiryDays` after delivery becomes undeliverable and its sender gets a REPORT; every
  * message, in whatever status, is deleted completely 30 days after its delivery (or, never delivered, its
- * upload began), as the real service deletes them.
+ * upload began; or `expiryDays`, if longer), as the real service deletes them.
  */
 import { notCollectedError } from '../protocol/index.ts';
 import type { SandboxClock } from './clock.ts';
@@ -50,8 +50,9 @@ export class Lifecycle {
     return new Date(Date.parse(message.deliveredAt ?? message.createdAt) + this.expiryDays * DAY_MS);
   }
 
+  /** Never before the message could expire, whatever `expiryDays` is. */
   deletedAt(message: StoredMessage): Date {
-    return new Date(Date.parse(message.deliveredAt ?? message.createdAt) + DELETE_AFTER_DAYS * DAY_MS);
+    return new Date(Date.parse(message.deliveredAt ?? message.createdAt) + Math.max(DELETE_AFTER_DAYS, this.expiryDays) * DAY_MS);
   }
 
   /** Saves the first chunk of a chunked message: uploading until its last chunk arrives. */
@@ -151,16 +152,19 @@ export class Lifecycle {
     const expiring: StoredMessage[] = [];
     const deleting: string[] = [];
     for (const message of this.store.all()) {
-      if (this.deletedAt(message).getTime() <= now) deleting.push(message.messageId);
-      else if (statusOf(message) === 'accepted' && this.expiresAt(message).getTime() <= now) expiring.push(message);
-      else this.#noteDue(message);
+      const expires = statusOf(message) === 'accepted' && this.expiresAt(message).getTime() <= now;
+      const deleted = this.deletedAt(message).getTime() <= now;
+      // One due for both (the clock moved a month at once) still expires first: its sender gets the report.
+      if (expires) expiring.push(message);
+      if (deleted) deleting.push(message.messageId);
+      if (!expires && !deleted) this.#noteDue(message);
     }
-    await this.store.delete(deleting);
     // Reports made here are new messages: they note their own times as they are delivered.
     for (const message of expiring) {
       await this.expire(message);
       this.#noteDue(message);
     }
+    await this.store.delete(deleting);
   }
 
   /** Uploads that never finish are noted too: they are deleted like the rest. */

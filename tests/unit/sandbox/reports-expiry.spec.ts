@@ -121,3 +121,25 @@ test('30 days after delivery a message is deleted whatever its status, and so is
   // The report was delivered 30 days after the others: it has its own 30 days (and 5 to be collected).
   expect(await inbox(sandbox, SUT)).toEqual([report]);
 });
+
+test('a message the clock carries past both its expiry and its deletion at once still sends its report', async ({ sandbox }) => {
+  const id = await send(sandbox, SUT, PEER, 'never collected', { 'mex-localid': 'LOC-31' });
+  sandbox.clock.advance(31 * DAY);
+  expect((await call(sandbox, `/messageexchange/${PEER}/inbox/${id}`, { as: PEER })).status).toBe(404);
+  const [reportId] = await inbox(sandbox, SUT);
+  const report = await call(sandbox, `/messageexchange/${SUT}/inbox/${reportId}`, { as: SUT });
+  expect(report.headers).toMatchObject({ 'mex-statuscode': '14', 'mex-linkedmsgid': id, 'mex-localid': 'LOC-31' });
+});
+
+test.describe('expiry longer than 30 days', () => {
+  test.use({ sandboxOptions: { expiryDays: 40 } });
+  test('a message is not deleted before it could expire', async ({ sandbox }) => {
+    const id = await send(sandbox, SUT, PEER, 'x');
+    sandbox.clock.advance(35 * DAY);
+    expect(await inbox(sandbox, PEER)).toEqual([id]);
+    sandbox.clock.advance(6 * DAY);
+    expect(await inbox(sandbox, PEER)).toEqual([]);
+    expect((await call(sandbox, `/messageexchange/${PEER}/inbox/${id}`, { as: PEER })).status).toBe(404);
+    expect(await inbox(sandbox, SUT)).toHaveLength(1);
+  });
+});
