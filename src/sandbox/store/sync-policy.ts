@@ -11,9 +11,11 @@
  * On a slow disk, though, a sync on the event loop would stall every request for its whole length. So
  * the policy watches the syncs it runs inline: when the median of the last SAMPLES is above SLOW_MS, the
  * next POOL_SYNCS go to the thread pool, after which it tries inline again. A median, not each sync:
- * one long sync (the log's zero-filled space growing by 4 MiB) must not switch the mode.
+ * one long sync (the log's zero-filled space growing by 4 MiB, about 20 ms here) must not switch the mode;
+ * but a single sync above STALL_MS does, so that a very slow disk stalls the server only once.
  */
 export const SLOW_MS = 2;
+export const STALL_MS = 100;
 export const SAMPLES = 15;
 export const POOL_SYNCS = 500;
 
@@ -30,6 +32,11 @@ export class SyncPolicy {
 
   /** Notes how long an inline sync took. */
   record(ms: number): void {
+    if (ms > STALL_MS) {
+      this.#samples = [];
+      this.#poolSyncsLeft = POOL_SYNCS;
+      return;
+    }
     this.#samples.push(ms);
     if (this.#samples.length < SAMPLES) return;
     const median = this.#samples.sort((a, b) => a - b)[SAMPLES >> 1]!;
