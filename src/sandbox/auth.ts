@@ -9,7 +9,8 @@ import type { Directory, Mailbox } from './mailboxes.ts';
 import type { RelaxOptions } from './options.ts';
 import { meshFailure } from './replies.ts';
 
-const TOKEN_MEMORY_MS = 2 * 60 * 60 * 1000;
+/** How long a used token is remembered, at least: longer than its timestamp stays fresh. */
+export const TOKEN_MEMORY_MS = 2 * 60 * 60 * 1000;
 
 const certificateMismatch: ErrorSpec = { event: '', code: '', description: 'Client certificate was not issued to this mailbox' };
 
@@ -24,7 +25,7 @@ export class TokenMemory {
   #generationEnds = -Infinity;
 
   /** True when this token was seen before; remembers it either way. */
-  seenBefore(parts: TokenParts, nowMs: number): boolean {
+  seenBefore(parts: Pick<TokenParts, 'mailboxId' | 'nonce' | 'nonceCount'>, nowMs: number): boolean {
     if (nowMs >= this.#generationEnds) {
       // After a long gap (a moved clock) the current generation is already old: drop both.
       this.#previous = nowMs >= this.#generationEnds + TOKEN_MEMORY_MS ? new Set() : this.#current;

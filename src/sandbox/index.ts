@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SANDBOX_DEFAULTS } from '../config/targets.ts';
-import { TokenMemory } from './auth.ts';
+import { TOKEN_MEMORY_MS, TokenMemory } from './auth.ts';
 import { createClock } from './clock.ts';
 import type { SandboxState } from './context.ts';
 import { Faults } from './faults.ts';
-import { Journal, JOURNAL_MEMORY_ENTRIES } from './journal.ts';
+import { Journal, JOURNAL_MEMORY_ENTRIES, tokensJournalledSince } from './journal.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { Directory } from './mailboxes.ts';
 import { ADMIN_PREFIX, RELAX_RULES, type ResolvedOptions, type RunningSandbox, type SandboxOptions } from './options.ts';
@@ -70,7 +70,10 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<RunningS
   });
   const lifecycle = new Lifecycle(store, clock, options.expiryDays, options.relax.expiry);
   const journal = new Journal(options.journal ? options.dataDir : undefined, options.journalMemoryEntries);
-  const state: SandboxState = { options, directory, store, clock, tokens: new TokenMemory(), journal, faults: new Faults(), settings, lifecycle };
+  const tokens = new TokenMemory();
+  // Tokens used before a restart stay used: the journal's last two hours are read back into memory.
+  if (options.journal) for (const token of tokensJournalledSince(options.dataDir, clock.now().getTime() - TOKEN_MEMORY_MS)) tokens.seenBefore(token, token.arrivedMs);
+  const state: SandboxState = { options, directory, store, clock, tokens, journal, faults: new Faults(), settings, lifecycle };
   const tls = await prepareTls(options, directory);
   const server = createSandboxServer(state, tls?.files);
   await new Promise<void>((resolveListen, reject) => {

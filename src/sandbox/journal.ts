@@ -1,9 +1,10 @@
 /**
  * The request journal: one entry per request, what an assessor looks for in server logs (handshake first,
  * inbox polled, download then acknowledge). Kept in memory and appended to journal.jsonl in the data dir.
- * It holds no secret: never the Authorization header or its HMAC, passwords or the shared key.
+ * It holds no secret: never the Authorization header or its HMAC, passwords or the shared key. On start,
+ * the tokens of its last hours are read back, so that a restart does not forget which tokens were used.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, openSync, readSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 
 export interface JournalEntry {
@@ -28,6 +29,7 @@ export interface JournalFilter {
   until?: Date;
 }
 
+const JOURNAL_FILE = 'journal.jsonl';
 const JOURNALLED_HEADERS = new Set(['accept', 'accept-encoding', 'content-encoding', 'content-type', 'content-length', 'user-agent']);
 
 /** The request headers worth journalling: the ones above and every mex-* header (names already lower case). */
@@ -61,7 +63,7 @@ export class Journal {
   /** `capacity`: entries kept in memory (Infinity keeps every one). */
   constructor(dataDir: string | undefined, capacity = JOURNAL_MEMORY_ENTRIES) {
     this.#capacity = capacity;
-    this.#file = dataDir ? createWriteStream(join(dataDir, 'journal.jsonl'), { flags: 'a' }) : undefined;
+    this.#file = dataDir ? createWriteStream(join(dataDir, JOURNAL_FILE), { flags: 'a' }) : undefined;
     this.#file?.on('error', () => undefined); // a full disk must not take the server down
   }
 
@@ -113,5 +115,68 @@ export class Journal {
     clearTimeout(this.#timer);
     this.#flush();
     return new Promise((resolve) => (this.#file ? this.#file.end(resolve) : resolve()));
+  }
+}
+
+/** A token as the journal recorded it, with the sandbox time its request arrived. */
+export interface JournalledToken {
+  mailboxId: string;
+  nonce: string;
+  nonceCount: string;
+  arrivedMs: number;
+}
+
+/** The file is read backwards in blocks of this size. */
+const TAIL_BLOCK_BYTES = 256 * 1024;
+/** Lines go in when requests finish: a long upload's line can follow later arrivals by this much. */
+const COMPLETION_LAG_MS = 60 * 60 * 1000;
+
+/**
+ * The tokens of requests that arrived at or after `sinceMs`, oldest first, read from the end of
+ * journal.jsonl back to where lines are older (so a journal of weeks costs no more than its last hours).
+ * A line torn by a crash is skipped.
+ */
+export function tokensJournalledSince(dataDir: string, sinceMs: number): JournalledToken[] {
+  let fd: number;
+  try {
+    fd = openSync(join(dataDir, JOURNAL_FILE), 'r');
+  } catch {
+    return [];
+  }
+  const found: JournalledToken[] = [];
+  try {
+    let end = fstatSync(fd).size;
+    let partial = Buffer.alloc(0); // the start of the line the previous block began inside
+    while (end > 0) {
+      const start = Math.max(0, end - TAIL_BLOCK_BYTES);
+      const block = Buffer.allocUnsafe(end - start);
+      readSync(fd, block, 0, block.length, start);
+      end = start;
+      let text = Buffer.concat([block, partial]);
+      const firstBreak = start === 0 ? -1 : text.indexOf(10);
+      partial = firstBreak < 0 ? text : text.subarray(0, firstBreak);
+      if (start > 0 && firstBreak < 0) continue;
+      text = text.subarray(firstBreak + 1);
+      const lines = text.toString('utf8').split('\n');
+      for (let i = lines.length - 1; i >= 0; i--) {
+        const entry = parseLine(lines[i]!);
+        if (!entry) continue;
+        const arrivedMs = Date.parse(entry.time);
+        if (arrivedMs < sinceMs - COMPLETION_LAG_MS) return found.sort((a, b) => a.arrivedMs - b.arrivedMs);
+        if (arrivedMs >= sinceMs && entry.token) found.push({ mailboxId: entry.mailbox ?? '', nonce: entry.token.nonce, nonceCount: entry.token.nonceCount, arrivedMs });
+      }
+    }
+    return found.sort((a, b) => a.arrivedMs - b.arrivedMs);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseLine(line: string): JournalEntry | undefined {
+  if (line === '') return undefined;
+  try {
+    return JSON.parse(line) as JournalEntry;
+  } catch {
+    return undefined;
   }
 }

@@ -1,5 +1,10 @@
 /** mesh-api-notes 12.1: handshake and authentication, with the real service's strict rules and their relax switches. */
-import { makeAuthToken } from '../../../src/protocol/index.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { makeAuthToken, MEDIA_V2, MESH_ERRORS } from '../../../src/protocol/index.ts';
+import { startSandboxProcess } from '../../support/sandbox-process.ts';
 import { call, detail, expect, HANDSHAKE_HEADERS, SUT, PEER, test, tokenFor } from './helpers.ts';
 
 const handshake = '/messageexchange/X26ABC1';
@@ -84,6 +89,31 @@ test('a reused token is still refused after the clock moves an hour', async ({ s
   expect([first?.status, again?.status]).toEqual([200, 403]);
   expect(again?.token).toEqual(first?.token);
   expect(again?.token?.nonce).toBe(token.split(':')[1]);
+});
+
+test('a token used before the sandbox was killed and restarted is still refused', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sandbox-tokens-'));
+  const handshakeWith = async (baseUrl: string, authorization: string) => {
+    const res = await request(`${baseUrl}${handshake}`, { headers: { accept: MEDIA_V2, authorization, ...HANDSHAKE_HEADERS } });
+    return { status: res.statusCode, text: await res.body.text() };
+  };
+  try {
+    const first = await startSandboxProcess(['--data-dir', dataDir]);
+    const token = makeAuthToken({ sharedKey: first.ready.sharedKey, mailboxId: SUT, password: 'password' });
+    expect((await handshakeWith(first.ready.baseUrl, token)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the journal is appended in 50 ms batches
+    await first.kill();
+
+    const second = await startSandboxProcess(['--data-dir', dataDir]);
+    const reused = await handshakeWith(second.ready.baseUrl, token);
+    expect(reused.status).toBe(403);
+    expect(reused.text).toContain(MESH_ERRORS.authReused.description);
+    const fresh = makeAuthToken({ sharedKey: second.ready.sharedKey, mailboxId: SUT, password: 'password' });
+    expect((await handshakeWith(second.ready.baseUrl, fresh)).status).toBe(200);
+    await second.stop();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
 });
 
 test('an Accept header naming two types is 400 in v1 shape', async ({ sandbox }) => {

@@ -1,11 +1,11 @@
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startSandbox } from '../../../src/sandbox/index.ts';
-import { Journal, type JournalEntry } from '../../../src/sandbox/journal.ts';
+import { Journal, tokensJournalledSince, type JournalEntry } from '../../../src/sandbox/journal.ts';
 import { PEER, SUT, test as sandboxTest, tokenFor, WORKFLOW } from './helpers.ts';
 
 const entry = (path: string, time: string): JournalEntry => ({ time, method: 'GET', path, status: 200, durationMs: 1, headers: {}, bytesIn: 0, bytesOut: 0 });
@@ -39,6 +39,24 @@ test('memory keeps the most recent entries up to its capacity; journal.jsonl kee
     expect(onDisk).toHaveLength(21);
     expect(onDisk.at(-1)).toBe('/slow');
     await expect(startSandbox({ dataDir: join(dir, 'sandbox'), journalMemoryEntries: 0 })).rejects.toThrow('journalMemoryEntries must be at least 1 (or Infinity), not 0');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the tokens of the last hours are read back from the end of journal.jsonl, past blocks and a torn last line', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'journal-'));
+  try {
+    const start = Date.parse('2026-11-24T08:00:00.000Z');
+    // Four hours, one request every 2.4 s (6,000 lines, about 2 MB: several blocks read backwards).
+    const lines = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ ...entry(`/r${i}`, new Date(start + i * 2400).toISOString()), mailbox: 'X26ABC1', token: { nonce: `n${i}`, nonceCount: '0', timestamp: '202611240800' } }));
+    await writeFile(join(dir, 'journal.jsonl'), `${lines.join('\n')}\n{"time":"2026-11-24T12:00:00.000Z","tok`);
+    const since = start + 3000 * 2400; // the last two hours
+    const tokens = tokensJournalledSince(dir, since);
+    expect(tokens).toHaveLength(3000);
+    expect(tokens[0]).toEqual({ mailboxId: 'X26ABC1', nonce: 'n3000', nonceCount: '0', arrivedMs: since });
+    expect(tokens.at(-1)?.nonce).toBe('n5999');
+    expect(tokensJournalledSince(join(dir, 'none'), since)).toEqual([]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
