@@ -117,7 +117,7 @@ export async function advanceClock(ctx: RequestContext): Promise<void> {
     throw validationFailure([{ type: 'greater_than_equal', loc: ['body', 'seconds'], msg: 'seconds must be a number >= 0' }]);
   }
   ctx.state.clock.advance(seconds * 1000);
-  await ctx.state.lifecycle.runExpiry();
+  await ctx.state.lifecycle.expireAndDeleteDue();
   sendJson(ctx.res, 200, clockBody(ctx), MEDIA_JSON);
 }
 

@@ -27,14 +27,13 @@ export const SANDBOX_DEFAULT_PORT = 8700;
 async function resolveOptions(options: SandboxOptions): Promise<ResolvedOptions> {
   const dataDir = options.dataDir ? resolve(options.dataDir) : await mkdtemp(join(tmpdir(), 'mesh-sandbox-'));
   await mkdir(dataDir, { recursive: true });
-  const positive = (name: string, value: number | undefined, fallback: number): number => {
+  /** The value or its fallback, refused unless at least `min` (and finite, unless `infinite` is allowed). */
+  const checked = (name: string, value: number | undefined, fallback: number, { min = Number.MIN_VALUE, infinite = false } = {}): number => {
     const v = value ?? fallback;
-    if (!Number.isFinite(v) || v <= 0) throw new RangeError(`sandbox option ${name} must be a positive number, not ${value}`);
-    return v;
-  };
-  const atLeastOne = (name: string, value: number | undefined, fallback: number): number => {
-    const v = value ?? fallback;
-    if (!(v >= 1)) throw new RangeError(`sandbox option ${name} must be at least 1 (or Infinity), not ${value}`);
+    if (!(v >= min) || (v === Infinity && !infinite)) {
+      const rule = min === Number.MIN_VALUE ? 'a positive number' : `at least ${min}`;
+      throw new RangeError(`sandbox option ${name} must be ${rule}${infinite ? ' (or Infinity)' : ''}, not ${value}`);
+    }
     return v;
   };
   return {
@@ -45,12 +44,12 @@ async function resolveOptions(options: SandboxOptions): Promise<ResolvedOptions>
     sharedKey: options.sharedKey ?? SANDBOX_DEFAULTS.sharedKey,
     configFile: options.configFile,
     relax: Object.fromEntries(RELAX_RULES.map((rule) => [rule, options.relax?.[rule] === true])) as ResolvedOptions['relax'],
-    expiryDays: positive('expiryDays', options.expiryDays, 5),
-    maxRequestBytes: positive('maxRequestBytes', options.maxRequestBytes, 100_000_000),
+    expiryDays: checked('expiryDays', options.expiryDays, 5),
+    maxRequestBytes: checked('maxRequestBytes', options.maxRequestBytes, 100_000_000),
     now: options.now ?? (() => new Date()),
-    requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs, 300_000),
+    requestTimeoutMs: checked('requestTimeoutMs', options.requestTimeoutMs, 300_000),
     journal: options.journal ?? true,
-    journalMemoryEntries: atLeastOne('journalMemoryEntries', options.journalMemoryEntries, JOURNAL_MEMORY_ENTRIES),
+    journalMemoryEntries: checked('journalMemoryEntries', options.journalMemoryEntries, JOURNAL_MEMORY_ENTRIES, { min: 1, infinite: true }),
   };
 }
 
@@ -66,7 +65,7 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<RunningS
   const store = await MessageStore.open(options.dataDir);
   const clock = createClock(options.now, saved.clockOffsetMs, (offsetMs) => {
     void settings.write(() => ({ clockOffsetMs: offsetMs, disabledMailboxes: directory.mailboxes().filter((m) => !m.active).map((m) => m.mailboxId) }));
-    void lifecycle.runExpiry();
+    void lifecycle.expireAndDeleteDue();
   });
   const lifecycle = new Lifecycle(store, clock, options.expiryDays, options.relax.expiry);
   const journal = new Journal(options.journal ? options.dataDir : undefined, options.journalMemoryEntries);
@@ -83,7 +82,7 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<RunningS
   const port = (server.address() as AddressInfo).port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const baseUrl = `${tls ? 'https' : 'http'}://${host}:${port}`;
-  await lifecycle.runExpiry();
+  await lifecycle.expireAndDeleteDue();
   let closing: Promise<void> | undefined;
   const shutDown = async (): Promise<void> => {
     server.closeIdleConnections();

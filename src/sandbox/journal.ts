@@ -146,30 +146,31 @@ export function tokensJournalledSince(dataDir: string, sinceMs: number): Journal
   const found: JournalledToken[] = [];
   try {
     let end = fstatSync(fd).size;
-    let partial = Buffer.alloc(0); // the start of the line the previous block began inside
-    while (end > 0) {
+    let partial = Buffer.alloc(0); // a line's end, read with the block after the one holding its start
+    reading: while (end > 0) {
       const start = Math.max(0, end - TAIL_BLOCK_BYTES);
       const block = Buffer.allocUnsafe(end - start);
       readSync(fd, block, 0, block.length, start);
       end = start;
-      let text = Buffer.concat([block, partial]);
-      const firstBreak = start === 0 ? -1 : text.indexOf(10);
-      partial = firstBreak < 0 ? text : text.subarray(0, firstBreak);
-      if (start > 0 && firstBreak < 0) continue;
-      text = text.subarray(firstBreak + 1);
-      const lines = text.toString('utf8').split('\n');
+      const text = Buffer.concat([block, partial]);
+      // Up to the first line break is the end of a line that starts in an earlier block (unless this one
+      // starts the file). `partial` ends with its line break, so only a torn last line can lack one: with
+      // no break at all, the block is that line's middle, skipped like the rest of it.
+      const whole = start === 0 ? 0 : text.indexOf(10) + 1;
+      partial = text.subarray(0, whole);
+      const lines = text.subarray(whole).toString('utf8').split('\n');
       for (let i = lines.length - 1; i >= 0; i--) {
         const entry = parseLine(lines[i]!);
         if (!entry) continue;
         const arrivedMs = Date.parse(entry.time);
-        if (arrivedMs < sinceMs - COMPLETION_LAG_MS) return found.sort((a, b) => a.arrivedMs - b.arrivedMs);
+        if (arrivedMs < sinceMs - COMPLETION_LAG_MS) break reading;
         if (arrivedMs >= sinceMs && entry.token) found.push({ mailboxId: entry.mailbox ?? '', nonce: entry.token.nonce, nonceCount: entry.token.nonceCount, arrivedMs });
       }
     }
-    return found.sort((a, b) => a.arrivedMs - b.arrivedMs);
   } finally {
     closeSync(fd);
   }
+  return found.sort((a, b) => a.arrivedMs - b.arrivedMs);
 }
 
 function parseLine(line: string): JournalEntry | undefined {

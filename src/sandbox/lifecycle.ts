@@ -31,7 +31,7 @@ export interface ReportInput {
 export class Lifecycle {
   /** The earliest time an accepted message expires or any message is deleted: nothing to do before it. */
   #nextDueMs = Infinity;
-  #expiring: Promise<void> | undefined;
+  #sweeping: Promise<void> | undefined;
 
   constructor(
     private readonly store: MessageStore,
@@ -140,13 +140,13 @@ export class Lifecycle {
   }
 
   /** Expires every accepted message whose time is up and deletes those past their 30 days. Cheap when nothing is due. */
-  runExpiry(): Promise<void> {
-    if (this.expiryRelaxed || this.clock.now().getTime() < this.#nextDueMs) return this.#expiring ?? Promise.resolve();
-    this.#expiring ??= this.#expireDue().finally(() => (this.#expiring = undefined));
-    return this.#expiring;
+  expireAndDeleteDue(): Promise<void> {
+    if (this.expiryRelaxed || this.clock.now().getTime() < this.#nextDueMs) return this.#sweeping ?? Promise.resolve();
+    this.#sweeping ??= this.#sweepDue().finally(() => (this.#sweeping = undefined));
+    return this.#sweeping;
   }
 
-  async #expireDue(): Promise<void> {
+  async #sweepDue(): Promise<void> {
     const now = this.clock.now().getTime();
     this.#nextDueMs = Infinity;
     const expiring: StoredMessage[] = [];

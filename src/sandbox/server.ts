@@ -90,7 +90,7 @@ async function handle(state: SandboxState, req: IncomingMessage, res: SandboxRes
         if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
         throw new Failure(fault.status, { kind: 'mesh', spec: injectedFault, version: 2 });
       }
-      await state.lifecycle.runExpiry();
+      await state.lifecycle.expireAndDeleteDue();
     }
     await route.handler(ctx);
   } catch (error) {

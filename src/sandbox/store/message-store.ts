@@ -202,7 +202,7 @@ export class MessageStore {
     this.#index(message);
   }
 
-  /** Deletes messages for good (admin reset). */
+  /** Deletes messages for good (admin reset, and 30 days after delivery). */
   async delete(ids: Iterable<string>): Promise<void> {
     const gone = [...ids].map((id) => this.#byId.get(id)).filter((m): m is StoredMessage => m !== undefined);
     await this.#wal.append(gone.map((m) => ({ json: { t: 'delete', id: m.messageId } })));
@@ -210,9 +210,10 @@ export class MessageStore {
       this.#byId.delete(message.messageId);
       this.#inboxes.get(message.recipient)?.delete(message.messageId);
       for (let n = 1; n <= message.totalChunks; n++) {
-        const place = this.#chunks.get(chunkKey(message.messageId, n));
-        this.#chunks.delete(chunkKey(message.messageId, n));
-        this.#recent.delete(chunkKey(message.messageId, n));
+        const key = chunkKey(message.messageId, n);
+        const place = this.#chunks.get(key);
+        this.#chunks.delete(key);
+        this.#recent.delete(key);
         if (place && 'file' in place) await rm(this.#chunkPath(message.messageId, n), { force: true });
       }
     }

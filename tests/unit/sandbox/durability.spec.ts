@@ -9,7 +9,6 @@ import { sha256 } from '../../../src/evidence/checksums.ts';
 import { expect, PEER, SUT, test, WORKFLOW } from './helpers.ts';
 import { startSandboxProcess, type ReadySandbox } from '../../support/sandbox-process.ts';
 
-
 async function post(sb: ReadySandbox, path: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; id?: string }> {
   const res = await request(`${sb.baseUrl}${path}`, {
     method: 'POST',

@@ -49,13 +49,16 @@ test('the tokens of the last hours are read back from the end of journal.jsonl, 
   try {
     const start = Date.parse('2026-11-24T08:00:00.000Z');
     // Four hours, one request every 2.4 s (6,000 lines, about 2 MB: several blocks read backwards).
-    const lines = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ ...entry(`/r${i}`, new Date(start + i * 2400).toISOString()), mailbox: 'X26ABC1', token: { nonce: `n${i}`, nonceCount: '0', timestamp: '202611240800' } }));
+    // One line, with a 600 KB path, is longer than two blocks.
+    const path = (i: number) => (i === 5500 ? `/${'x'.repeat(600_000)}` : `/r${i}`);
+    const lines = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ ...entry(path(i), new Date(start + i * 2400).toISOString()), mailbox: 'X26ABC1', token: { nonce: `n${i}`, nonceCount: '0', timestamp: '202611240800' } }));
     await writeFile(join(dir, 'journal.jsonl'), `${lines.join('\n')}\n{"time":"2026-11-24T12:00:00.000Z","tok`);
     const since = start + 3000 * 2400; // the last two hours
     const tokens = tokensJournalledSince(dir, since);
     expect(tokens).toHaveLength(3000);
     expect(tokens[0]).toEqual({ mailboxId: 'X26ABC1', nonce: 'n3000', nonceCount: '0', arrivedMs: since });
     expect(tokens.at(-1)?.nonce).toBe('n5999');
+    expect(tokens.map((t) => t.nonce)).toContain('n5500');
     expect(tokensJournalledSince(join(dir, 'none'), since)).toEqual([]);
   } finally {
     await rm(dir, { recursive: true, force: true });
