@@ -156,6 +156,11 @@ export async function sendChunk(ctx: RequestContext): Promise<void> {
   }
   if (contentEncoding(ctx) !== message.contentEncoding) throw meshFailure(417, MESH_ERRORS.cannotChangeEncoding, messageId);
   const size = await storeChunk(ctx, message, chunk);
+  // A chunk that took long to arrive may find its message deleted meanwhile (30 days after the upload began).
+  if (state.store.get(messageId) !== message) {
+    await state.store.discardChunk(messageId, chunk);
+    throw meshFailure(404, MESH_ERRORS.notFound);
+  }
   message.chunkSizes[chunk - 1] = size;
   // Chunks may arrive in any order; the message is delivered once all of them are on disk.
   if (statusOf(message) === 'uploading' && allChunksArrived(message)) await state.lifecycle.deliver(message);

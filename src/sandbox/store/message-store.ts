@@ -36,6 +36,8 @@ export class MessageStore {
   readonly #recent = new RecentChunks(RECENT_CHUNK_BYTES);
   /** Chunks received but not yet committed: they go into the log with the message's next save(). */
   readonly #pending = new Map<string, WalRecord[]>();
+  /** Messages deleted for good: a request still holding one must not write it back (see save). */
+  readonly #deleted = new WeakSet<StoredMessage>();
   #lastIdTime = 0;
   #idMicros = 0;
   #nextSeq = 1;
@@ -185,9 +187,11 @@ export class MessageStore {
    * Commits the message's current state, with any chunks received since the last save, in one durable
    * log append; the index shows the change once it is on disk. With `durable: false` it resolves once the
    * record is written (it survives the process being killed; a power cut in the next few milliseconds
-   * could lose it), for changes where losing the last state is allowed.
+   * could lose it), for changes where losing the last state is allowed. A message whose deletion has
+   * begun is not saved again, so no record of it follows the deletion's in the log.
    */
   async save(message: StoredMessage, { durable = true } = {}): Promise<void> {
+    if (this.#deleted.has(message)) return;
     const id = message.messageId;
     const records = [...(this.#pending.get(id) ?? []), { json: { t: 'message', message } }];
     this.#pending.delete(id);
@@ -205,9 +209,12 @@ export class MessageStore {
   /** Deletes messages for good (admin reset, and 30 days after delivery). */
   async delete(ids: Iterable<string>): Promise<void> {
     const gone = [...ids].map((id) => this.#byId.get(id)).filter((m): m is StoredMessage => m !== undefined);
+    // Marked first: a save made while the deletion is being written must not land after it in the log.
+    for (const message of gone) this.#deleted.add(message);
     await this.#wal.append(gone.map((m) => ({ json: { t: 'delete', id: m.messageId } })));
     for (const message of gone) {
       this.#byId.delete(message.messageId);
+      this.#pending.delete(message.messageId);
       this.#inboxes.get(message.recipient)?.delete(message.messageId);
       for (let n = 1; n <= message.totalChunks; n++) {
         const key = chunkKey(message.messageId, n);

@@ -1,5 +1,9 @@
 /** mesh-api-notes 12.6 and 7.3: reports, injected events, and expiry driven by the sandbox clock. */
-import { call, detail, expect, inbox, PEER, send, SUT, test, WORKFLOW } from './helpers.ts';
+import { PassThrough } from 'node:stream';
+import { request } from 'undici';
+import { MEDIA_V2 } from '../../../src/protocol/index.ts';
+import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index.ts';
+import { call, detail, expect, inbox, PEER, send, SUT, test, tokenFor, WORKFLOW } from './helpers.ts';
 
 const DAY = 24 * 3600_000;
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -120,6 +124,35 @@ test('30 days after delivery a message is deleted whatever its status, and so is
   expect((await call(sandbox, `/admin/message/${collected}`)).status).toBe(404);
   // The report was delivered 30 days after the others: it has its own 30 days (and 5 to be collected).
   expect(await inbox(sandbox, SUT)).toEqual([report]);
+});
+
+test('a chunk still arriving when its message is deleted is refused, and the message stays deleted', async ({ sandbox }) => {
+  const first = await call(sandbox, `/messageexchange/${SUT}/outbox`, { method: 'POST', as: SUT, headers: { 'mex-to': PEER, 'mex-workflowid': WORKFLOW, 'mex-chunk-range': '1:2' }, body: 'first half' });
+  const upload = first.json<{ message_id: string }>().message_id;
+  const tracked = async (target: RunningSandbox) => (await call(target, `/messageexchange/${SUT}/outbox/tracking?messageID=${upload}`, { as: SUT })).status;
+  const body = new PassThrough();
+  const secondHalf = request(`${sandbox.baseUrl}/messageexchange/${SUT}/outbox/${upload}/2`, {
+    method: 'POST',
+    headers: { accept: MEDIA_V2, authorization: tokenFor(sandbox, SUT), 'mex-chunk-range': '2:2' },
+    body,
+  });
+  body.write('second ');
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the sandbox is now reading the chunk's body
+  sandbox.clock.advance(31 * DAY);
+  expect(await tracked(sandbox)).toBe(404); // the upload began 31 days ago: deleted
+  body.end('half');
+  const answer = await secondHalf;
+  await answer.body.dump();
+  expect(answer.statusCode).toBe(404);
+  expect(await tracked(sandbox)).toBe(404);
+  // Nor does its log bring it back.
+  await sandbox.close();
+  const restarted = await startSandbox({ dataDir: sandbox.dataDir });
+  try {
+    expect(await tracked(restarted)).toBe(404);
+  } finally {
+    await restarted.close();
+  }
 });
 
 test('a message the clock carries past both its expiry and its deletion at once still sends its report', async ({ sandbox }) => {
