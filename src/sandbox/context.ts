@@ -32,7 +32,8 @@ export interface SandboxState {
 export interface RequestNotes {
   mailbox?: string;
   messageId?: string;
-  token?: { nonce: string; nonceCount: string; timestamp: string };
+  /** `used`: the token passed every check but reuse, so it now counts as used (and stays so across a restart). */
+  token?: { nonce: string; nonceCount: string; timestamp: string; used: boolean };
   bytesIn: number;
 }
 
@@ -68,9 +69,10 @@ export function authorise(ctx: RequestContext): Authenticated {
   // Journal the token even when it is refused: a reused token shows in the journal as the same nonce and count.
   const header = ctx.headers.get('authorization');
   const presented = parseAuthToken(header, { requireScheme: false });
-  if (presented.ok) ctx.notes.token = { nonce: presented.parts.nonce, nonceCount: presented.parts.nonceCount, timestamp: presented.parts.timestamp };
+  const noted = presented.ok ? { nonce: presented.parts.nonce, nonceCount: presented.parts.nonceCount, timestamp: presented.parts.timestamp, used: false } : undefined;
+  if (noted) ctx.notes.token = noted;
   const auth = authenticate(
-    { header, parsed: presented, pathMailbox, socket: ctx.req.socket, mtls: state.options.tls === 'mtls', now: state.clock.now() },
+    { header, parsed: presented, pathMailbox, socket: ctx.req.socket, mtls: state.options.tls === 'mtls', now: state.clock.now(), counted: () => void (noted && (noted.used = true)) },
     { directory: state.directory, sharedKey: state.options.sharedKey, relax: state.options.relax, tokens: state.tokens },
   );
   ctx.notes.mailbox = auth.mailbox.mailboxId;

@@ -16,7 +16,8 @@ export interface JournalEntry {
   path: string;
   status: number;
   durationMs: number;
-  token?: { nonce: string; nonceCount: string; timestamp: string };
+  /** `used` is false when the token was refused before it could count as used (a bad HMAC, say). */
+  token?: { nonce: string; nonceCount: string; timestamp: string; used: boolean };
   headers: Record<string, string>;
   bytesIn: number;
   bytesOut: number;
@@ -132,7 +133,7 @@ const TAIL_BLOCK_BYTES = 256 * 1024;
 const COMPLETION_LAG_MS = 60 * 60 * 1000;
 
 /**
- * The tokens of requests that arrived at or after `sinceMs`, oldest first, read from the end of
+ * The used tokens of requests that arrived at or after `sinceMs`, oldest first, read from the end of
  * journal.jsonl back to where lines are older (so a journal of weeks costs no more than its last hours).
  * A line torn by a crash is skipped.
  */
@@ -164,7 +165,8 @@ export function tokensJournalledSince(dataDir: string, sinceMs: number): Journal
         if (!entry) continue;
         const arrivedMs = Date.parse(entry.time);
         if (arrivedMs < sinceMs - COMPLETION_LAG_MS) break reading;
-        if (arrivedMs >= sinceMs && entry.token) found.push({ mailboxId: entry.mailbox ?? '', nonce: entry.token.nonce, nonceCount: entry.token.nonceCount, arrivedMs });
+        // Lines written before `used` existed have none: taken as used, as they were then.
+        if (arrivedMs >= sinceMs && entry.token && entry.token.used !== false) found.push({ mailboxId: entry.mailbox ?? '', nonce: entry.token.nonce, nonceCount: entry.token.nonceCount, arrivedMs });
       }
     }
   } finally {

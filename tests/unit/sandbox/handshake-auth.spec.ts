@@ -89,9 +89,13 @@ test('a reused token is still refused after the clock moves an hour', async ({ s
   expect([first?.status, again?.status]).toEqual([200, 403]);
   expect(again?.token).toEqual(first?.token);
   expect(again?.token?.nonce).toBe(token.split(':')[1]);
+  expect(again?.token?.used).toBe(true);
+  // A token refused before it could count (a wrong password) is journalled as not used.
+  await call(sandbox, handshake, { authorization: tokenFor(sandbox, SUT, { password: 'wrong' }), headers: HANDSHAKE_HEADERS });
+  expect(sandbox.journal.entries({ mailbox: SUT }).at(-1)?.token?.used).toBe(false);
 });
 
-test('a token used before the sandbox was killed and restarted is still refused', async () => {
+test('a token used before the sandbox was killed and restarted is still refused; one refused before it counted is not', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'sandbox-tokens-'));
   const handshakeWith = async (baseUrl: string, authorization: string) => {
     const res = await request(`${baseUrl}${handshake}`, { headers: { accept: MEDIA_V2, authorization, ...HANDSHAKE_HEADERS } });
@@ -101,6 +105,9 @@ test('a token used before the sandbox was killed and restarted is still refused'
     const first = await startSandboxProcess(['--data-dir', dataDir]);
     const token = makeAuthToken({ sharedKey: first.ready.sharedKey, mailboxId: SUT, password: 'password' });
     expect((await handshakeWith(first.ready.baseUrl, token)).status).toBe(200);
+    // Signed with a wrong password: refused as invalid, so it never counts as used (the nonce stays free).
+    const signed = (password: string) => makeAuthToken({ sharedKey: first.ready.sharedKey, mailboxId: SUT, password, nonce: 'refused-first', time: new Date() });
+    expect((await handshakeWith(first.ready.baseUrl, signed('wrong'))).status).toBe(403);
     await new Promise((resolve) => setTimeout(resolve, 300)); // the journal is appended in 50 ms batches
     await first.kill();
 
@@ -110,6 +117,7 @@ test('a token used before the sandbox was killed and restarted is still refused'
     expect(reused.text).toContain(MESH_ERRORS.authReused.description);
     const fresh = makeAuthToken({ sharedKey: second.ready.sharedKey, mailboxId: SUT, password: 'password' });
     expect((await handshakeWith(second.ready.baseUrl, fresh)).status).toBe(200);
+    expect((await handshakeWith(second.ready.baseUrl, signed('password'))).status).toBe(200);
     await second.stop();
   } finally {
     await rm(dataDir, { recursive: true, force: true });
