@@ -52,8 +52,8 @@ export interface AuthInput {
   socket: unknown;
   mtls: boolean;
   now: Date;
-  /** Told when the token has passed every check but reuse: from then on it counts as used. */
-  counted?(): void;
+  /** Marked used once the token has passed every check but reuse: from then on it counts as used. */
+  usage?: { used: boolean } | undefined;
 }
 
 export interface Authenticated {
@@ -78,7 +78,7 @@ export function authenticate(input: AuthInput, ctx: { directory: Directory; shar
   if (!mailbox.active) throw meshFailure(403, MESH_ERRORS.inactiveMailbox);
   if (!relax.tokenTime && !isTokenTimeFresh(token.timestamp, input.now)) throw meshFailure(403, MESH_ERRORS.authStale);
   if (input.mtls && !relax.mtls && certificateMailbox(input.socket) !== mailbox.mailboxId) throw meshFailure(403, certificateMismatch);
-  input.counted?.();
+  if (input.usage) input.usage.used = true;
   if (ctx.tokens.seenBefore(token, input.now.getTime()) && !relax.tokenReuse) throw meshFailure(403, MESH_ERRORS.authReused);
   return { mailbox, token };
 }

@@ -72,7 +72,7 @@ export function authorise(ctx: RequestContext): Authenticated {
   const noted = presented.ok ? { nonce: presented.parts.nonce, nonceCount: presented.parts.nonceCount, timestamp: presented.parts.timestamp, used: false } : undefined;
   if (noted) ctx.notes.token = noted;
   const auth = authenticate(
-    { header, parsed: presented, pathMailbox, socket: ctx.req.socket, mtls: state.options.tls === 'mtls', now: state.clock.now(), counted: () => void (noted && (noted.used = true)) },
+    { header, parsed: presented, pathMailbox, socket: ctx.req.socket, mtls: state.options.tls === 'mtls', now: state.clock.now(), usage: noted },
     { directory: state.directory, sharedKey: state.options.sharedKey, relax: state.options.relax, tokens: state.tokens },
   );
   ctx.notes.mailbox = auth.mailbox.mailboxId;

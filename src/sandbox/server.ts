@@ -99,17 +99,19 @@ async function handle(state: SandboxState, req: IncomingMessage, res: SandboxRes
   if (slot === undefined) return;
   // A finished or cut-off answer is journalled now (its 'close' may have passed already); one still
   // streaming, when its response closes.
-  if (res.writableEnded || res.destroyed) journal(ctx, slot, now, started);
-  else res.once('close', () => journal(ctx, slot, now, started));
+  if (res.writableEnded || res.destroyed) {
+    const finished = performance.now();
+    setImmediate(() => journal(ctx, slot, now, finished - started));
+  } else res.once('close', () => journal(ctx, slot, now, performance.now() - started));
 }
 
-function journal({ state, req, res, method, headers, notes }: RequestContext, slot: JournalSlot, arrived: Date, started: number): void {
+function journal({ state, req, res, method, headers, notes }: RequestContext, slot: JournalSlot, arrived: Date, tookMs: number): void {
   const entry: JournalEntry = {
     time: arrived.toISOString(),
     method,
     path: req.url ?? '/',
     status: res.statusCode,
-    durationMs: Math.round((performance.now() - started) * 10) / 10,
+    durationMs: Math.round(tookMs * 10) / 10,
     headers: journalHeaders(headers.entries()),
     bytesIn: notes.bytesIn,
     bytesOut: res.bodyBytes,

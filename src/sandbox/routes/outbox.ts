@@ -59,6 +59,14 @@ function chunkRange(ctx: RequestContext, messageId?: string): ChunkRange {
 /** Pipeline errors reach writeChunk through the returned stream. */
 function ignoreError(): void {}
 
+/** The message fields taken as they are from optional send headers. */
+const OPTIONAL_FIELDS = [
+  ['subject', H.subject],
+  ['localId', H.localId],
+  ['partnerId', H.partnerId],
+  ['checksum', H.contentChecksum],
+] as const;
+
 /** Streams the body to the chunk file, checking gzip bodies on the way; a small plain body is read whole. */
 async function storeChunk(ctx: RequestContext, message: { messageId: string; contentEncoding?: 'gzip' }, chunk: number): Promise<number> {
   const { req } = ctx;
@@ -107,14 +115,6 @@ export async function sendMessage(ctx: RequestContext): Promise<void> {
     sender: mailbox.mailboxId,
     recipient,
     workflowId,
-    ...definedOnly({
-      subject: optional(headers, H.subject),
-      localId: optional(headers, H.localId),
-      partnerId: optional(headers, H.partnerId),
-      checksum: optional(headers, H.contentChecksum),
-      contentType,
-      contentEncoding: encoding,
-    }),
     fileName: optional(headers, H.fileName) ?? `${messageId}.dat`,
     encrypted: parseFlag(headers.get(H.contentEncrypted)),
     compressed: parseFlag(headers.get(H.contentCompressed)),
@@ -123,6 +123,13 @@ export async function sendMessage(ctx: RequestContext): Promise<void> {
     events: [],
     createdAt: now.toISOString(),
   };
+  // Optional fields are set only when given (assigned, not spread in: spreading cost a send microseconds).
+  for (const [field, name] of OPTIONAL_FIELDS) {
+    const value = optional(headers, name);
+    if (value !== undefined) message[field] = value;
+  }
+  if (contentType !== undefined) message.contentType = contentType;
+  if (encoding !== undefined) message.contentEncoding = encoding;
   const size = await storeChunk(ctx, message, 1).catch(async (error: unknown) => {
     await state.store.discardChunk(messageId, 1);
     throw error;
@@ -171,8 +178,4 @@ export async function sendChunk(ctx: RequestContext): Promise<void> {
 /** A header's trimmed value; undefined when absent or blank. */
 function optional(headers: HeaderBag, name: string): string | undefined {
   return headers.get(name)?.trim() || undefined;
-}
-
-function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -42,19 +42,25 @@ export interface BytesLocation {
   length: number;
 }
 
-function frame(record: WalRecord): Buffer {
+/**
+ * A record's header and JSON in one buffer; its bytes stay where they are and go out as a second piece of
+ * the same write (copying a chunk into one frame cost more than the rest of framing).
+ */
+function frame(record: WalRecord): Buffer[] {
   const json = Buffer.from(JSON.stringify(record.json));
-  const bytes = record.bytes ?? Buffer.alloc(0);
-  const header = Buffer.alloc(HEADER);
-  header.writeUInt32LE(4 + json.length + bytes.length, 0);
-  header.writeUInt32LE(crc32(bytes, crc32(json)), 4);
-  header.writeUInt32LE(json.length, 8);
-  return Buffer.concat([header, json, bytes]);
+  const head = Buffer.allocUnsafe(HEADER + json.length);
+  json.copy(head, HEADER);
+  const bytes = record.bytes;
+  head.writeUInt32LE(4 + json.length + (bytes?.length ?? 0), 0);
+  head.writeUInt32LE(bytes ? crc32(bytes, crc32(json)) : crc32(json), 4);
+  head.writeUInt32LE(json.length, 8);
+  return bytes ? [head, bytes] : [head];
 }
 
 /** One append waiting for the end of the turn: its records, framed when appended, and who to tell. */
 interface QueuedAppend {
-  frames: Buffer[];
+  /** Per record: its head, and its bytes when it has any. */
+  frames: Buffer[][];
   records: WalRecord[];
   /** Resolve only once a sync that started after the write has finished. */
   durable: boolean;
@@ -126,14 +132,14 @@ export class WalWriter {
     let end = this.#size;
     const located = batch.map(({ frames, records }) =>
       records.map((record, i) => {
-        const at = end + HEADER + frames[i]!.readUInt32LE(8);
-        end += frames[i]!.length;
+        const at = end + frames[i]![0]!.length;
+        end = at + (record.bytes?.length ?? 0);
         return record.bytes ? { offset: at, length: record.bytes.length } : undefined;
       }),
     );
     try {
       this.#preallocate(end);
-      const written = writevSync(this.#fd, batch.flatMap((queued) => queued.frames), this.#size);
+      const written = writevSync(this.#fd, batch.flatMap((queued) => queued.frames.flat()), this.#size);
       if (written !== end - this.#size) throw new Error(`short write to the message log: ${written} of ${end - this.#size} bytes`);
     } catch (error) {
       for (const queued of batch) queued.reject(error);
