@@ -50,6 +50,8 @@ export interface RequestContext {
   version: ApiVersion;
   params: Record<string, string>;
   notes: RequestNotes;
+  /** When the request arrived, by the sandbox clock. */
+  now: Date;
 }
 
 export const tooLarge = (limit: number): Failure =>
@@ -72,7 +74,7 @@ export function authorise(ctx: RequestContext): Authenticated {
   const noted = presented.ok ? { nonce: presented.parts.nonce, nonceCount: presented.parts.nonceCount, timestamp: presented.parts.timestamp, used: false } : undefined;
   if (noted) ctx.notes.token = noted;
   const auth = authenticate(
-    { header, parsed: presented, pathMailbox, socket: ctx.req.socket, mtls: state.options.tls === 'mtls', now: state.clock.now(), usage: noted },
+    { header, parsed: presented, pathMailbox, socket: ctx.req.socket, mtls: state.options.tls === 'mtls', now: ctx.now, usage: noted },
     { directory: state.directory, sharedKey: state.options.sharedKey, relax: state.options.relax, tokens: state.tokens },
   );
   ctx.notes.mailbox = auth.mailbox.mailboxId;

@@ -46,7 +46,7 @@ async function resolveOptions(options: SandboxOptions): Promise<ResolvedOptions>
     relax: Object.fromEntries(RELAX_RULES.map((rule) => [rule, options.relax?.[rule] === true])) as ResolvedOptions['relax'],
     expiryDays: checked('expiryDays', options.expiryDays, 5),
     maxRequestBytes: checked('maxRequestBytes', options.maxRequestBytes, 100_000_000),
-    now: options.now ?? (() => new Date()),
+    now: options.now,
     requestTimeoutMs: checked('requestTimeoutMs', options.requestTimeoutMs, 300_000),
     journal: options.journal ?? true,
     journalMemoryEntries: checked('journalMemoryEntries', options.journalMemoryEntries, JOURNAL_MEMORY_ENTRIES, { min: 1, infinite: true }),

@@ -140,8 +140,8 @@ export class Lifecycle {
   }
 
   /** Expires every accepted message whose time is up and deletes those past their 30 days. Cheap when nothing is due. */
-  expireAndDeleteDue(): Promise<void> {
-    if (this.expiryRelaxed || this.clock.now().getTime() < this.#nextDueMs) return this.#sweeping ?? Promise.resolve();
+  expireAndDeleteDue(nowMs = this.clock.now().getTime()): Promise<void> {
+    if (this.expiryRelaxed || nowMs < this.#nextDueMs) return this.#sweeping ?? Promise.resolve();
     this.#sweeping ??= this.#sweepDue().finally(() => (this.#sweeping = undefined));
     return this.#sweeping;
   }

@@ -62,7 +62,8 @@ export interface ResolvedOptions {
   relax: Required<RelaxOptions>;
   expiryDays: number;
   maxRequestBytes: number;
-  now: () => Date;
+  /** The base clock a test supplied; real time when undefined. */
+  now: (() => Date) | undefined;
   requestTimeoutMs: number;
   journal: boolean;
   journalMemoryEntries: number;

@@ -76,6 +76,7 @@ async function handle(state: SandboxState, req: IncomingMessage, res: SandboxRes
     version: accept.ok ? accept.version : 1,
     params: {},
     notes: { bytesIn: 0 },
+    now,
   };
   const slot = state.options.journal ? state.journal.reserve() : undefined;
   try {
@@ -90,7 +91,7 @@ async function handle(state: SandboxState, req: IncomingMessage, res: SandboxRes
         if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
         throw new Failure(fault.status, { kind: 'mesh', spec: injectedFault, version: 2 });
       }
-      await state.lifecycle.expireAndDeleteDue();
+      await state.lifecycle.expireAndDeleteDue(now.getTime());
     }
     await route.handler(ctx);
   } catch (error) {

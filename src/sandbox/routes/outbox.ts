@@ -15,20 +15,28 @@ const CONTROL_CHARACTER = /[\x00-\x1f]/;
 const URL_VALUE = /^https?:\/\//i;
 const CHECKSUM = /^[A-Za-z0-9\s:\-/]*$/;
 
+const SEND_HEADER_LIMIT_ENTRIES = Object.entries(SEND_HEADER_LIMITS);
+/** Headers whose value may not be a URL. */
+const URL_CHECKED = [H.to, H.workflowId, H.contentChecksum];
+
+function hasControlCharacter(headers: HeaderBag): boolean {
+  for (const [name, value] of headers.entries()) if (name.startsWith('mex-') && CONTROL_CHARACTER.test(value)) return true;
+  return false;
+}
+
 /** Checks (2) to (6) of the send order: malformed headers, checksum, Accept, validation, blank mex-To. */
 function checkSendHeaders(ctx: RequestContext): ApiVersion {
   const { headers } = ctx;
   const problems: ValidationItem[] = [];
   for (const name of [H.to, H.workflowId]) if (headers.get(name) === undefined) problems.push(missing('header', name));
-  for (const [name, max] of Object.entries(SEND_HEADER_LIMITS)) {
+  for (const [name, max] of SEND_HEADER_LIMIT_ENTRIES) {
     const value = headers.get(name);
     if (value !== undefined && value.length > max) {
       problems.push({ type: 'string_too_long', loc: ['header', name], msg: `String should have at most ${max} characters` });
     }
   }
   if (problems.length === 0) {
-    const controlCharacter = [...headers.entries()].some(([name, value]) => name.startsWith('mex-') && CONTROL_CHARACTER.test(value));
-    if (controlCharacter || [H.to, H.workflowId, H.contentChecksum].some((n) => URL_VALUE.test(headers.get(n)?.trim() ?? ''))) {
+    if (hasControlCharacter(headers) || URL_CHECKED.some((n) => URL_VALUE.test(headers.get(n)?.trim() ?? ''))) {
       throw meshFailure(400, MESH_ERRORS.malformedControlFile);
     }
     if (!CHECKSUM.test(headers.get(H.contentChecksum) ?? '')) throw meshFailure(400, MESH_ERRORS.invalidChecksum);
