@@ -243,7 +243,11 @@ export class MessageStore {
   }
 }
 
-const chunkKey = (id: string, n: number): string => `${id}/${n}`;
+/**
+ * Chunk 1 is keyed by the message id itself (ids hold no `/`, so it cannot clash): a single-chunk message
+ * then looks up a string whose hash is already known, not a new one built for each lookup.
+ */
+const chunkKey = (id: string, n: number): string => (n === 1 ? id : `${id}/${n}`);
 
 /**
  * Reads from `body` until more than `limit` bytes arrived (then pauses it, the rest unread) or it ended.
