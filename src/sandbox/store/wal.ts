@@ -25,8 +25,9 @@ const HEADER = 12;
 const LAZY_SYNC_MS = 20;
 /**
  * The log is zero-filled ahead of its end in steps of this size, so that a sync after an append has only
- * data to write, not a new file size: on ext4 that saves a journal commit per sync, about a third of a
- * small send's fdatasync. Replay stops at the zeros (a zero length is no record).
+ * data to write, not a new file size or new blocks: on the development VM's ext4 an append and sync took
+ * 235 us (112 us of CPU) into zero-filled space, against 285 to 326 us (125 to 148) growing the file or
+ * filling a sparse one. Replay stops at the zeros (a zero length is no record).
  */
 const PREALLOCATE_BYTES = 4 * 1024 * 1024;
 let zeros: Buffer | undefined;
