@@ -1,5 +1,6 @@
 /** Real MESH message ids: `YYYYMMDDHHMMSSffffff_XXXXXX` (UTC time to the microsecond, 6 upper-case hex digits). */
 import { randomBytes } from 'node:crypto';
+import { isoTime } from './iso-time.ts';
 
 export const MESSAGE_ID_PATTERN = /^\d{20}_[0-9A-F]{6}$/;
 
@@ -19,7 +20,7 @@ function randomSuffix(): string {
 
 /** Makes a message id for `time`; `micros` (0..999) refines the millisecond clock so ids stay ordered. */
 export function makeMessageId(time: Date, micros = 0, suffix = randomSuffix()): string {
-  const stamp = time.toISOString().replace(/[-T:.Z]/g, ''); // YYYYMMDDHHMMSSmmm
+  const stamp = isoTime(time).replace(/[-T:.Z]/g, ''); // YYYYMMDDHHMMSSmmm
   return `${stamp}${String(micros).padStart(3, '0')}_${suffix}`;
 }
 

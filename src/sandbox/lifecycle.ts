@@ -5,7 +5,7 @@
  * message, in whatever status, is deleted completely 30 days after its delivery (or, never delivered, its
  * upload began; or `expiryDays`, if longer), as the real service deletes them.
  */
-import { notCollectedError } from '../protocol/index.ts';
+import { isoTime, notCollectedError } from '../protocol/index.ts';
 import type { SandboxClock } from './clock.ts';
 import type { MessageStore } from './store/message-store.ts';
 import { statusOf, type MessageEvent, type StoredMessage } from './store/message.ts';
@@ -43,7 +43,7 @@ export class Lifecycle {
   }
 
   event(status: string, details: Omit<MessageEvent, 'status' | 'timestamp'> = {}): MessageEvent {
-    return { status, timestamp: this.clock.now().toISOString(), ...details };
+    return { status, timestamp: isoTime(this.clock.now()), ...details };
   }
 
   expiresAt(message: StoredMessage): Date {
@@ -115,7 +115,7 @@ export class Lifecycle {
           ...(input.linkedMessageId !== undefined ? { linkedMessageId: input.linkedMessageId } : {}),
         }),
       ],
-      createdAt: now.toISOString(),
+      createdAt: isoTime(now),
     };
     if (!report.fileName) report.fileName = `${report.messageId}.ctl`;
     await this.deliver(report);

@@ -7,7 +7,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import { HeaderBag, negotiateVersion } from '../protocol/index.ts';
+import { HeaderBag, isoTime, negotiateVersion } from '../protocol/index.ts';
 import { drainBody, tooLarge, type RequestContext, type SandboxState } from './context.ts';
 import { injectedFault } from './faults.ts';
 import { journalHeaders, type JournalEntry, type JournalSlot } from './journal.ts';
@@ -108,7 +108,7 @@ async function handle(state: SandboxState, req: IncomingMessage, res: SandboxRes
 
 function journal({ state, req, res, method, headers, notes }: RequestContext, slot: JournalSlot, arrived: Date, tookMs: number): void {
   const entry: JournalEntry = {
-    time: arrived.toISOString(),
+    time: isoTime(arrived),
     method,
     path: req.url ?? '/',
     status: res.statusCode,

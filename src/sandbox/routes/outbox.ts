@@ -4,7 +4,7 @@
  * answered only once the chunk bytes and the message metadata are durable on disk.
  */
 import { pipeline, type Readable } from 'node:stream';
-import { ChunkRangeError, H, MEDIA_JSON, MEDIA_V2, MESH_ERRORS, parseChunkRange, parseFlag, type ApiVersion, type ChunkRange, type HeaderBag } from '../../protocol/index.ts';
+import { ChunkRangeError, H, isoTime, MEDIA_JSON, MEDIA_V2, MESH_ERRORS, parseChunkRange, parseFlag, type ApiVersion, type ChunkRange, type HeaderBag } from '../../protocol/index.ts';
 import { authorise, limitedBody, readSmallBody, requireVersion, rethrowBodyError, type RequestContext } from '../context.ts';
 import { BadGzipBody, GzipCheck, SEND_HEADER_LIMITS } from '../limits.ts';
 import { Failure, meshFailure, missing, sendJson, validationFailure, type ValidationItem } from '../replies.ts';
@@ -129,7 +129,7 @@ export async function sendMessage(ctx: RequestContext): Promise<void> {
     totalChunks: range.total,
     chunkSizes: new Array<number | null>(range.total).fill(null),
     events: [],
-    createdAt: now.toISOString(),
+    createdAt: isoTime(now),
   };
   // Optional fields are set only when given (assigned, not spread in: spreading cost a send microseconds).
   for (const [field, name] of OPTIONAL_FIELDS) {

@@ -3,6 +3,7 @@ import {
   ChunkRangeError,
   formatChunkRange,
   HeaderBag,
+  isoTime,
   isMessageId,
   makeMessageId,
   messageIdTime,
@@ -33,6 +34,14 @@ test('message ids use the real format and encode their time', () => {
   expect(isMessageId(makeMessageId(new Date()))).toBe(true);
   expect(messageIdTime(id)?.toISOString()).toBe('2026-11-24T15:53:21.123Z');
   for (const bad of ['20261124155321123456_abc123', '2026112415532112345_ABC123', 'A'.repeat(32), '']) expect(isMessageId(bad), bad).toBe(false);
+});
+
+test('isoTime writes what toISOString writes, within a second, across seconds and in the long-year form', () => {
+  const second = Date.UTC(2026, 10, 24, 23, 59, 59);
+  const times = [0, 1, 9, 10, 99, 100, 999, 1000, 1001].map((ms) => second + ms); // the same second, then the next
+  times.push(Date.UTC(1969, 11, 31, 23, 59, 59, 5), Date.UTC(1969, 11, 31, 23, 59, 59, 999), Date.UTC(9999, 11, 31, 23, 59, 59, 999));
+  times.push(Date.UTC(10000, 0, 1, 0, 0, 0, 7), Date.UTC(10000, 0, 1, 0, 0, 0, 8)); // toISOString's long form, twice in one second
+  for (const ms of times) expect(isoTime(new Date(ms))).toBe(new Date(ms).toISOString());
 });
 
 test('headers are read case-insensitively from every source shape', () => {
