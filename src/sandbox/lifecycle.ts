@@ -47,12 +47,16 @@ export class Lifecycle {
   }
 
   expiresAt(message: StoredMessage): Date {
-    return new Date(Date.parse(message.deliveredAt ?? message.createdAt) + this.expiryDays * DAY_MS);
+    return new Date(this.#expiryMs(startMs(message)));
+  }
+
+  #expiryMs(start: number): number {
+    return start + this.expiryDays * DAY_MS;
   }
 
   /** Never before the message could expire, whatever `expiryDays` is. */
-  deletedAt(message: StoredMessage): Date {
-    return new Date(Date.parse(message.deliveredAt ?? message.createdAt) + Math.max(DELETE_AFTER_DAYS, this.expiryDays) * DAY_MS);
+  #deletionMs(start: number): number {
+    return start + Math.max(DELETE_AFTER_DAYS, this.expiryDays) * DAY_MS;
   }
 
   /** Saves the first chunk of a chunked message: uploading until its last chunk arrives. */
@@ -152,8 +156,9 @@ export class Lifecycle {
     const expiring: StoredMessage[] = [];
     const deleting: string[] = [];
     for (const message of this.store.all()) {
-      const expires = statusOf(message) === 'accepted' && this.expiresAt(message).getTime() <= now;
-      const deleted = this.deletedAt(message).getTime() <= now;
+      const start = startMs(message);
+      const expires = statusOf(message) === 'accepted' && this.#expiryMs(start) <= now;
+      const deleted = this.#deletionMs(start) <= now;
       // One due for both (the clock moved a month at once) still expires first: its sender gets the report.
       if (expires) expiring.push(message);
       if (deleted) deleting.push(message.messageId);
@@ -169,7 +174,11 @@ export class Lifecycle {
 
   /** Uploads that never finish are noted too: they are deleted like the rest. */
   #noteDue(message: StoredMessage): void {
-    const expiry = statusOf(message) === 'accepted' ? this.expiresAt(message).getTime() : Infinity;
-    this.#nextDueMs = Math.min(this.#nextDueMs, expiry, this.deletedAt(message).getTime());
+    const start = startMs(message);
+    const expiry = statusOf(message) === 'accepted' ? this.#expiryMs(start) : Infinity;
+    this.#nextDueMs = Math.min(this.#nextDueMs, expiry, this.#deletionMs(start));
   }
 }
+
+/** When a message's expiry and deletion clocks start: its delivery, or the start of an upload never finished. */
+const startMs = (message: StoredMessage): number => Date.parse(message.deliveredAt ?? message.createdAt);

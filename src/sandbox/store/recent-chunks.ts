@@ -18,6 +18,7 @@ export class RecentChunks {
     this.delete(key);
     this.#chunks.set(key, bytes);
     this.#bytes += bytes.length;
+    if (this.#bytes <= this.budget) return;
     for (const [oldest, old] of this.#chunks) {
       if (this.#bytes <= this.budget) break;
       this.#chunks.delete(oldest);
