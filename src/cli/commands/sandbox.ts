@@ -90,14 +90,8 @@ export function registerSandboxCommand(program: Command): void {
       requestTimeoutMs: number('request-timeout-ms', options.requestTimeoutMs, true)!,
       relax,
     });
-    if (options.json) {
-      const { close: _close, clock: _clock, journal: _journal, ...ready } = sandbox;
-      console.log(JSON.stringify({ ready: true, ...ready }));
-    } else {
-      console.log(describe(sandbox));
-      console.log(`ready ${sandbox.baseUrl}`);
-    }
-    await new Promise<void>((resolve) => {
+    // The handlers go in before "ready" is printed: a caller may signal as soon as it reads that line.
+    const stopped = new Promise<void>((resolve) => {
       const stop = (signal: string): void => {
         console.error(`mesh-assure sandbox: ${signal}, shutting down`);
         void sandbox.close().then(resolve);
@@ -105,5 +99,13 @@ export function registerSandboxCommand(program: Command): void {
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
     });
+    if (options.json) {
+      const { close: _close, clock: _clock, journal: _journal, ...ready } = sandbox;
+      console.log(JSON.stringify({ ready: true, ...ready }));
+    } else {
+      console.log(describe(sandbox));
+      console.log(`ready ${sandbox.baseUrl}`);
+    }
+    await stopped;
   });
 }
