@@ -27,7 +27,7 @@ let cachedIsoDate = '';
  * has no finer): parsing the ISO text each time was most of the cost.
  */
 export function httpDateOfIso(iso: string): string {
-  const second = iso.slice(0, 19);
+  const second = iso.slice(0, iso.lastIndexOf('.')); // what precedes the milliseconds, in either year form
   if (second !== cachedIsoSecond) {
     cachedIsoSecond = second;
     cachedIsoDate = new Date(iso).toUTCString();

@@ -98,8 +98,8 @@ async function handle(state: SandboxState, req: IncomingMessage, res: SandboxRes
     await answerFailure(ctx, error);
   }
   if (slot === undefined) return;
-  // A finished or cut-off answer is journalled now (its 'close' may have passed already); one still
-  // streaming, when its response closes.
+  // A finished or cut-off answer is journalled once node:http has written it out (at the end of these
+  // callbacks), not before: its 'close' may have passed already. One still streaming, when it closes.
   if (res.writableEnded || res.destroyed) {
     const finished = performance.now();
     setImmediate(() => journal(ctx, slot, now, finished - started));
