@@ -112,8 +112,9 @@ export class WalWriter {
   }
 
   /**
-   * Queues records (framed now: a snapshot of them as they are) for the batch written at the end of the
-   * turn; resolves once they are written, or once synced too when `durable`.
+   * Queues records for the batch written at the end of the turn, framed now: their JSON as it is at this
+   * call, their bytes (never changed by callers afterwards) by reference. Resolves once they are written,
+   * or once synced too when `durable`.
    */
   #write(records: WalRecord[], durable: boolean): Promise<(BytesLocation | undefined)[]> {
     return new Promise((resolve, reject) => {
