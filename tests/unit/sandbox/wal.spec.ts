@@ -72,3 +72,22 @@ test('a torn record at the end is ignored and cut off when the log is reopened',
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('closing right after a lazy append writes it, and no sync is tried on the closed file later', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wal-'));
+  const path = join(dir, 'messages.log');
+  try {
+    let syncsAsked = 0;
+    const counting = Object.assign(new SyncPolicy(), { inline: () => (syncsAsked++, true) });
+    const writer = new WalWriter(path, 0, counting);
+    const lazy = writer.appendLazily([{ json: { n: 1 }, bytes: Buffer.from('lazy') }]);
+    await writer.close();
+    await lazy;
+    const asked = syncsAsked;
+    await new Promise((resolve) => setTimeout(resolve, 100)); // past the lazy sync's delay
+    expect(syncsAsked, 'a sync asked for after close').toBe(asked);
+    expect(replay(path).records.map((r) => r.json)).toEqual([{ n: 1 }]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
