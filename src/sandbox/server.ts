@@ -98,21 +98,20 @@ async function handle(state: SandboxState, req: IncomingMessage, res: SandboxRes
     await answerFailure(ctx, error);
   }
   if (slot === undefined) return;
-  // A finished or cut-off answer is journalled once node:http has written it out (at the end of these
-  // callbacks), not before: its 'close' may have passed already. One still streaming, when it closes.
-  if (res.writableEnded || res.destroyed) {
-    const finished = performance.now();
-    setImmediate(() => journal(ctx, slot, now, finished - started));
-  } else res.once('close', () => journal(ctx, slot, now, performance.now() - started));
+  // A finished or cut-off answer is journalled now (node:http has handed it to the socket in end(), and
+  // whoever gets it must find the entry; its 'close' may have passed already); one still streaming, when
+  // its response closes.
+  if (res.writableEnded || res.destroyed) journal(ctx, slot, now, started);
+  else res.once('close', () => journal(ctx, slot, now, started));
 }
 
-function journal({ state, req, res, method, headers, notes }: RequestContext, slot: JournalSlot, arrived: Date, tookMs: number): void {
+function journal({ state, req, res, method, headers, notes }: RequestContext, slot: JournalSlot, arrived: Date, started: number): void {
   const entry: JournalEntry = {
     time: isoTime(arrived),
     method,
     path: req.url ?? '/',
     status: res.statusCode,
-    durationMs: Math.round(tookMs * 10) / 10,
+    durationMs: Math.round((performance.now() - started) * 10) / 10,
     headers: journalHeaders(headers.entries()),
     bytesIn: notes.bytesIn,
     bytesOut: res.bodyBytes,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startSandbox } from '../../../src/sandbox/index.ts';
 import { Journal, tokensJournalledSince, type JournalEntry } from '../../../src/sandbox/journal.ts';
-import { PEER, SUT, test as sandboxTest, tokenFor, WORKFLOW } from './helpers.ts';
+import { call, PEER, send, SUT, test as sandboxTest, tokenFor, WORKFLOW } from './helpers.ts';
 
 const entry = (path: string, time: string): JournalEntry => ({ time, method: 'GET', path, status: 200, durationMs: 1, headers: {}, bytesIn: 0, bytesOut: 0 });
 
@@ -77,4 +77,14 @@ sandboxTest('a send cut off half-way through its body is journalled all the same
   await new Promise((resolve) => setTimeout(resolve, 100));
   socket.destroy();
   await expect.poll(() => sandbox.journal.entries().filter((e) => e.method === 'POST').map((e) => [e.path, e.mailbox, e.bytesIn])).toEqual([[`/messageexchange/${SUT}/outbox`, SUT, 0]]);
+});
+
+sandboxTest('a request is in the journal by the time its client has the answer', async ({ sandbox }) => {
+  for (let i = 0; i < 20; i++) {
+    const id = await send(sandbox, SUT, PEER, `message ${i}`);
+    // An acknowledgement answers from the log's write at the end of a loop turn: the latest point to journal it.
+    const ack = `/messageexchange/${PEER}/inbox/${id}/status/acknowledged`;
+    expect((await call(sandbox, ack, { method: 'PUT', as: PEER })).status).toBe(200);
+    expect(sandbox.journal.entries().at(-1)?.path).toBe(ack);
+  }
 });
