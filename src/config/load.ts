@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import type { ClientTls, MailboxSettings, Settings, TargetKind, VariableName } from './settings.ts';
 import { VARIABLES } from './settings.ts';
-import { PTL_CA_BUNDLE, SANDBOX_DEFAULTS, TARGET_URLS } from './targets.ts';
+import { PTL_CA_BUNDLE, TARGET_URLS, targetDefaults } from './targets.ts';
 
 export interface ConfigProblem {
   variable: VariableName | string;
@@ -82,9 +82,8 @@ export function settingsFrom(vars: Source): Settings {
   };
 
   const { target, baseUrl } = resolveTarget(vars, problems);
-  const sandbox = target === 'sandbox';
-  const pick = (name: VariableName, sandboxDefault: string, why: string): string =>
-    vars[name] ?? (sandbox ? sandboxDefault : need(name, why));
+  const defaults = targetDefaults(target);
+  const pick = (name: VariableName, fallback: string | undefined, why: string): string => vars[name] ?? fallback ?? need(name, why);
 
   const tlsFor = (prefix: 'MESH_' | 'MESH_PEER_', fallback?: ClientTls): ClientTls => {
     const own: ClientTls = {
@@ -110,20 +109,20 @@ export function settingsFrom(vars: Source): Settings {
   };
 
   const sut: MailboxSettings = {
-    mailboxId: mailboxId('MESH_MAILBOX_ID', pick('MESH_MAILBOX_ID', SANDBOX_DEFAULTS.sut, 'the system under test needs a mailbox')),
-    password: pick('MESH_MAILBOX_PASSWORD', SANDBOX_DEFAULTS.password, 'the mailbox password signs every request'),
+    mailboxId: mailboxId('MESH_MAILBOX_ID', pick('MESH_MAILBOX_ID', defaults?.sut, 'the system under test needs a mailbox')),
+    password: pick('MESH_MAILBOX_PASSWORD', defaults?.password, 'the mailbox password signs every request'),
     tls: tlsFor('MESH_'),
   };
-  const peerId = vars.MESH_PEER_MAILBOX_ID ?? (sandbox ? SANDBOX_DEFAULTS.peer : undefined);
+  const peerId = vars.MESH_PEER_MAILBOX_ID ?? defaults?.peer;
   const peer: MailboxSettings =
     peerId === undefined
       ? sut
       : {
           mailboxId: mailboxId('MESH_PEER_MAILBOX_ID', peerId),
-          password: vars.MESH_PEER_MAILBOX_PASSWORD ?? (sandbox ? SANDBOX_DEFAULTS.password : need('MESH_PEER_MAILBOX_PASSWORD', 'MESH_PEER_MAILBOX_ID is set')),
+          password: pick('MESH_PEER_MAILBOX_PASSWORD', defaults?.password, 'MESH_PEER_MAILBOX_ID is set'),
           tls: tlsFor('MESH_PEER_', sut.tls),
         };
-  const dormant = vars.MESH_DORMANT_MAILBOX_ID ?? (sandbox ? SANDBOX_DEFAULTS.dormant : undefined);
+  const dormant = vars.MESH_DORMANT_MAILBOX_ID ?? defaults?.dormant;
 
   const caCertPath = existingFile('MESH_CA_CERT') ?? (target === 'int' || target === 'dep' ? PTL_CA_BUNDLE : undefined);
   const drainRaw = vars.MESH_DRAIN;
@@ -134,9 +133,9 @@ export function settingsFrom(vars: Source): Settings {
   const settings: Settings = {
     target,
     baseUrl,
-    sharedKey: pick('MESH_SHARED_KEY', SANDBOX_DEFAULTS.sharedKey, 'it signs every request'),
-    workflowId: pick('MESH_WORKFLOW_ID', SANDBOX_DEFAULTS.workflowId, 'test messages need a workflow your mailboxes may use'),
-    odsCode: vars.MESH_ODS_CODE ?? (sandbox ? SANDBOX_DEFAULTS.odsCode : undefined),
+    sharedKey: pick('MESH_SHARED_KEY', defaults?.sharedKey, 'it signs every request'),
+    workflowId: pick('MESH_WORKFLOW_ID', defaults?.workflowId, 'test messages need a workflow your mailboxes may use'),
+    odsCode: vars.MESH_ODS_CODE ?? defaults?.odsCode,
     sut,
     peer,
     peerIsSut: peer === sut,
@@ -157,7 +156,7 @@ function resolveTarget(vars: Source, problems: ConfigProblem[]): { target: Targe
   const lower = raw.toLowerCase();
   let target: TargetKind;
   let baseUrl: string | undefined;
-  if (lower === 'sandbox') target = 'sandbox';
+  if (lower === 'sandbox' || lower === 'nhs-sandbox') target = lower;
   else if (lower === 'int' || lower === 'dep') {
     target = lower;
     baseUrl = TARGET_URLS[lower];
@@ -165,7 +164,7 @@ function resolveTarget(vars: Source, problems: ConfigProblem[]): { target: Targe
     target = 'url';
     baseUrl = raw;
   } else {
-    problems.push({ variable: 'MESH_TARGET', problem: `"${raw}" is not a known target`, fix: 'use sandbox, int, dep, or a base URL starting with https://' });
+    problems.push({ variable: 'MESH_TARGET', problem: `"${raw}" is not a known target`, fix: 'use sandbox, nhs-sandbox, int, dep, or a base URL starting with https://' });
     target = 'sandbox';
   }
   const override = vars.MESH_URL;
@@ -173,6 +172,8 @@ function resolveTarget(vars: Source, problems: ConfigProblem[]): { target: Targe
     if (!/^https?:\/\//i.test(override)) {
       problems.push({ variable: 'MESH_URL', problem: `"${override}" is not an http(s) URL`, fix: 'use a base URL such as https://msg.intspineservices.nhs.uk' });
     } else baseUrl = override;
+  } else if (target === 'nhs-sandbox') {
+    problems.push({ variable: 'MESH_URL', problem: "not set (nhs-sandbox has no fixed address: it is wherever NHS's sandbox was started)", fix: 'set MESH_URL to its address, for example http://127.0.0.1:8720 (run.sh 8720), or https://localhost:8721 with MESH_CA_CERT' });
   }
   if (baseUrl !== undefined) {
     try {

@@ -1,6 +1,7 @@
 /** The typed settings object every part of mesh-assure reads, and the environment variables behind it. */
 
-export type TargetKind = 'sandbox' | 'int' | 'dep' | 'url';
+/** `sandbox` is the embedded one; `nhs-sandbox` is NHS England's own MESH sandbox at MESH_URL. */
+export type TargetKind = 'sandbox' | 'nhs-sandbox' | 'int' | 'dep' | 'url';
 
 export interface ClientTls {
   certPath?: string;
@@ -38,8 +39,8 @@ export interface Settings {
 
 /** Every variable mesh-assure reads, with the one-line meaning `.env.example` and errors repeat. */
 export const VARIABLES = {
-  MESH_TARGET: 'sandbox (default), int, dep, or a base URL such as https://mesh.example.org',
-  MESH_URL: 'base URL override for the chosen target',
+  MESH_TARGET: "sandbox (default), nhs-sandbox (NHS's own sandbox at MESH_URL), int, dep, or a base URL such as https://mesh.example.org",
+  MESH_URL: 'base URL override for the chosen target; required for nhs-sandbox, for example http://127.0.0.1:8720',
   MESH_SHARED_KEY: "the environment's shared secret for the NHSMESH auth header (issued with the mailbox)",
   MESH_MAILBOX_ID: "the system under test's mailbox id, upper case, for example X26ABC1",
   MESH_MAILBOX_PASSWORD: "the system under test's mailbox password",
@@ -56,7 +57,7 @@ export const VARIABLES = {
   MESH_PEER_CLIENT_KEY: "private key (PEM file) of the peer's certificate",
   MESH_PEER_CLIENT_KEY_PASSPHRASE: "passphrase of the peer's private key",
   MESH_PEER_CLIENT_PFX: "a PKCS#12 file for the peer instead of MESH_PEER_CLIENT_CERT and MESH_PEER_CLIENT_KEY",
-  MESH_CA_CERT: 'server CA bundle (PEM); for int and dep the shipped NHS PTL G2 chain is the default',
+  MESH_CA_CERT: 'server CA bundle (PEM); for int and dep the shipped NHS PTL G2 chain is the default; for nhs-sandbox over TLS the certificate its run.sh prints',
   MESH_PRODUCT_NAME: 'product name, for the evidence',
   MESH_PRODUCT_VERSION: 'product version, for the evidence',
   MESH_RFC: 'the request for change this run re-tests, for the evidence',

@@ -21,3 +21,25 @@ export const SANDBOX_DEFAULTS = {
   workflowId: 'MESH_ASSURE_TEST',
   odsCode: 'X26',
 } as const;
+
+/**
+ * NHS England's own MESH sandbox (NHSDigital/mesh-sandbox) as it ships: its mailboxes, password and the
+ * shared key its run script sets. TEST_WORKFLOW2 is its one canned workflow whose receivers include every
+ * mailbox the pack sends to, so its lookups agree with the pack's traffic (it enforces no workflow on send).
+ */
+export const NHS_SANDBOX_DEFAULTS = {
+  sharedKey: 'TestKey',
+  sut: 'X26ABC1',
+  peer: 'X26ABC2',
+  dormant: 'X26ABC3',
+  password: 'password',
+  workflowId: 'TEST_WORKFLOW2',
+  odsCode: 'X26',
+} as const satisfies Record<keyof typeof SANDBOX_DEFAULTS, string>;
+
+/** The identities a target ships with, used for every setting left unset; none for a real environment. */
+export function targetDefaults(target: string): Record<keyof typeof SANDBOX_DEFAULTS, string> | undefined {
+  if (target === 'sandbox') return SANDBOX_DEFAULTS;
+  if (target === 'nhs-sandbox') return NHS_SANDBOX_DEFAULTS;
+  return undefined;
+}

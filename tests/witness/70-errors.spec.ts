@@ -3,6 +3,8 @@
  * uncollected message, 704 a message that does not exist, 705 a message acknowledged or expired.
  */
 import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { attachJson } from '../../fixtures/evidence-steps.ts';
 import { awaitDelivery, exchangesSince, inboxIds, receiveAndAcknowledge, sendAndTrack } from '../../fixtures/message-flows.ts';
 import { pending703, pendingKey } from '../../fixtures/pending-cases.ts';
@@ -17,10 +19,25 @@ const REPORT_GRACE_MS = 6 * 3_600_000;
 const UNREGISTERED_MAILBOX = 'X00UNREG01';
 const VERIFIED_703 = 'verified-703.json';
 
-/** Runs `call`, expecting MESH to refuse it; returns the error. */
-async function refused(call: () => Promise<unknown>): Promise<MeshError> {
-  const error = await call().then(() => undefined, (e: unknown) => e);
-  expect(error, 'MESH refused the request').toBeInstanceOf(MeshError);
+/**
+ * Runs `call`, expecting MESH to refuse it with `expected`; returns the error. A server that answers instead
+ * fails the case with what the wire carried, not with an absent error.
+ */
+async function refused(ctx: CaseContext, what: string, expected: string, call: () => Promise<unknown>): Promise<MeshError> {
+  const mark = ctx.pack.log.length;
+  const error = await call().then(
+    // A download the server should have refused: read its body, so its exchange (and status) is logged.
+    async (answer) => {
+      const body = (answer as { body?: Readable } | undefined)?.body;
+      if (body) await finished(body.resume());
+    },
+    (e: unknown) => e,
+  );
+  if (error === undefined) {
+    const status = exchangesSince(ctx.pack.log, mark, () => true).at(-1)?.status ?? 'success';
+    throw new Error(`${what}: the server answered ${status} where MESH answers ${expected}`);
+  }
+  expect(error, `${what}: MESH refused the request`).toBeInstanceOf(MeshError);
   return error as MeshError;
 }
 
@@ -28,7 +45,7 @@ async function refused(call: () => Promise<unknown>): Promise<MeshError> {
 async function expect403Once(ctx: CaseContext, client: MeshClient, what: string): Promise<void> {
   await ctx.step(what, async () => {
     const mark = ctx.pack.log.length;
-    const error = await refused(() => client.listInbox());
+    const error = await refused(ctx, what, '403', () => client.listInbox());
     expect(error.status).toBe(403);
     expect(error.message).toContain('authentication failed');
     const attempts = exchangesSince(ctx.pack.log, mark, () => true);
@@ -57,7 +74,9 @@ test(...witnessCase('701', async (ctx) => {
 test(...witnessCase('702', async (ctx) => {
   const { pack } = ctx;
   await ctx.step(`${pack.sut.mailboxId} sends to the unregistered mailbox ${UNREGISTERED_MAILBOX}: 417, SEND, code 12`, async () => {
-    const error = await refused(() => pack.sut.send({ to: UNREGISTERED_MAILBOX, workflowId: pack.settings.workflowId, localId: '702' }, '702 to nobody'));
+    const error = await refused(ctx, `sending to ${UNREGISTERED_MAILBOX}`, '417 SEND/12', () =>
+      pack.sut.send({ to: UNREGISTERED_MAILBOX, workflowId: pack.settings.workflowId, localId: '702' }, '702 to nobody'),
+    );
     expect([error.status, error.event, error.code]).toEqual([417, 'SEND', '12']);
     await attachJson('MESH error', { status: error.status, event: error.event, code: error.code, description: error.description });
   });
@@ -131,14 +150,16 @@ test(...witnessCase('704', async (ctx) => {
   const unknown = `${new Date().toISOString().replace(/\D/g, '').slice(0, 20)}_${randomBytes(3).toString('hex').toUpperCase()}`;
   await ctx.messageIds({ 'unknown message id': unknown });
   await ctx.step(`${sut.mailboxId} downloads ${unknown}, which does not exist: 404, RECEIVE, code 20`, async () => {
-    const error = await refused(() => sut.downloadChunk(unknown, 1));
-    expect([error.status, error.event, error.code]).toEqual([404, 'RECEIVE', '20']);
+    const what = `downloading ${unknown}, an id that does not exist`;
+    const error = await refused(ctx, what, '404 RECEIVE/20', () => sut.downloadChunk(unknown, 1));
+    expect([error.status, error.event, error.code], what).toEqual([404, 'RECEIVE', '20']);
   });
 }));
 
 async function expectGone(ctx: CaseContext, client: MeshClient, messageId: string, why: string): Promise<void> {
   await ctx.step(`${client.mailboxId} downloads ${messageId} (${why}): 410 Gone`, async () => {
-    expect((await refused(() => client.downloadChunk(messageId, 1))).status).toBe(410);
+    const what = `downloading ${messageId} (${why})`;
+    expect((await refused(ctx, what, '410 Gone', () => client.downloadChunk(messageId, 1))).status, what).toBe(410);
   });
 }
 

@@ -16,7 +16,7 @@ test('catalogue entries are complete and their ids unique', () => {
   expect(new Set(CASES.map((c) => c.id)).size).toBe(CASES.length);
   for (const c of CASES) {
     expect(c.proves.endsWith('.'), `${c.id} proves one sentence`).toBe(true);
-    expect(Object.keys(c.targets).sort(), `${c.id} says how each target shows it`).toEqual(['dep', 'int', 'sandbox', 'url']);
+    expect(Object.keys(c.targets).sort(), `${c.id} says how each target shows it`).toEqual(['dep', 'int', 'nhs-sandbox', 'sandbox', 'url']);
   }
   expect(CASES.filter((c) => c.optional).map((c) => c.id)).toEqual(['202', '402', '501', '502']);
   const items = new Set(CASES.flatMap((c) => [...c.evidence]));
