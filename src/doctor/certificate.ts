@@ -43,8 +43,8 @@ function readFix(code: PkiErrorCode, pfx: boolean): string {
 export async function checkClientCertificate(settings: Settings, now = new Date()): Promise<CertificateCheck> {
   const name = CHECK.certificateReadable;
   if (!hasClientCertificate(settings)) {
-    if (settings.target === 'sandbox') {
-      const reason = 'the sandbox without --mtls needs no client certificate';
+    if (settings.target === 'sandbox' || settings.target === 'nhs-sandbox') {
+      const reason = settings.target === 'sandbox' ? 'the sandbox without --mtls needs no client certificate' : "NHS's sandbox asks for no client certificate";
       return { result: skip(name, reason), skipReason: reason };
     }
     const result = warn(name, 'no client certificate is configured; MESH servers require one', `set ${IDENTITY_SETTINGS}`);

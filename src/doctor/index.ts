@@ -3,5 +3,7 @@ export * from './result.ts';
 export * from './configuration.ts';
 export * from './certificate.ts';
 export * from './server.ts';
+export * from './server-kind.ts';
+export * from './workflow.ts';
 export * from './run.ts';
 export * from './format.ts';

@@ -21,6 +21,8 @@ export const CHECK = {
   reachable: 'server reachable',
   tls: 'TLS handshake',
   meshHandshake: 'MESH handshake',
+  serverKind: 'server kind',
+  workflow: 'workflow association',
   clock: 'server clock',
 } as const;
 

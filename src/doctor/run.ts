@@ -7,6 +7,8 @@ import { checkChain, checkClientCertificate, checkCommonName, checkKeyMatches, c
 import { checkConfiguration } from './configuration.ts';
 import { CHECK, skip, type CheckName, type CheckResult } from './result.ts';
 import { checkMeshHandshake, checkServerClock, checkServerReachable, checkTls, probeServer } from './server.ts';
+import { checkServerKind } from './server-kind.ts';
+import { checkWorkflowAssociation } from './workflow.ts';
 
 export interface DoctorOptions {
   /** The time certificates are judged at; the clock check always uses the real time of its request. */
@@ -14,7 +16,7 @@ export interface DoctorOptions {
 }
 
 const CERTIFICATE_DETAILS: CheckName[] = [CHECK.keyMatches, CHECK.commonName, CHECK.validity, CHECK.chain];
-const SERVER_CHECKS: CheckName[] = [CHECK.tls, CHECK.meshHandshake, CHECK.clock];
+const SERVER_CHECKS: CheckName[] = [CHECK.tls, CHECK.meshHandshake, CHECK.clock, CHECK.serverKind, CHECK.workflow];
 
 const skipAll = (names: CheckName[], reason: string): CheckResult[] => names.map((name) => skip(name, reason));
 
@@ -49,7 +51,9 @@ export async function runDoctor(load: () => Settings, options: DoctorOptions = {
   const probe = await probeServer(target);
   const tls = checkTls(target, probe);
   results.push(tls);
-  results.push(tls.status === 'FAIL' ? skip(CHECK.meshHandshake, 'the TLS connection failed') : await checkMeshHandshake(target));
-  results.push(checkServerClock(probe));
+  const handshake = tls.status === 'FAIL' ? skip(CHECK.meshHandshake, 'the TLS connection failed') : await checkMeshHandshake(target);
+  results.push(handshake, checkServerClock(probe));
+  results.push(tls.status === 'FAIL' ? skip(CHECK.serverKind, 'the TLS connection failed') : await checkServerKind(target));
+  results.push(handshake.status === 'PASS' ? await checkWorkflowAssociation(target) : skip(CHECK.workflow, 'the MESH handshake did not pass'));
   return results;
 }

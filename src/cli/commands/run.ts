@@ -7,6 +7,7 @@ import { CASES, caseTitle } from '../../../fixtures/cases.ts';
 import { REPORT_PATHS } from '../../../fixtures/report-paths.ts';
 import { sandboxCertificateCopy } from '../../../fixtures/run-state.ts';
 import { loadSettings } from '../../config/index.ts';
+import { assertWorkflowAssociation } from '../../doctor/index.ts';
 import { formatCaseTable, formatChanges, runAndPack } from '../../evidence/index.ts';
 import { output, type GlobalOptions } from '../context.ts';
 
@@ -33,6 +34,7 @@ export function registerRunCommand(program: Command): void {
       if (options.target) process.env.MESH_TARGET = options.target;
       if (options.rfc) process.env.MESH_RFC = options.rfc;
       const settings = loadSettings();
+      await assertWorkflowAssociation(settings);
       const outcome = await runAndPack(
         settings,
         { cases: options.cases?.split(',').map((id) => id.trim()).filter(Boolean), baseline: options.baseline, outDir: options.out },
