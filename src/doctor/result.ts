@@ -21,9 +21,9 @@ export const CHECK = {
   reachable: 'server reachable',
   tls: 'TLS handshake',
   meshHandshake: 'MESH handshake',
+  clock: 'server clock',
   serverKind: 'server kind',
   workflow: 'workflow association',
-  clock: 'server clock',
 } as const;
 
 export type CheckName = (typeof CHECK)[keyof typeof CHECK];

@@ -57,8 +57,8 @@ export async function checkWorkflowAssociation(settings: Settings & { baseUrl: s
       `ask the MESH service desk to associate workflow ${workflowId} with ${lacks.map((m) => `${m.mailboxId} (${m.as === 'send' ? 'sending' : 'receiving'})`).join(' and ')}: request it with the mailbox application; or set MESH_WORKFLOW_ID to a workflow both mailboxes already have`,
     );
   } catch (error) {
-    if (error instanceof MeshError) return fail(CHECK.workflow, `the check could not finish: ${error.message}`, 'see the MESH handshake check, and check MESH_WORKFLOW_ID');
-    throw error;
+    if (!(error instanceof Error)) throw error;
+    return fail(CHECK.workflow, `the check could not finish: ${error.message}`, 'see the checks above, and check MESH_WORKFLOW_ID and MESH_DELIVERY_TIMEOUT_S');
   } finally {
     await Promise.all([...new Set([sut.client, peer.client])].map((c) => c.close()));
   }

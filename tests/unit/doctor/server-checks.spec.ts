@@ -83,6 +83,7 @@ test('the plain sandbox with nothing configured SKIPs the certificate and TLS ch
       CHECK.validity,
       CHECK.chain,
       CHECK.tls,
+      CHECK.serverKind,
     ]);
     expect(byName(results, CHECK.keyMatches).detail).toBe('the sandbox without --mtls needs no client certificate');
     expect(results.filter((r) => r.status !== 'SKIP').every((r) => r.status === 'PASS')).toBe(true);
