@@ -117,3 +117,17 @@ test('configuration errors never repeat a secret value', () => {
   expect(error?.message).not.toContain('hunter2-secret');
   expect(error?.message).not.toContain('shared-secret-key');
 });
+
+test("nhs-sandbox: NHS's own sandbox needs only MESH_URL; its shipped identities are the defaults", () => {
+  const s = settingsFrom({ MESH_TARGET: 'nhs-sandbox', MESH_URL: 'http://127.0.0.1:8720/' });
+  expect([s.target, s.baseUrl]).toEqual(['nhs-sandbox', 'http://127.0.0.1:8720']);
+  expect([s.sut.mailboxId, s.sut.password, s.peer.mailboxId, s.peer.password, s.dormantMailboxId]).toEqual(['X26ABC1', 'password', 'X26ABC2', 'password', 'X26ABC3']);
+  expect([s.sharedKey, s.workflowId, s.odsCode, s.caCertPath]).toEqual(['TestKey', 'TEST_WORKFLOW2', 'X26', undefined]);
+  expect(settingsFrom({ MESH_TARGET: 'NHS-Sandbox', MESH_URL: 'https://localhost:8721', MESH_WORKFLOW_ID: 'TEST_WORKFLOW' }).workflowId).toBe('TEST_WORKFLOW');
+});
+
+test('nhs-sandbox without MESH_URL is one problem that says where the server is', () => {
+  expect(problemsOf({ MESH_TARGET: 'nhs-sandbox' })).toEqual([
+    { variable: 'MESH_URL', problem: expect.stringContaining('nhs-sandbox has no fixed address'), fix: expect.stringContaining('http://127.0.0.1:8720') },
+  ]);
+});
