@@ -1,12 +1,10 @@
 /**
  * The secrets a run was configured with, for the secret scan: mailbox passwords, the shared key and key
- * passphrases. The embedded sandbox's fixed password and shared key are published in the README, so on the
- * sandbox target they are not secrets (and "password" would match every report's text).
+ * passphrases. The embedded sandbox's and NHS's sandbox's fixed password and shared key are published (in
+ * the README, in NHS's), so on those targets they are not secrets (and "password" would match every report's text).
  */
-import { SANDBOX_DEFAULTS, type Settings } from '../config/index.ts';
+import { targetDefaults, type Settings } from '../config/index.ts';
 import type { KnownSecret } from './secret-scan.ts';
-
-const PUBLISHED: ReadonlySet<string> = new Set([SANDBOX_DEFAULTS.password, SANDBOX_DEFAULTS.sharedKey]);
 
 export function configuredSecrets(settings: Settings): KnownSecret[] {
   const secrets: KnownSecret[] = [
@@ -16,6 +14,7 @@ export function configuredSecrets(settings: Settings): KnownSecret[] {
     { kind: 'key passphrase', value: settings.sut.tls.keyPassphrase ?? '' },
     { kind: 'key passphrase', value: settings.peer.tls.keyPassphrase ?? '' },
   ];
-  const published = (value: string) => settings.target === 'sandbox' && PUBLISHED.has(value);
+  const shipped = targetDefaults(settings.target);
+  const published = (value: string) => shipped !== undefined && (value === shipped.password || value === shipped.sharedKey);
   return secrets.filter((s) => s.value !== '' && !published(s.value));
 }
