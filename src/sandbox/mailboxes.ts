@@ -152,7 +152,7 @@ function parseWorkflow(raw: unknown, where: string, problems: string[]): Workflo
 }
 
 /** The mailboxes and workflows a sandbox serves, and the permission rules they imply. */
-export class Directory {
+export class Mailboxes {
   readonly #mailboxes = new Map<string, Mailbox>();
   readonly #workflows = new Map<string, Workflow>();
 
@@ -165,16 +165,16 @@ export class Directory {
     if (problems.length > 0) throw new ConfigFileError(`sandbox config is inconsistent:\n  ${[...new Set(problems)].join('\n  ')}`);
   }
 
-  static load(configFile: string | undefined): Directory {
+  static load(configFile: string | undefined): Mailboxes {
     const extra = configFile ? loadConfigFile(configFile) : { mailboxes: [], workflows: [] };
-    return new Directory([...defaultMailboxes(), ...extra.mailboxes], [...defaultWorkflows(), ...extra.workflows]);
+    return new Mailboxes([...defaultMailboxes(), ...extra.mailboxes], [...defaultWorkflows(), ...extra.workflows]);
   }
 
   mailbox(id: string): Mailbox | undefined {
     return this.#mailboxes.get(id);
   }
 
-  mailboxes(): Mailbox[] {
+  all(): Mailbox[] {
     return [...this.#mailboxes.values()];
   }
 

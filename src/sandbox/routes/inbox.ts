@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { H, MEDIA_JSON, MESH_ERRORS } from '../../protocol/index.ts';
-import { authorise, drainBody, notFoundMessage, requireVersion, type RequestContext } from '../context.ts';
+import { authorise, drainBody, notFoundMessage, requireVersion, type RouteContext } from '../context.ts';
 import { noteStreamed } from '../../runtime/streamed-memory.ts';
 import { downloadHeaders } from '../message-views.ts';
 import { meshFailure, sendEmpty, sendJson } from '../replies.ts';
@@ -14,7 +14,7 @@ import { httpDateOfIso } from '../response.ts';
 import { statusOf, type StoredMessage } from '../store/message.ts';
 import { parseChunkNumber } from './params.ts';
 
-function findMessage(ctx: RequestContext): StoredMessage {
+function findMessage(ctx: RouteContext): StoredMessage {
   const messageId = (ctx.params.messageId ?? '').toUpperCase();
   ctx.notes.messageId = messageId;
   const message = ctx.state.store.get(messageId);
@@ -23,13 +23,13 @@ function findMessage(ctx: RequestContext): StoredMessage {
 }
 
 /** The recipient may read an accepted message (and, relaxed, an acknowledged one); anything else is 410. */
-function checkReadable(ctx: RequestContext, message: StoredMessage): void {
+function checkReadable(ctx: RouteContext, message: StoredMessage): void {
   const status = statusOf(message);
   const readable = status === 'accepted' || (status === 'acknowledged' && ctx.state.options.relax.downloadAfterAck);
   if (!readable) throw meshFailure(410, MESH_ERRORS.messageGone);
 }
 
-export async function download(ctx: RequestContext): Promise<void> {
+export async function download(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const { mailbox } = authorise(ctx);
   const version = requireVersion(ctx);
@@ -64,7 +64,7 @@ export async function download(ctx: RequestContext): Promise<void> {
 }
 
 /** HEAD: the headers of chunk 1. The sender may look at its own message in any status. */
-export async function head(ctx: RequestContext): Promise<void> {
+export async function head(ctx: RouteContext): Promise<void> {
   const { mailbox } = authorise(ctx);
   requireVersion(ctx);
   const message = findMessage(ctx);
@@ -74,7 +74,7 @@ export async function head(ctx: RequestContext): Promise<void> {
   sendEmpty(ctx.res, 200, downloadHeaders(message, 1));
 }
 
-export async function acknowledge(ctx: RequestContext): Promise<void> {
+export async function acknowledge(ctx: RouteContext): Promise<void> {
   await drainBody(ctx); // the JS client sends a JSON body here; it means nothing
   const { mailbox } = authorise(ctx);
   const version = requireVersion(ctx);
