@@ -8,9 +8,9 @@ import { drainBody, readJsonBody, type RouteContext } from './context.ts';
 import type { ReportInput } from './lifecycle.ts';
 import { adminDetails } from './message-views.ts';
 import { Failure, meshFailure, sendEmpty, sendJson, validationFailure, type ValidationItem } from './replies.ts';
-import { statusOf, type MessageStatus } from './store/message.ts';
+import { statusOf, type StatusName } from './store/message.ts';
 
-const STATUSES: MessageStatus[] = ['uploading', 'accepted', 'acknowledged', 'undeliverable', 'error'];
+const STATUSES: StatusName[] = ['uploading', 'accepted', 'acknowledged', 'undeliverable', 'error'];
 const noMailbox: ErrorSpec = { event: '', code: '', description: 'mailbox does not exist' };
 const badRequest = (description: string): Failure => meshFailure(400, { event: '', code: '', description });
 
@@ -85,7 +85,7 @@ export async function createReport(ctx: RouteContext): Promise<void> {
 export async function addMessageEvent(ctx: RouteContext): Promise<void> {
   const f = await fields(ctx, ['status'], ['code', 'event', 'description', 'linked_message_id']);
   const message = messageOf(ctx);
-  if (!STATUSES.includes(f.status as MessageStatus)) throw badRequest(`status must be one of ${STATUSES.join(', ')}`);
+  if (!STATUSES.includes(f.status as StatusName)) throw badRequest(`status must be one of ${STATUSES.join(', ')}`);
   const { lifecycle } = ctx.state;
   const details = { code: f.code, event: f.event, description: f.description, linkedMessageId: f.linked_message_id };
   const event = lifecycle.event(f.status!, Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined)));

@@ -29,7 +29,7 @@ export interface SandboxState {
 }
 
 /** What the journal entry of this request will say beyond method, path and status. */
-export interface RequestNotes {
+interface RequestNotes {
   mailbox?: string;
   messageId?: string;
   /** `used`: the token passed every check but reuse, so it now counts as used (and stays so across a restart). */
@@ -135,7 +135,13 @@ export async function drainBody(ctx: RouteContext): Promise<void> {
 export async function readJsonBody(ctx: RouteContext): Promise<unknown> {
   const parts: Buffer[] = [];
   const limit = new BodyLimit(Math.min(ctx.state.options.maxRequestBytes, 1_000_000));
-  await pipeline(ctx.req, limit, new Writable({ write: (chunk: Buffer, _enc, done) => (parts.push(chunk), done()) })).catch(rethrowBodyError);
+  const keep = new Writable({
+    write: (chunk: Buffer, _enc, done) => {
+      parts.push(chunk);
+      done();
+    },
+  });
+  await pipeline(ctx.req, limit, keep).catch(rethrowBodyError);
   ctx.notes.bytesIn = limit.bytes;
   const text = Buffer.concat(parts).toString('utf8').trim();
   if (text === '') return {};

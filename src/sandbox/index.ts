@@ -19,8 +19,7 @@ import { prepareTls } from './tls.ts';
 
 export type { RelaxOptions, RunningSandbox, SandboxOptions, TlsMode } from './options.ts';
 export { RELAX_RULES } from './options.ts';
-export type { JournalEntry, JournalFilter } from './journal.ts';
-export { ConfigFileError } from './mailboxes.ts';
+export type { JournalEntry } from './journal.ts';
 
 export const SANDBOX_DEFAULT_PORT = 8700;
 

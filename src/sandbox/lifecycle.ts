@@ -12,7 +12,7 @@ import { statusOf, type MessageEvent, type StoredMessage } from './store/message
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The real service deletes messages this long after delivery (mesh-api-notes 7.3). */
-export const DELETE_AFTER_DAYS = 30;
+const DELETE_AFTER_DAYS = 30;
 
 export interface ReportInput {
   recipient: string;

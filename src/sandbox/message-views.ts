@@ -8,7 +8,7 @@ import type { Mailboxes } from './mailboxes.ts';
 import { errorEvent, fileSize, statusOf, type StoredMessage } from './store/message.ts';
 
 /** `YYYYMMDDHHMMSS` in UTC. */
-export const compactTime = (iso: string | undefined): string => (iso ? iso.replace(/[-T:]/g, '').slice(0, 14) : '');
+const compactTime = (iso: string | undefined): string => (iso ? iso.replace(/[-T:]/g, '').slice(0, 14) : '');
 
 /** ISO without zone, as the official sandbox writes tracking times. */
 const naiveIso = (iso: string | undefined): string | undefined => iso?.replace(/Z$/, '');
@@ -139,7 +139,7 @@ export function trackingV1(message: StoredMessage, mailboxes: Mailboxes, expires
   });
 }
 
-export function omitUndefined(values: Record<string, unknown>): Record<string, unknown> {
+function omitUndefined(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
 }
 

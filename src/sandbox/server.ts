@@ -12,10 +12,10 @@ import { drainBody, tooLarge, type RouteContext, type SandboxState } from './con
 import { injectedFault } from './faults.ts';
 import { journalHeaders, type JournalEntry, type JournalSlot } from './journal.ts';
 import { Failure, sendFailure } from './replies.ts';
-import { httpDate, SandboxResponse } from './response.ts';
+import { SandboxResponse } from './response.ts';
 import { match } from './router.ts';
 
-export interface TlsFiles {
+export interface ServerTls {
   key: Buffer;
   cert: Buffer;
   ca: Buffer;
@@ -25,7 +25,7 @@ export interface TlsFiles {
 /** Bodies up to this size are read to the end after an early error so the connection can be kept. */
 const DRAIN_AFTER_ERROR_BYTES = 1_000_000;
 
-export function createSandboxServer(state: SandboxState, tls: TlsFiles | undefined): Server {
+export function createSandboxServer(state: SandboxState, tls: ServerTls | undefined): Server {
   const timeout = state.options.requestTimeoutMs;
   const serverOptions = {
     requestTimeout: timeout,
@@ -59,7 +59,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 async function handle(state: SandboxState, req: IncomingMessage, res: SandboxResponse): Promise<void> {
   const started = performance.now();
   const now = state.clock.now();
-  res.clockDate = httpDate(now);
+  res.clockDate = now.toUTCString();
   const method = req.method ?? 'GET';
   const rawUrl = req.url ?? '/';
   const queryAt = rawUrl.indexOf('?');

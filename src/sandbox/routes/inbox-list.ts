@@ -12,7 +12,7 @@ import type { StoredMessage } from '../store/message.ts';
 const DEFAULT_PAGE = 500;
 
 /** The six operators of workflow_filter: X, !X, X*, !X*, *X*, !*X*. */
-export function workflowMatcher(filter: string): (workflowId: string) => boolean {
+function workflowMatcher(filter: string): (workflowId: string) => boolean {
   const negate = filter.startsWith('!');
   const body = negate ? filter.slice(1) : filter;
   let test: (w: string) => boolean;

@@ -10,7 +10,6 @@ import { authorise, drainBody, notFoundMessage, requireVersion, type RouteContex
 import { noteStreamed } from '../../runtime/streamed-memory.ts';
 import { downloadHeaders } from '../message-views.ts';
 import { meshFailure, sendEmpty, sendJson } from '../replies.ts';
-import { httpDateOfIso } from '../response.ts';
 import { statusOf, type StoredMessage } from '../store/message.ts';
 import { parseChunkNumber } from './params.ts';
 
@@ -50,7 +49,7 @@ export async function download(ctx: RouteContext): Promise<void> {
   const sendsGzip = (stored === 'gzip' && acceptsGzip) || gzipOnTheFly;
   const headers = downloadHeaders(message, chunk);
   headers['content-type'] = version === 2 && message.totalChunks === 1 && message.contentType ? message.contentType : 'application/octet-stream';
-  headers['last-modified'] = httpDateOfIso(message.events[0]?.timestamp ?? message.createdAt);
+  headers['last-modified'] = new Date(message.events[0]?.timestamp ?? message.createdAt).toUTCString();
   if (sendsGzip) headers['content-encoding'] = 'gzip';
   if (!transform) headers['content-length'] = String(size);
   ctx.res.writeHead(chunk < message.totalChunks ? 206 : 200, headers);

@@ -11,6 +11,7 @@ import { Failure, meshFailure, missing, sendJson, validationFailure, type Valida
 import { allChunksArrived, statusOf, type StoredMessage } from '../store/message.ts';
 import { parseChunkNumber } from './params.ts';
 
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL_CHARACTER = /[\x00-\x1f]/;
 const URL_VALUE = /^https?:\/\//i;
 const CHECKSUM = /^[A-Za-z0-9\s:\-/]*$/;
