@@ -11,7 +11,8 @@
  * baseline (a bare Node HTTP server in the same run: in memory, no auth, no checks, no disk) and NHS's own
  * sandbox when ../shared/peers/nhs-mesh-sandbox is there (Python, in-memory store, no mTLS). Times are the
  * median of BENCH_ROUNDS (3) runs; the ratio is against the bare server on the same workload (the pack,
- * which needs a MESH server, against the bare server's 601). BENCH_PACK=0 leaves the pack out.
+ * which needs a MESH server, against the bare server's 601). BENCH_PACK=0 leaves the pack out, BENCH_NHS=0 NHS's
+ * sandbox.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -298,7 +299,8 @@ function treePeakMib(root: number): number {
   let peak = 0;
   const visit = (pid: number): void => {
     try {
-      peak = Math.max(peak, peakRssMib(pid));
+      const mib = peakRssMib(pid);
+      if (Number.isFinite(mib)) peak = Math.max(peak, mib); // a process exiting has no VmHWM
     } catch {
       return;
     }
@@ -322,7 +324,7 @@ async function measurePack(): Promise<Measured> {
   }
 }
 
-const kinds: Kind[] = ['bare', 'sandbox', ...(existsSync(NHS_RUN) ? (['nhs'] as const) : [])];
+const kinds: Kind[] = ['bare', 'sandbox', ...(existsSync(NHS_RUN) && process.env.BENCH_NHS !== '0' ? (['nhs'] as const) : [])];
 const row = (workload: string, kind: string, m: Measured | string, ratio?: string): void =>
   console.log(
     typeof m === 'string'
