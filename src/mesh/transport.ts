@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Agent } from 'undici';
+import type { ClientTls } from '../config/settings.ts';
 
 // undici parses HTTP with llhttp built to WebAssembly. V8 first compiles it with its baseline compiler and
 // later, once it is hot (early in a large transfer), recompiles the parser with its optimising one on a
@@ -10,15 +11,8 @@ import { Agent } from 'undici';
 // before undici compiles llhttp, which it does on the first connection.
 setFlagsFromString('--liftoff-only');
 
-export interface TlsFiles {
-  certPath?: string;
-  keyPath?: string;
-  keyPassphrase?: string;
-  pfxPath?: string;
-}
-
 export interface TransportOptions {
-  tls?: TlsFiles;
+  tls?: ClientTls;
   /** Server CA bundle (PEM file). Without it, Node's trusted roots verify the server. */
   caCertPath?: string;
   /**

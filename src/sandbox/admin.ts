@@ -4,20 +4,20 @@
  * Served under /admin and, like the official sandbox, under /messageexchange/admin.
  */
 import { MEDIA_JSON, MESH_ERRORS, type ErrorSpec } from '../protocol/index.ts';
-import { drainBody, readJsonBody, type RequestContext } from './context.ts';
+import { drainBody, readJsonBody, type RouteContext } from './context.ts';
 import type { ReportInput } from './lifecycle.ts';
 import { adminDetails } from './message-views.ts';
 import { Failure, meshFailure, sendEmpty, sendJson, validationFailure, type ValidationItem } from './replies.ts';
-import { statusOf, type MessageStatus } from './store/message.ts';
+import { statusOf, type StatusName } from './store/message.ts';
 
-const STATUSES: MessageStatus[] = ['uploading', 'accepted', 'acknowledged', 'undeliverable', 'error'];
+const STATUSES: StatusName[] = ['uploading', 'accepted', 'acknowledged', 'undeliverable', 'error'];
 const noMailbox: ErrorSpec = { event: '', code: '', description: 'mailbox does not exist' };
 const badRequest = (description: string): Failure => meshFailure(400, { event: '', code: '', description });
 
 type Body = Record<string, unknown>;
 
 /** Reads the JSON body's string fields; missing required ones and non-strings are 400 with their `loc`. */
-async function fields(ctx: RequestContext, required: string[], optional: string[]): Promise<Record<string, string | undefined>> {
+async function fields(ctx: RouteContext, required: string[], optional: string[]): Promise<Record<string, string | undefined>> {
   const raw = await readJsonBody(ctx);
   const body: Body = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Body) : {};
   const problems: ValidationItem[] = [];
@@ -33,14 +33,14 @@ async function fields(ctx: RequestContext, required: string[], optional: string[
   return out;
 }
 
-function mailboxOf(ctx: RequestContext) {
-  const mailbox = ctx.state.directory.mailbox(ctx.params.mailbox ?? '');
+function mailboxOf(ctx: RouteContext) {
+  const mailbox = ctx.state.mailboxes.mailbox(ctx.params.mailbox ?? '');
   if (!mailbox) throw meshFailure(404, noMailbox);
   ctx.notes.mailbox = mailbox.mailboxId;
   return mailbox;
 }
 
-function messageOf(ctx: RequestContext) {
+function messageOf(ctx: RouteContext) {
   const id = (ctx.params.messageId ?? '').toUpperCase();
   ctx.notes.messageId = id;
   const message = ctx.state.store.get(id);
@@ -48,7 +48,7 @@ function messageOf(ctx: RequestContext) {
   return message;
 }
 
-export async function resetAll(ctx: RequestContext): Promise<void> {
+export async function resetAll(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const { store } = ctx.state;
   await store.delete([...store.all()].map((m) => m.messageId));
@@ -56,7 +56,7 @@ export async function resetAll(ctx: RequestContext): Promise<void> {
 }
 
 /** Empties one mailbox: messages it received are deleted; those it sent leave its outbox only. */
-export async function resetMailbox(ctx: RequestContext): Promise<void> {
+export async function resetMailbox(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const mailbox = mailboxOf(ctx);
   const { store } = ctx.state;
@@ -69,9 +69,9 @@ export async function resetMailbox(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, { message: `mailbox ${mailbox.mailboxId} reset` }, MEDIA_JSON);
 }
 
-export async function createReport(ctx: RequestContext): Promise<void> {
+export async function createReport(ctx: RouteContext): Promise<void> {
   const f = await fields(ctx, ['mailbox_id', 'code', 'description', 'workflow_id'], ['subject', 'local_id', 'file_name', 'linked_message_id', 'status', 'event']);
-  const recipient = ctx.state.directory.mailbox(f.mailbox_id!);
+  const recipient = ctx.state.mailboxes.mailbox(f.mailbox_id!);
   if (!recipient) throw meshFailure(404, noMailbox);
   if (f.status !== undefined && f.status !== 'undeliverable' && f.status !== 'error') throw badRequest('status must be "undeliverable" or "error"');
   const input: ReportInput = { recipient: recipient.mailboxId, workflowId: f.workflow_id!, code: f.code!, description: f.description! };
@@ -82,10 +82,10 @@ export async function createReport(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, { message_id: report.messageId }, MEDIA_JSON);
 }
 
-export async function addMessageEvent(ctx: RequestContext): Promise<void> {
+export async function addMessageEvent(ctx: RouteContext): Promise<void> {
   const f = await fields(ctx, ['status'], ['code', 'event', 'description', 'linked_message_id']);
   const message = messageOf(ctx);
-  if (!STATUSES.includes(f.status as MessageStatus)) throw badRequest(`status must be one of ${STATUSES.join(', ')}`);
+  if (!STATUSES.includes(f.status as StatusName)) throw badRequest(`status must be one of ${STATUSES.join(', ')}`);
   const { lifecycle } = ctx.state;
   const details = { code: f.code, event: f.event, description: f.description, linkedMessageId: f.linked_message_id };
   const event = lifecycle.event(f.status!, Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined)));
@@ -93,7 +93,7 @@ export async function addMessageEvent(ctx: RequestContext): Promise<void> {
   sendEmpty(ctx.res, 200);
 }
 
-export async function expireMessage(ctx: RequestContext): Promise<void> {
+export async function expireMessage(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const message = messageOf(ctx);
   if (statusOf(message) !== 'accepted') throw meshFailure(409, { event: '', code: '', description: `only an accepted message can expire; this one is ${statusOf(message)}` });
@@ -101,16 +101,16 @@ export async function expireMessage(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, { message_id: message.messageId, ...(report ? { report_message_id: report.messageId } : {}) }, MEDIA_JSON);
 }
 
-function clockBody(ctx: RequestContext): Record<string, unknown> {
+function clockBody(ctx: RouteContext): Record<string, unknown> {
   return { now: ctx.state.clock.now().toISOString(), offset_ms: ctx.state.clock.offsetMs() };
 }
 
-export async function getClock(ctx: RequestContext): Promise<void> {
+export async function getClock(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   sendJson(ctx.res, 200, clockBody(ctx), MEDIA_JSON);
 }
 
-export async function advanceClock(ctx: RequestContext): Promise<void> {
+export async function advanceClock(ctx: RouteContext): Promise<void> {
   const body = (await readJsonBody(ctx)) as Body;
   const seconds = body?.seconds;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
@@ -121,31 +121,31 @@ export async function advanceClock(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, clockBody(ctx), MEDIA_JSON);
 }
 
-export async function setMailboxActive(ctx: RequestContext, active: boolean): Promise<void> {
+export async function setMailboxActive(ctx: RouteContext, active: boolean): Promise<void> {
   await drainBody(ctx);
   const mailbox = mailboxOf(ctx);
   mailbox.active = active;
-  const { directory, clock } = ctx.state;
+  const { mailboxes, clock } = ctx.state;
   await ctx.state.settings.write(() => ({
     clockOffsetMs: clock.offsetMs(),
-    disabledMailboxes: directory.mailboxes().filter((m) => !m.active).map((m) => m.mailboxId),
+    disabledMailboxes: mailboxes.all().filter((m) => !m.active).map((m) => m.mailboxId),
   }));
   sendJson(ctx.res, 200, { mailbox_id: mailbox.mailboxId, active }, MEDIA_JSON);
 }
 
-export async function getMailbox(ctx: RequestContext): Promise<void> {
+export async function getMailbox(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const m = mailboxOf(ctx);
   sendJson(ctx.res, 200, { mailbox_id: m.mailboxId, mailbox_name: m.mailboxName, billing_entity: m.billingEntity, ods_code: m.odsCode, org_code: m.orgCode, org_name: m.orgName, active: m.active }, MEDIA_JSON);
 }
 
-export async function getMessage(ctx: RequestContext): Promise<void> {
+export async function getMessage(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const message = messageOf(ctx);
-  sendJson(ctx.res, 200, adminDetails(message, ctx.state.directory, ctx.state.lifecycle.expiresAt(message)), MEDIA_JSON);
+  sendJson(ctx.res, 200, adminDetails(message, ctx.state.mailboxes, ctx.state.lifecycle.expiresAt(message)), MEDIA_JSON);
 }
 
-export async function getJournal(ctx: RequestContext): Promise<void> {
+export async function getJournal(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const time = (name: string): Date | undefined => {
     const value = ctx.query.get(name);
@@ -159,7 +159,7 @@ export async function getJournal(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, { entries: journal.entries(filter), droppedFromMemory: journal.dropped }, MEDIA_JSON);
 }
 
-export async function addFault(ctx: RequestContext): Promise<void> {
+export async function addFault(ctx: RouteContext): Promise<void> {
   const body = await readJsonBody(ctx);
   try {
     ctx.state.faults.add(body);
@@ -169,7 +169,7 @@ export async function addFault(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, { message: 'fault added' }, MEDIA_JSON);
 }
 
-export async function clearFaults(ctx: RequestContext): Promise<void> {
+export async function clearFaults(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   ctx.state.faults.clear();
   sendJson(ctx.res, 200, { message: 'faults cleared' }, MEDIA_JSON);

@@ -5,7 +5,7 @@
  */
 import type { TLSSocket } from 'node:tls';
 import { AUTH_SCHEME, isTokenTimeFresh, MESH_ERRORS, verifyAuthToken, type ErrorSpec, type TokenParseResult, type TokenParts } from '../protocol/index.ts';
-import type { Directory, Mailbox } from './mailboxes.ts';
+import type { Mailboxes, Mailbox } from './mailboxes.ts';
 import type { RelaxOptions } from './options.ts';
 import { meshFailure } from './replies.ts';
 
@@ -62,7 +62,7 @@ export interface Authenticated {
 }
 
 /** Authenticates a request or throws a 403 Failure with the real service's text. */
-export function authenticate(input: AuthInput, ctx: { directory: Directory; sharedKey: string; relax: Required<RelaxOptions>; tokens: TokenMemory }): Authenticated {
+export function authenticate(input: AuthInput, ctx: { mailboxes: Mailboxes; sharedKey: string; relax: Required<RelaxOptions>; tokens: TokenMemory }): Authenticated {
   const { relax } = ctx;
   const { parsed } = input;
   // The strict parse differs from the lenient one only in wanting the scheme exactly so.
@@ -72,7 +72,7 @@ export function authenticate(input: AuthInput, ctx: { directory: Directory; shar
   const tokenMailbox = relax.scheme ? token.mailboxId.toUpperCase() : token.mailboxId;
   const pathMailbox = relax.scheme ? input.pathMailbox.toUpperCase() : input.pathMailbox;
   if (tokenMailbox !== pathMailbox) throw meshFailure(403, MESH_ERRORS.authMailboxMismatch);
-  const mailbox = ctx.directory.mailbox(pathMailbox);
+  const mailbox = ctx.mailboxes.mailbox(pathMailbox);
   if (!mailbox) throw meshFailure(403, MESH_ERRORS.noMailboxMatched);
   if (!verifyAuthToken(token, ctx.sharedKey, mailbox.password)) throw meshFailure(403, MESH_ERRORS.authInvalid);
   if (!mailbox.active) throw meshFailure(403, MESH_ERRORS.inactiveMailbox);

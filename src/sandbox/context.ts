@@ -9,7 +9,7 @@ import type { Faults } from './faults.ts';
 import type { Journal } from './journal.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { BodyLimit, BodyTooLarge } from './limits.ts';
-import type { Directory } from './mailboxes.ts';
+import type { Mailboxes } from './mailboxes.ts';
 import type { ResolvedOptions } from './options.ts';
 import { Failure, meshFailure, validationFailure } from './replies.ts';
 import type { SandboxResponse } from './response.ts';
@@ -18,7 +18,7 @@ import type { MessageStore } from './store/message-store.ts';
 
 export interface SandboxState {
   options: ResolvedOptions;
-  directory: Directory;
+  mailboxes: Mailboxes;
   store: MessageStore;
   clock: SandboxClock;
   tokens: TokenMemory;
@@ -29,7 +29,7 @@ export interface SandboxState {
 }
 
 /** What the journal entry of this request will say beyond method, path and status. */
-export interface RequestNotes {
+interface RequestNotes {
   mailbox?: string;
   messageId?: string;
   /** `used`: the token passed every check but reuse, so it now counts as used (and stays so across a restart). */
@@ -37,7 +37,7 @@ export interface RequestNotes {
   bytesIn: number;
 }
 
-export interface RequestContext {
+export interface RouteContext {
   state: SandboxState;
   req: IncomingMessage;
   res: SandboxResponse;
@@ -58,13 +58,13 @@ export const tooLarge = (limit: number): Failure =>
   new Failure(413, { kind: 'mesh', spec: { ...MESH_ERRORS.requestTooLarge, description: `${MESH_ERRORS.requestTooLarge.description} (at most ${limit} bytes per request)` } }, true);
 
 /** The negotiated version, or a 400 (always in v1 shape) when the Accept header is malformed. */
-export function requireVersion(ctx: RequestContext): ApiVersion {
+export function requireVersion(ctx: RouteContext): ApiVersion {
   if (!ctx.accept.ok) throw new Failure(400, { kind: 'mesh', spec: MESH_ERRORS.acceptFormat, version: 1 });
   return ctx.accept.version;
 }
 
 /** Authenticates the caller as the path's mailbox and notes who it was for the journal. */
-export function authorise(ctx: RequestContext): Authenticated {
+export function authorise(ctx: RouteContext): Authenticated {
   const { state } = ctx;
   const pathMailbox = ctx.params.mailbox ?? '';
   ctx.notes.mailbox = pathMailbox.toUpperCase();
@@ -75,14 +75,14 @@ export function authorise(ctx: RequestContext): Authenticated {
   if (noted) ctx.notes.token = noted;
   const auth = authenticate(
     { header, parsed: presented, pathMailbox, socket: ctx.req.socket, mtls: state.options.tls === 'mtls', now: ctx.now, usage: noted },
-    { directory: state.directory, sharedKey: state.options.sharedKey, relax: state.options.relax, tokens: state.tokens },
+    { mailboxes: state.mailboxes, sharedKey: state.options.sharedKey, relax: state.options.relax, tokens: state.tokens },
   );
   ctx.notes.mailbox = auth.mailbox.mailboxId;
   return auth;
 }
 
 /** The request body through the size limit; bytes are counted for the journal. */
-export function limitedBody(ctx: RequestContext): BodyLimit {
+export function limitedBody(ctx: RouteContext): BodyLimit {
   const limit = new BodyLimit(ctx.state.options.maxRequestBytes);
   limit.on('end', () => (ctx.notes.bytesIn = limit.bytes));
   limit.on('error', () => (ctx.notes.bytesIn = limit.bytes));
@@ -96,7 +96,7 @@ const SMALL_BODY_BYTES = 256 * 1024;
  * The whole body when its Content-Length is declared and small, otherwise undefined (stream it then). No
  * size limit is needed: the declared length passed the per-request limit and node:http reads no further.
  */
-export function readSmallBody(ctx: RequestContext, keep = true): Promise<Buffer> | undefined {
+export function readSmallBody(ctx: RouteContext, keep = true): Promise<Buffer> | undefined {
   const { req } = ctx;
   const declared = req.headers['content-length'];
   if (declared === undefined || req.headers['transfer-encoding'] !== undefined || Number(declared) > SMALL_BODY_BYTES) return undefined;
@@ -122,7 +122,7 @@ export function readSmallBody(ctx: RequestContext, keep = true): Promise<Buffer>
 }
 
 /** Reads and discards the body (handshake, acknowledge and others that ignore it). */
-export async function drainBody(ctx: RequestContext): Promise<void> {
+export async function drainBody(ctx: RouteContext): Promise<void> {
   const { headers } = ctx.req;
   if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return; // no body
   if (headers['content-length'] === '0') return; // node:http has already read it all
@@ -132,10 +132,16 @@ export async function drainBody(ctx: RequestContext): Promise<void> {
 }
 
 /** Reads a small JSON body (admin API); a clear 400 when it is not JSON. */
-export async function readJsonBody(ctx: RequestContext): Promise<unknown> {
+export async function readJsonBody(ctx: RouteContext): Promise<unknown> {
   const parts: Buffer[] = [];
   const limit = new BodyLimit(Math.min(ctx.state.options.maxRequestBytes, 1_000_000));
-  await pipeline(ctx.req, limit, new Writable({ write: (chunk: Buffer, _enc, done) => (parts.push(chunk), done()) })).catch(rethrowBodyError);
+  const keep = new Writable({
+    write: (chunk: Buffer, _enc, done) => {
+      parts.push(chunk);
+      done();
+    },
+  });
+  await pipeline(ctx.req, limit, keep).catch(rethrowBodyError);
   ctx.notes.bytesIn = limit.bytes;
   const text = Buffer.concat(parts).toString('utf8').trim();
   if (text === '') return {};

@@ -1,14 +1,6 @@
 /** Fault injection for client tests: the next `times` requests matching a method and path regex fail. */
 import { MESH_ERRORS } from '../protocol/index.ts';
 
-export interface FaultSpec {
-  method?: string;
-  path: string;
-  status: number;
-  times: number;
-  delayMs?: number;
-}
-
 interface ActiveFault {
   method: string | undefined;
   path: RegExp;

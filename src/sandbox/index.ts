@@ -10,17 +10,16 @@ import type { SandboxState } from './context.ts';
 import { Faults } from './faults.ts';
 import { Journal, JOURNAL_MEMORY_ENTRIES, tokensJournalledSince } from './journal.ts';
 import { Lifecycle } from './lifecycle.ts';
-import { Directory } from './mailboxes.ts';
+import { Mailboxes } from './mailboxes.ts';
 import { ADMIN_PREFIX, RELAX_RULES, type ResolvedOptions, type RunningSandbox, type SandboxOptions } from './options.ts';
 import { createSandboxServer } from './server.ts';
 import { SettingsFile } from './settings-file.ts';
-import { MessageStore } from './store/message-store.ts';
+import { openLogStore } from './store/log-store.ts';
 import { prepareTls } from './tls.ts';
 
 export type { RelaxOptions, RunningSandbox, SandboxOptions, TlsMode } from './options.ts';
 export { RELAX_RULES } from './options.ts';
-export type { JournalEntry, JournalFilter } from './journal.ts';
-export { ConfigFileError } from './mailboxes.ts';
+export type { JournalEntry } from './journal.ts';
 
 export const SANDBOX_DEFAULT_PORT = 8700;
 
@@ -55,16 +54,16 @@ async function resolveOptions(options: SandboxOptions): Promise<ResolvedOptions>
 
 export async function startSandbox(input: SandboxOptions = {}): Promise<RunningSandbox> {
   const options = await resolveOptions(input);
-  const directory = Directory.load(options.configFile);
+  const mailboxes = Mailboxes.load(options.configFile);
   const settings = new SettingsFile(options.dataDir);
   const saved = await settings.read();
   for (const id of saved.disabledMailboxes) {
-    const mailbox = directory.mailbox(id);
+    const mailbox = mailboxes.mailbox(id);
     if (mailbox) mailbox.active = false;
   }
-  const store = await MessageStore.open(options.dataDir);
+  const store = await openLogStore(options.dataDir);
   const clock = createClock(options.now, saved.clockOffsetMs, (offsetMs) => {
-    void settings.write(() => ({ clockOffsetMs: offsetMs, disabledMailboxes: directory.mailboxes().filter((m) => !m.active).map((m) => m.mailboxId) }));
+    void settings.write(() => ({ clockOffsetMs: offsetMs, disabledMailboxes: mailboxes.all().filter((m) => !m.active).map((m) => m.mailboxId) }));
     void lifecycle.expireAndDeleteDue();
   });
   const lifecycle = new Lifecycle(store, clock, options.expiryDays, options.relax.expiry);
@@ -72,8 +71,8 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<RunningS
   const tokens = new TokenMemory();
   // Tokens used before a restart stay used: the journal's last two hours are read back into memory.
   if (options.journal) for (const token of tokensJournalledSince(options.dataDir, clock.now().getTime() - TOKEN_MEMORY_MS)) tokens.seenBefore(token, token.arrivedMs);
-  const state: SandboxState = { options, directory, store, clock, tokens, journal, faults: new Faults(), settings, lifecycle };
-  const tls = await prepareTls(options, directory);
+  const state: SandboxState = { options, mailboxes, store, clock, tokens, journal, faults: new Faults(), settings, lifecycle };
+  const tls = await prepareTls(options, mailboxes);
   const server = createSandboxServer(state, tls?.files);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -97,7 +96,7 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<RunningS
     port,
     dataDir: options.dataDir,
     ...(tls ? { tls: tls.material } : {}),
-    mailboxes: directory.mailboxes().map((m) => ({ mailboxId: m.mailboxId, password: m.password, odsCode: m.odsCode })),
+    mailboxes: mailboxes.all().map((m) => ({ mailboxId: m.mailboxId, password: m.password, odsCode: m.odsCode })),
     sharedKey: options.sharedKey,
     adminUrl: `${baseUrl}${ADMIN_PREFIX}`,
     clock: { now: () => clock.now(), advance: (ms: number) => clock.advance(ms) },

@@ -5,14 +5,14 @@
  * message, in whatever status, is deleted completely 30 days after its delivery (or, never delivered, its
  * upload began; or `expiryDays`, if longer), as the real service deletes them.
  */
-import { isoTime, notCollectedError } from '../protocol/index.ts';
+import { isoTime, makeMessageId, notCollectedError } from '../protocol/index.ts';
 import type { SandboxClock } from './clock.ts';
 import type { MessageStore } from './store/message-store.ts';
 import { statusOf, type MessageEvent, type StoredMessage } from './store/message.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The real service deletes messages this long after delivery (mesh-api-notes 7.3). */
-export const DELETE_AFTER_DAYS = 30;
+const DELETE_AFTER_DAYS = 30;
 
 export interface ReportInput {
   recipient: string;
@@ -32,6 +32,10 @@ export class Lifecycle {
   /** The earliest time an accepted message expires or any message is deleted: nothing to do before it. */
   #nextDueMs = Infinity;
   #sweeping: Promise<void> | undefined;
+  #lastIdMs = 0;
+  #idMicros = 0;
+  /** The next delivery position: inbox lists follow it, and continue_from points at it. */
+  #nextDeliverySeq = 1;
 
   constructor(
     private readonly store: MessageStore,
@@ -39,7 +43,25 @@ export class Lifecycle {
     private readonly expiryDays: number,
     private readonly expiryRelaxed: boolean,
   ) {
-    for (const message of store.all()) this.#noteDue(message);
+    for (const message of store.all()) {
+      this.#noteDue(message);
+      this.#nextDeliverySeq = Math.max(this.#nextDeliverySeq, (message.deliverySeq ?? 0) + 1);
+    }
+  }
+
+  /** A new real-format id, unique and ordered even within one millisecond. */
+  newMessageId(now: Date): string {
+    const ms = now.getTime();
+    if (ms > this.#lastIdMs) {
+      this.#lastIdMs = ms;
+      this.#idMicros = 0;
+    } else {
+      this.#idMicros = Math.min(this.#idMicros + 1, 999);
+    }
+    let id: string;
+    do id = makeMessageId(new Date(this.#lastIdMs), this.#idMicros);
+    while (this.store.get(id));
+    return id;
   }
 
   event(status: string, details: Omit<MessageEvent, 'status' | 'timestamp'> = {}): MessageEvent {
@@ -70,21 +92,17 @@ export class Lifecycle {
   deliver(message: StoredMessage, event = this.event('accepted')): Promise<void> {
     message.events.unshift(event);
     message.deliveredAt = event.timestamp;
-    message.deliverySeq = this.store.nextDeliverySeq();
+    message.deliverySeq = this.#nextDeliverySeq++;
     this.#noteDue(message);
     return this.store.save(message);
   }
 
-  /**
-   * Answered before the acknowledgement is synced: a power cut right after it could bring the message back
-   * to the inbox unacknowledged (at-least-once delivery, as MESH itself promises), never lose a message.
-   * Killing the process cannot undo it: the record is already written.
-   */
+  /** Takes the message out of the inbox for good (410 from now on, unless relaxed). */
   acknowledge(message: StoredMessage): Promise<void> {
     const event = this.event('acknowledged');
     message.events.unshift(event);
     message.acknowledgedAt = event.timestamp;
-    return this.store.save(message, { durable: false });
+    return this.store.save(message);
   }
 
   /** Admin: push any status event; `accepted` puts a message back in the inbox. */
@@ -97,7 +115,7 @@ export class Lifecycle {
   async createReport(input: ReportInput): Promise<StoredMessage> {
     const now = this.clock.now();
     const report: StoredMessage = {
-      messageId: this.store.newMessageId(now),
+      messageId: this.newMessageId(now),
       messageType: 'REPORT',
       sender: '',
       recipient: input.recipient,

@@ -6,7 +6,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { H } from '../protocol/index.ts';
-import { Metered } from './memory.ts';
+import { noteStreamed } from '../runtime/streamed-memory.ts';
 
 /** Longest value each send header may have. */
 export const SEND_HEADER_LIMITS: Record<string, number> = {
@@ -34,13 +34,17 @@ export class BadGzipBody extends Error {
   override name = 'BadGzipBody';
 }
 
-/** Counts the bytes passing through and fails with BodyTooLarge past `limit`. */
-export class BodyLimit extends Metered {
+/** Counts the bytes passing through (for the journal and streamed-memory's collections); fails with BodyTooLarge past `limit`. */
+export class BodyLimit extends Transform {
+  bytes = 0;
+
   constructor(private readonly limit: number) {
     super();
   }
 
-  protected override check(callback: TransformCallback, chunk: Buffer): void {
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    noteStreamed(chunk.length);
     if (this.bytes > this.limit) callback(new BodyTooLarge(this.limit));
     else callback(null, chunk);
   }

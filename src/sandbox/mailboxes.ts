@@ -41,7 +41,7 @@ const mailbox = (mailboxId: string, mailboxName: string, billingEntity: string, 
   active: true,
 });
 
-export function defaultMailboxes(): Mailbox[] {
+function defaultMailboxes(): Mailbox[] {
   return [
     mailbox(SANDBOX_DEFAULTS.sut, 'TESTMB1', 'England', 'X26'),
     mailbox(SANDBOX_DEFAULTS.peer, 'TESTMB2', 'Wales', 'X26'),
@@ -49,7 +49,7 @@ export function defaultMailboxes(): Mailbox[] {
   ];
 }
 
-export function defaultWorkflows(): Workflow[] {
+function defaultWorkflows(): Workflow[] {
   const all = [SANDBOX_DEFAULTS.sut, SANDBOX_DEFAULTS.peer, SANDBOX_DEFAULTS.dormant];
   return [
     { workflowId: 'TEST_WORKFLOW', senders: ['X26ABC1'], receivers: ['X26ABC2'] },
@@ -59,14 +59,14 @@ export function defaultWorkflows(): Workflow[] {
   ];
 }
 
-export class ConfigFileError extends Error {
+class ConfigFileError extends Error {
   override name = 'ConfigFileError';
 }
 
 const MAILBOX_ID = /^[A-Z0-9]{1,20}$/;
 
 /** Reads and validates a config file; every problem found is named with its JSON path. */
-export function loadConfigFile(path: string): { mailboxes: Mailbox[]; workflows: Workflow[] } {
+function loadConfigFile(path: string): { mailboxes: Mailbox[]; workflows: Workflow[] } {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
@@ -152,7 +152,7 @@ function parseWorkflow(raw: unknown, where: string, problems: string[]): Workflo
 }
 
 /** The mailboxes and workflows a sandbox serves, and the permission rules they imply. */
-export class Directory {
+export class Mailboxes {
   readonly #mailboxes = new Map<string, Mailbox>();
   readonly #workflows = new Map<string, Workflow>();
 
@@ -165,16 +165,16 @@ export class Directory {
     if (problems.length > 0) throw new ConfigFileError(`sandbox config is inconsistent:\n  ${[...new Set(problems)].join('\n  ')}`);
   }
 
-  static load(configFile: string | undefined): Directory {
+  static load(configFile: string | undefined): Mailboxes {
     const extra = configFile ? loadConfigFile(configFile) : { mailboxes: [], workflows: [] };
-    return new Directory([...defaultMailboxes(), ...extra.mailboxes], [...defaultWorkflows(), ...extra.workflows]);
+    return new Mailboxes([...defaultMailboxes(), ...extra.mailboxes], [...defaultWorkflows(), ...extra.workflows]);
   }
 
   mailbox(id: string): Mailbox | undefined {
     return this.#mailboxes.get(id);
   }
 
-  mailboxes(): Mailbox[] {
+  all(): Mailbox[] {
     return [...this.#mailboxes.values()];
   }
 

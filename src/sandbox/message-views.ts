@@ -4,11 +4,11 @@
  * as the real service does; transport compression is told by Content-Encoding alone.
  */
 import { H } from '../protocol/index.ts';
-import type { Directory } from './mailboxes.ts';
+import type { Mailboxes } from './mailboxes.ts';
 import { errorEvent, fileSize, statusOf, type StoredMessage } from './store/message.ts';
 
 /** `YYYYMMDDHHMMSS` in UTC. */
-export const compactTime = (iso: string | undefined): string => (iso ? iso.replace(/[-T:]/g, '').slice(0, 14) : '');
+const compactTime = (iso: string | undefined): string => (iso ? iso.replace(/[-T:]/g, '').slice(0, 14) : '');
 
 /** ISO without zone, as the official sandbox writes tracking times. */
 const naiveIso = (iso: string | undefined): string | undefined => iso?.replace(/Z$/, '');
@@ -64,8 +64,8 @@ export function downloadHeaders(message: StoredMessage, chunk: number): Record<s
 
 const title = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
 
-export function trackingV2(message: StoredMessage, directory: Directory, expiresAt: Date): Record<string, unknown> {
-  const recipient = directory.mailbox(message.recipient);
+export function trackingV2(message: StoredMessage, mailboxes: Mailboxes, expiresAt: Date): Record<string, unknown> {
+  const recipient = mailboxes.mailbox(message.recipient);
   const status = statusDetails(message);
   const showError = !status.success;
   return omitUndefined({
@@ -89,9 +89,9 @@ export function trackingV2(message: StoredMessage, directory: Directory, expires
   });
 }
 
-export function trackingV1(message: StoredMessage, directory: Directory, expiresAt: Date): Record<string, unknown> {
-  const recipient = directory.mailbox(message.recipient);
-  const sender = directory.mailbox(message.sender);
+export function trackingV1(message: StoredMessage, mailboxes: Mailboxes, expiresAt: Date): Record<string, unknown> {
+  const recipient = mailboxes.mailbox(message.recipient);
+  const sender = mailboxes.mailbox(message.sender);
   const status = statusDetails(message);
   const failed = !status.success;
   return omitUndefined({
@@ -139,13 +139,13 @@ export function trackingV1(message: StoredMessage, directory: Directory, expires
   });
 }
 
-export function omitUndefined(values: Record<string, unknown>): Record<string, unknown> {
+function omitUndefined(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
 }
 
 /** The admin API's message details (mesh-api-notes 9.4). */
-export function adminDetails(message: StoredMessage, directory: Directory, expiresAt: Date): Record<string, unknown> {
-  const v1 = trackingV1(message, directory, expiresAt);
+export function adminDetails(message: StoredMessage, mailboxes: Mailboxes, expiresAt: Date): Record<string, unknown> {
+  const v1 = trackingV1(message, mailboxes, expiresAt);
   const status = statusDetails(message);
   return omitUndefined({
     checksum: message.checksum ?? '',

@@ -6,26 +6,6 @@
  */
 import { ServerResponse, type IncomingMessage } from 'node:http';
 
-/** A one-entry memory: `format` runs only when the key differs from the last one. */
-function rememberLast<K>(format: (key: K) => string): (key: K) => string {
-  let lastKey: K | undefined;
-  let last = '';
-  return (key) => (key === lastKey ? last : ((lastKey = key), (last = format(key))));
-}
-
-const dateOfSecond = rememberLast((second: number) => new Date(second * 1000).toUTCString());
-/** An HTTP date has no finer than a second: the ISO text up to its milliseconds is the key. */
-const dateOfIsoSecond = rememberLast((isoSecond: string) => new Date(`${isoSecond}Z`).toUTCString());
-
-/** The HTTP date of `now`; the text is remembered for the rest of its second. */
-export const httpDate = (now: Date): string => dateOfSecond(Math.floor(now.getTime() / 1000));
-
-/**
- * The HTTP date of an ISO time made by toISOString, remembered for the rest of its second: parsing the
- * ISO text each time was most of the cost.
- */
-export const httpDateOfIso = (iso: string): string => dateOfIsoSecond(iso.slice(0, iso.lastIndexOf('.')));
-
 export class SandboxResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
   /** The Date header: the sandbox's time when the request arrived, so a moved clock shows to clients. */
   clockDate: string | undefined;

@@ -1,6 +1,6 @@
 /** The route table: every path the sandbox serves, with the methods each accepts. */
 import * as admin from './admin.ts';
-import type { RequestContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 import { ADMIN_PREFIX } from './options.ts';
 import { Failure } from './replies.ts';
 import { handshake, updateCheck } from './routes/handshake.ts';
@@ -10,7 +10,7 @@ import { endpointLookup, health, workflowSearch } from './routes/lookup.ts';
 import { sendChunk, sendMessage } from './routes/outbox.ts';
 import { trackById, trackByLocalId } from './routes/tracking.ts';
 
-type Handler = (ctx: RequestContext) => Promise<void>;
+type Handler = (ctx: RouteContext) => Promise<void>;
 
 interface Route {
   /** The pattern's literal start: a path without it cannot match, and testing that is cheaper than the pattern. */

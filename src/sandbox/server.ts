@@ -8,14 +8,14 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { HeaderBag, isoTime, negotiateVersion } from '../protocol/index.ts';
-import { drainBody, tooLarge, type RequestContext, type SandboxState } from './context.ts';
+import { drainBody, tooLarge, type RouteContext, type SandboxState } from './context.ts';
 import { injectedFault } from './faults.ts';
 import { journalHeaders, type JournalEntry, type JournalSlot } from './journal.ts';
 import { Failure, sendFailure } from './replies.ts';
-import { httpDate, SandboxResponse } from './response.ts';
+import { SandboxResponse } from './response.ts';
 import { match } from './router.ts';
 
-export interface TlsFiles {
+export interface ServerTls {
   key: Buffer;
   cert: Buffer;
   ca: Buffer;
@@ -25,7 +25,7 @@ export interface TlsFiles {
 /** Bodies up to this size are read to the end after an early error so the connection can be kept. */
 const DRAIN_AFTER_ERROR_BYTES = 1_000_000;
 
-export function createSandboxServer(state: SandboxState, tls: TlsFiles | undefined): Server {
+export function createSandboxServer(state: SandboxState, tls: ServerTls | undefined): Server {
   const timeout = state.options.requestTimeoutMs;
   const serverOptions = {
     requestTimeout: timeout,
@@ -59,12 +59,12 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 async function handle(state: SandboxState, req: IncomingMessage, res: SandboxResponse): Promise<void> {
   const started = performance.now();
   const now = state.clock.now();
-  res.clockDate = httpDate(now);
+  res.clockDate = now.toUTCString();
   const method = req.method ?? 'GET';
   const rawUrl = req.url ?? '/';
   const queryAt = rawUrl.indexOf('?');
   const accept = negotiateVersion(req.headers.accept);
-  const ctx: RequestContext = {
+  const ctx: RouteContext = {
     state,
     req,
     res,
@@ -105,7 +105,7 @@ async function handle(state: SandboxState, req: IncomingMessage, res: SandboxRes
   else res.once('close', () => journal(ctx, slot, now, started));
 }
 
-function journal({ state, req, res, method, headers, notes }: RequestContext, slot: JournalSlot, arrived: Date, started: number): void {
+function journal({ state, req, res, method, headers, notes }: RouteContext, slot: JournalSlot, arrived: Date, started: number): void {
   const entry: JournalEntry = {
     time: isoTime(arrived),
     method,
@@ -122,7 +122,7 @@ function journal({ state, req, res, method, headers, notes }: RequestContext, sl
   state.journal.fill(slot, entry);
 }
 
-async function answerFailure(ctx: RequestContext, error: unknown): Promise<void> {
+async function answerFailure(ctx: RouteContext, error: unknown): Promise<void> {
   const { req, res } = ctx;
   if (res.headersSent || res.destroyed) return void res.destroy();
   let failure: Failure;

@@ -1,11 +1,11 @@
 /** Handshake, GET or POST /messageexchange/{mailbox} (mesh-api-notes 4.1). */
 import { H, MEDIA_JSON } from '../../protocol/index.ts';
-import { authorise, drainBody, requireVersion, type RequestContext } from '../context.ts';
+import { authorise, drainBody, requireVersion, type RouteContext } from '../context.ts';
 import { missing, sendEmpty, sendJson, validationFailure } from '../replies.ts';
 
 const REQUIRED = [H.clientVersion, H.osName, H.osVersion];
 
-export async function handshake(ctx: RequestContext): Promise<void> {
+export async function handshake(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const { mailbox } = authorise(ctx);
   const version = requireVersion(ctx);
@@ -18,7 +18,7 @@ export async function handshake(ctx: RequestContext): Promise<void> {
 }
 
 /** POST /messageexchange/{mailbox}/update: the Java client's update check; nothing to update. */
-export async function updateCheck(ctx: RequestContext): Promise<void> {
+export async function updateCheck(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   authorise(ctx);
   requireVersion(ctx);

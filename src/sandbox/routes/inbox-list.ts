@@ -5,14 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { MEDIA_JSON, MEDIA_V2 } from '../../protocol/index.ts';
-import { authorise, drainBody, requireVersion, type RequestContext } from '../context.ts';
+import { authorise, drainBody, requireVersion, type RouteContext } from '../context.ts';
 import { sendJson, sendVersioned, validationFailure, type ValidationItem } from '../replies.ts';
 import type { StoredMessage } from '../store/message.ts';
 
 const DEFAULT_PAGE = 500;
 
 /** The six operators of workflow_filter: X, !X, X*, !X*, *X*, !*X*. */
-export function workflowMatcher(filter: string): (workflowId: string) => boolean {
+function workflowMatcher(filter: string): (workflowId: string) => boolean {
   const negate = filter.startsWith('!');
   const body = negate ? filter.slice(1) : filter;
   let test: (w: string) => boolean;
@@ -40,7 +40,7 @@ function lengthProblem(name: string, value: string | null, min: number, max: num
     : { type: 'string_too_long', loc: ['query', name], msg: `String should have at most ${max} characters` };
 }
 
-export async function listInbox(ctx: RequestContext): Promise<void> {
+export async function listInbox(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const { mailbox } = authorise(ctx);
   const version = requireVersion(ctx);
@@ -91,7 +91,7 @@ export async function listInbox(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, { messages: ids, links, approx_inbox_count: inbox.size }, MEDIA_V2);
 }
 
-export async function countInbox(ctx: RequestContext): Promise<void> {
+export async function countInbox(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const { mailbox } = authorise(ctx);
   const version = requireVersion(ctx);

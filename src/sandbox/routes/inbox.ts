@@ -6,15 +6,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { H, MEDIA_JSON, MESH_ERRORS } from '../../protocol/index.ts';
-import { authorise, drainBody, notFoundMessage, requireVersion, type RequestContext } from '../context.ts';
+import { authorise, drainBody, notFoundMessage, requireVersion, type RouteContext } from '../context.ts';
 import { noteStreamed } from '../../runtime/streamed-memory.ts';
 import { downloadHeaders } from '../message-views.ts';
 import { meshFailure, sendEmpty, sendJson } from '../replies.ts';
-import { httpDateOfIso } from '../response.ts';
 import { statusOf, type StoredMessage } from '../store/message.ts';
 import { parseChunkNumber } from './params.ts';
 
-function findMessage(ctx: RequestContext): StoredMessage {
+function findMessage(ctx: RouteContext): StoredMessage {
   const messageId = (ctx.params.messageId ?? '').toUpperCase();
   ctx.notes.messageId = messageId;
   const message = ctx.state.store.get(messageId);
@@ -23,13 +22,13 @@ function findMessage(ctx: RequestContext): StoredMessage {
 }
 
 /** The recipient may read an accepted message (and, relaxed, an acknowledged one); anything else is 410. */
-function checkReadable(ctx: RequestContext, message: StoredMessage): void {
+function checkReadable(ctx: RouteContext, message: StoredMessage): void {
   const status = statusOf(message);
   const readable = status === 'accepted' || (status === 'acknowledged' && ctx.state.options.relax.downloadAfterAck);
   if (!readable) throw meshFailure(410, MESH_ERRORS.messageGone);
 }
 
-export async function download(ctx: RequestContext): Promise<void> {
+export async function download(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const { mailbox } = authorise(ctx);
   const version = requireVersion(ctx);
@@ -50,7 +49,7 @@ export async function download(ctx: RequestContext): Promise<void> {
   const sendsGzip = (stored === 'gzip' && acceptsGzip) || gzipOnTheFly;
   const headers = downloadHeaders(message, chunk);
   headers['content-type'] = version === 2 && message.totalChunks === 1 && message.contentType ? message.contentType : 'application/octet-stream';
-  headers['last-modified'] = httpDateOfIso(message.events[0]?.timestamp ?? message.createdAt);
+  headers['last-modified'] = new Date(message.events[0]?.timestamp ?? message.createdAt).toUTCString();
   if (sendsGzip) headers['content-encoding'] = 'gzip';
   if (!transform) headers['content-length'] = String(size);
   ctx.res.writeHead(chunk < message.totalChunks ? 206 : 200, headers);
@@ -64,7 +63,7 @@ export async function download(ctx: RequestContext): Promise<void> {
 }
 
 /** HEAD: the headers of chunk 1. The sender may look at its own message in any status. */
-export async function head(ctx: RequestContext): Promise<void> {
+export async function head(ctx: RouteContext): Promise<void> {
   const { mailbox } = authorise(ctx);
   requireVersion(ctx);
   const message = findMessage(ctx);
@@ -74,7 +73,7 @@ export async function head(ctx: RequestContext): Promise<void> {
   sendEmpty(ctx.res, 200, downloadHeaders(message, 1));
 }
 
-export async function acknowledge(ctx: RequestContext): Promise<void> {
+export async function acknowledge(ctx: RouteContext): Promise<void> {
   await drainBody(ctx); // the JS client sends a JSON body here; it means nothing
   const { mailbox } = authorise(ctx);
   const version = requireVersion(ctx);

@@ -5,12 +5,13 @@
  */
 import { pipeline, type Readable } from 'node:stream';
 import { ChunkRangeError, H, isoTime, MEDIA_JSON, MEDIA_V2, MESH_ERRORS, parseChunkRange, parseFlag, type ApiVersion, type ChunkRange, type HeaderBag } from '../../protocol/index.ts';
-import { authorise, limitedBody, readSmallBody, requireVersion, rethrowBodyError, type RequestContext } from '../context.ts';
+import { authorise, limitedBody, readSmallBody, requireVersion, rethrowBodyError, type RouteContext } from '../context.ts';
 import { BadGzipBody, GzipCheck, SEND_HEADER_LIMITS } from '../limits.ts';
 import { Failure, meshFailure, missing, sendJson, validationFailure, type ValidationItem } from '../replies.ts';
 import { allChunksArrived, statusOf, type StoredMessage } from '../store/message.ts';
 import { parseChunkNumber } from './params.ts';
 
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL_CHARACTER = /[\x00-\x1f]/;
 const URL_VALUE = /^https?:\/\//i;
 const CHECKSUM = /^[A-Za-z0-9\s:\-/]*$/;
@@ -25,7 +26,7 @@ function hasControlCharacter(headers: HeaderBag): boolean {
 }
 
 /** Checks (2) to (6) of the send order: malformed headers, checksum, Accept, validation, blank mex-To. */
-function checkSendHeaders(ctx: RequestContext): ApiVersion {
+function checkSendHeaders(ctx: RouteContext): ApiVersion {
   const { headers } = ctx;
   const problems: ValidationItem[] = [];
   for (const name of [H.to, H.workflowId]) if (headers.get(name) === undefined) problems.push(missing('header', name));
@@ -48,14 +49,14 @@ function checkSendHeaders(ctx: RequestContext): ApiVersion {
 }
 
 /** `gzip` or none; anything else is 422. */
-function contentEncoding(ctx: RequestContext): 'gzip' | undefined {
+function contentEncoding(ctx: RouteContext): 'gzip' | undefined {
   const value = ctx.headers.get(H.contentEncoding)?.trim().toLowerCase() ?? '';
   if (value === '') return undefined;
   if (value === 'gzip') return 'gzip';
   throw meshFailure(422, MESH_ERRORS.unsupportedEncoding);
 }
 
-function chunkRange(ctx: RequestContext, messageId?: string): ChunkRange {
+function chunkRange(ctx: RouteContext, messageId?: string): ChunkRange {
   try {
     return parseChunkRange(ctx.headers.get(H.chunkRange));
   } catch (error) {
@@ -76,7 +77,7 @@ const OPTIONAL_FIELDS = [
 ] as const;
 
 /** Streams the body to the chunk file, checking gzip bodies on the way; a small plain body is read whole. */
-async function storeChunk(ctx: RequestContext, message: { messageId: string; contentEncoding?: 'gzip' }, chunk: number): Promise<number> {
+async function storeChunk(ctx: RouteContext, message: { messageId: string; contentEncoding?: 'gzip' }, chunk: number): Promise<number> {
   const { req } = ctx;
   try {
     let source: Readable | Buffer;
@@ -91,12 +92,12 @@ async function storeChunk(ctx: RequestContext, message: { messageId: string; con
   }
 }
 
-function sendAccepted(ctx: RequestContext, version: ApiVersion, messageId: string, chunk?: number): void {
+function sendAccepted(ctx: RouteContext, version: ApiVersion, messageId: string, chunk?: number): void {
   if (version === 2) sendJson(ctx.res, 202, { message_id: messageId }, MEDIA_V2);
   else sendJson(ctx.res, 202, chunk === undefined ? { messageID: messageId } : { messageID: messageId, blockID: chunk }, MEDIA_JSON);
 }
 
-export async function sendMessage(ctx: RequestContext): Promise<void> {
+export async function sendMessage(ctx: RouteContext): Promise<void> {
   const { state, headers } = ctx;
   const { mailbox } = authorise(ctx);
   const version = checkSendHeaders(ctx);
@@ -104,17 +105,17 @@ export async function sendMessage(ctx: RequestContext): Promise<void> {
   const range = headers.get(H.chunkRange) === undefined ? { chunk: 1, total: 1 } : chunkRange(ctx);
   if (range.chunk !== 1) throw meshFailure(417, MESH_ERRORS.invalidChunks);
   const recipient = headers.get(H.to)!.trim().toUpperCase();
-  if (!state.directory.mailbox(recipient)) throw meshFailure(417, MESH_ERRORS.unregisteredRecipient);
+  if (!state.mailboxes.mailbox(recipient)) throw meshFailure(417, MESH_ERRORS.unregisteredRecipient);
   const workflowId = headers.get(H.workflowId)!.trim();
   if (!state.options.relax.workflowPermissions) {
-    const refusal = state.directory.refusal(workflowId, mailbox.mailboxId, recipient);
+    const refusal = state.mailboxes.refusal(workflowId, mailbox.mailboxId, recipient);
     if (refusal === 'sender') throw meshFailure(417, MESH_ERRORS.senderNotAllowed);
     if (refusal === 'receiver') throw meshFailure(417, MESH_ERRORS.workflowNotRegistered);
   }
   if (headers.get(H.contentLength) === '0') throw meshFailure(417, MESH_ERRORS.missingDataFile);
 
   const now = state.clock.now();
-  const messageId = state.store.newMessageId(now);
+  const messageId = state.lifecycle.newMessageId(now);
   ctx.notes.messageId = messageId;
   const contentType = optional(headers, H.mexContentType) ?? optional(headers, H.contentType)?.toLowerCase();
   const message: StoredMessage = {
@@ -152,7 +153,7 @@ export async function sendMessage(ctx: RequestContext): Promise<void> {
   sendAccepted(ctx, version, messageId);
 }
 
-export async function sendChunk(ctx: RequestContext): Promise<void> {
+export async function sendChunk(ctx: RouteContext): Promise<void> {
   const { state } = ctx;
   const { mailbox } = authorise(ctx);
   const version = requireVersion(ctx);

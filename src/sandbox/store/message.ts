@@ -1,7 +1,7 @@
 /** A stored message: what its meta.json holds, and the status rules that follow from its events. */
 
-export type MessageStatus = 'uploading' | 'accepted' | 'acknowledged' | 'undeliverable' | 'error';
-export type MessageType = 'DATA' | 'REPORT';
+export type StatusName = 'uploading' | 'accepted' | 'acknowledged' | 'undeliverable' | 'error';
+type MessageType = 'DATA' | 'REPORT';
 
 export interface MessageEvent {
   status: string;

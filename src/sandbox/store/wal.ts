@@ -1,36 +1,15 @@
 /**
  * An append-only, checksummed log: the store's commit point. Each record is
- * `[u32 length][u32 crc32][u32 json length][json][bytes]`; a record torn by a crash fails its checksum
+ * `[u32 length][u32 crc32][u32 json length][json][bytes]`; a record torn by a crash fails its checksum,
  * and it and everything after it are ignored on replay.
- *
- * Appends are written in batches: every append made in one turn of the event loop goes out in one
- * positional write when the turn ends, so concurrent requests share the system call (on this kind of VM a
- * small page-cache write costs tens of microseconds of main-thread time). The write stays synchronous: a
- * thread-pool write measured slower, its hop adding latency to every send and acknowledgement. Syncs
- * are group-committed the same way: the durable appends of a batch share one sync, which normally runs
- * on the event loop right after the write, so requests arriving meanwhile share the next; on a slow disk
- * syncs move to the thread pool, and appends written while one is under way share the next (see
- * sync-policy.ts). A durable append resolves once its record is on disk; a lazy one (appendLazily) once
- * it is written (it then survives the process being killed) and it reaches the disk with the next sync,
- * which starts within LAZY_SYNC_MS.
  */
-import { closeSync, constants, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, constants, fdatasync, fstatSync, ftruncateSync, openSync, readSync, writevSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
-import { SyncPolicy } from './sync-policy.ts';
+import { SharedSync } from './durable.ts';
 
 const fdatasyncAsync = promisify(fdatasync);
 const HEADER = 12;
-/** How long a lazily appended record may wait for a sync that some durable append would have started. */
-const LAZY_SYNC_MS = 20;
-/**
- * The log is zero-filled ahead of its end in steps of this size, so that a sync after an append has only
- * data to write, not a new file size or new blocks: on the development VM's ext4 an append and sync took
- * 235 us (112 us of CPU) into zero-filled space, against 285 to 326 us (125 to 148) growing the file or
- * filling a sparse one. Replay stops at the zeros (a zero length is no record).
- */
-const PREALLOCATE_BYTES = 4 * 1024 * 1024;
-let zeros: Buffer | undefined;
 
 export interface WalRecord {
   json: unknown;
@@ -43,156 +22,46 @@ export interface BytesLocation {
   length: number;
 }
 
-/**
- * A record's header and JSON in one buffer; its bytes stay where they are and go out as a second piece of
- * the same write (copying a chunk into one frame cost more than the rest of framing).
- */
-function frame(record: WalRecord): Buffer[] {
-  const json = Buffer.from(JSON.stringify(record.json));
-  const head = Buffer.allocUnsafe(HEADER + json.length);
-  json.copy(head, HEADER);
-  const bytes = record.bytes;
-  head.writeUInt32LE(4 + json.length + (bytes?.length ?? 0), 0);
-  head.writeUInt32LE(bytes ? crc32(bytes, crc32(json)) : crc32(json), 4);
-  head.writeUInt32LE(json.length, 8);
-  return bytes ? [head, bytes] : [head];
-}
-
-/** One append waiting for the end of the turn: its records, framed when appended, and who to tell. */
-interface QueuedAppend {
-  /** Per record: its head, and its bytes when it has any. */
-  frames: Buffer[][];
-  records: WalRecord[];
-  /** Resolve only once a sync that started after the write has finished. */
-  durable: boolean;
-  resolve(locations: (BytesLocation | undefined)[]): void;
-  reject(error: unknown): void;
-}
-
 export class WalWriter {
   readonly #fd: number;
-  /** The end of the written records: the next batch goes here. */
+  /** The end of the intact records: the next append goes here. */
   #size: number;
-  /** The end of the zero-filled space; records are written below it. */
-  #allocated: number;
-  #queue: QueuedAppend[] = [];
-  readonly #policy: SyncPolicy;
-  /** A sync running in the thread pool. */
-  #syncing: Promise<void> | undefined;
-  #nextSync: Promise<void> | undefined;
-  /** Lazily appended records wait for this timer's sync, unless a sync starts before it fires. */
-  #lazyTimer: NodeJS.Timeout | undefined;
+  readonly #syncs: SharedSync;
 
   /** Opens the log for appending after its intact prefix (a torn tail is cut off). */
-  constructor(path: string, validSize: number, policy = new SyncPolicy()) {
-    this.#policy = policy;
+  constructor(path: string, validSize: number) {
     this.#fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600);
     ftruncateSync(this.#fd, validSize);
     this.#size = validSize;
-    this.#allocated = validSize;
-  }
-
-  /** Appends records; resolves with where each one's bytes are, once they are durable. */
-  append(records: WalRecord[]): Promise<(BytesLocation | undefined)[]> {
-    return records.length === 0 ? Promise.resolve([]) : this.#write(records, true);
+    const fd = this.#fd;
+    this.#syncs = new SharedSync(() => fdatasyncAsync(fd));
   }
 
   /**
-   * Appends records without waiting for the disk: for changes whose loss in a power cut is allowed (see
-   * MessageStore.save). Resolves once they are written (readable, and safe from the process being killed);
-   * they are durable within LAZY_SYNC_MS.
+   * Appends records and resolves, with where each one's bytes are, once they are on disk. The write itself
+   * is synchronous, so appends land in call order; appends made while a sync runs share the next one.
    */
-  async appendLazily(records: WalRecord[]): Promise<(BytesLocation | undefined)[]> {
-    const locations = await this.#write(records, false);
-    this.#lazyTimer ??= setTimeout(() => {
-      this.#lazyTimer = undefined;
-      this.#sync().catch(() => undefined); // a failed sync fails the next durable append too
-    }, LAZY_SYNC_MS);
-    return locations;
-  }
-
-  /**
-   * Queues records for the batch written at the end of the turn, framed now: their JSON as it is at this
-   * call, their bytes (never changed by callers afterwards) by reference. Resolves once they are written,
-   * or once synced too when `durable`.
-   */
-  #write(records: WalRecord[], durable: boolean): Promise<(BytesLocation | undefined)[]> {
-    return new Promise((resolve, reject) => {
-      if (this.#queue.length === 0) setImmediate(() => this.#flush());
-      this.#queue.push({ frames: records.map(frame), records, durable, resolve, reject });
-    });
-  }
-
-  /**
-   * Writes everything queued in one positional write, then has the batch's durable appends share one sync.
-   * A failed write leaves the end where it was.
-   */
-  #flush(): void {
-    const batch = this.#queue;
-    if (batch.length === 0) return;
-    this.#queue = [];
+  async append(records: WalRecord[]): Promise<(BytesLocation | undefined)[]> {
+    if (records.length === 0) return [];
+    const pieces: Buffer[] = [];
+    const locations: (BytesLocation | undefined)[] = [];
     let end = this.#size;
-    const located = batch.map(({ frames, records }) =>
-      records.map((record, i) => {
-        const at = end + frames[i]![0]!.length;
-        end = at + (record.bytes?.length ?? 0);
-        return record.bytes ? { offset: at, length: record.bytes.length } : undefined;
-      }),
-    );
-    try {
-      this.#preallocate(end);
-      const written = writevSync(this.#fd, batch.flatMap((queued) => queued.frames.flat()), this.#size);
-      if (written !== end - this.#size) throw new Error(`short write to the message log: ${written} of ${end - this.#size} bytes`);
-    } catch (error) {
-      for (const queued of batch) queued.reject(error);
-      return;
+    for (const { json, bytes } of records) {
+      const text = Buffer.from(JSON.stringify(json));
+      const head = Buffer.alloc(HEADER);
+      head.writeUInt32LE(4 + text.length + (bytes?.length ?? 0), 0);
+      head.writeUInt32LE(bytes ? crc32(bytes, crc32(text)) : crc32(text), 4);
+      head.writeUInt32LE(text.length, 8);
+      pieces.push(head, text, ...(bytes ? [bytes] : []));
+      end += HEADER + text.length;
+      locations.push(bytes ? { offset: end, length: bytes.length } : undefined);
+      end += bytes?.length ?? 0;
     }
+    const written = writevSync(this.#fd, pieces, this.#size);
+    if (written !== end - this.#size) throw new Error(`short write to the message log: ${written} of ${end - this.#size} bytes`);
     this.#size = end;
-    // One sync for the whole batch: a sync already running started before this write and does not cover it.
-    const synced = batch.some((queued) => queued.durable) ? this.#sync() : undefined;
-    batch.forEach((queued, i) => {
-      if (queued.durable) synced!.then(() => queued.resolve(located[i]!), queued.reject);
-      else queued.resolve(located[i]!);
-    });
-  }
-
-  /** Zero-fills the file up to at least `end`, a whole step at a time (the next sync makes it durable). */
-  #preallocate(end: number): void {
-    while (this.#allocated < end) {
-      zeros ??= Buffer.alloc(PREALLOCATE_BYTES);
-      this.#allocated += writeSync(this.#fd, zeros, 0, zeros.length, this.#allocated);
-    }
-  }
-
-  /** A sync that starts after this call: joins the queued one if a sync is already running. */
-  #sync(): Promise<void> {
-    if (!this.#syncing) return this.#start();
-    this.#nextSync ??= this.#syncing.catch(() => undefined).then(() => {
-      this.#nextSync = undefined;
-      return this.#start();
-    });
-    return this.#nextSync;
-  }
-
-  #start(): Promise<void> {
-    // This sync covers every record written so far, the lazy ones included.
-    clearTimeout(this.#lazyTimer);
-    this.#lazyTimer = undefined;
-    if (this.#policy.inline()) {
-      const started = performance.now();
-      try {
-        fdatasyncSync(this.#fd);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      this.#policy.record(performance.now() - started);
-      return Promise.resolve();
-    }
-    const run: Promise<void> = fdatasyncAsync(this.#fd).finally(() => {
-      if (this.#syncing === run) this.#syncing = undefined;
-    });
-    this.#syncing = run;
-    return run;
+    await this.#syncs.sync();
+    return locations;
   }
 
   /** The bytes of a record whose append has resolved. */
@@ -202,12 +71,9 @@ export class WalWriter {
     return buffer;
   }
 
-  /** Writes what is queued, waits for running syncs, syncs what is not yet on disk, and closes the file. */
+  /** Waits for the syncs under way and closes the file. */
   async close(): Promise<void> {
-    this.#flush();
-    await Promise.all([this.#syncing, this.#nextSync]).catch(() => undefined);
-    if (this.#lazyTimer) fdatasyncSync(this.#fd);
-    clearTimeout(this.#lazyTimer);
+    await this.#syncs.sync().catch(() => undefined);
     closeSync(this.#fd);
   }
 }

@@ -94,7 +94,7 @@ test('an acknowledgement answered 200 before SIGKILL is kept or undone, never an
     const sent = await post(first.ready, `/messageexchange/${SUT}/outbox`, { 'mex-to': PEER, 'mex-workflowid': WORKFLOW }, randomBytes(100 + i));
     ids.push(sent.id!);
   }
-  // Acknowledgements are answered before their sync: kill straight after the last 200, with no pause.
+  // Kill straight after the last 200, with no pause.
   const acknowledged = ids.slice(0, 30);
   for (const id of acknowledged) {
     const res = await request(`${first.ready.baseUrl}/messageexchange/${PEER}/inbox/${id}/status/acknowledged`, { method: 'PUT', headers: signed(first.ready, PEER) });

@@ -3,13 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { MessageStore } from '../../../src/sandbox/store/message-store.ts';
+import { makeMessageId } from '../../../src/protocol/index.ts';
+import { openLogStore } from '../../../src/sandbox/store/log-store.ts';
 import type { StoredMessage } from '../../../src/sandbox/store/message.ts';
 
-function delivered(store: MessageStore): StoredMessage {
+function delivered(): StoredMessage {
   const now = new Date();
   return {
-    messageId: store.newMessageId(now),
+    messageId: makeMessageId(now),
     messageType: 'DATA',
     sender: 'X26ABC1',
     recipient: 'X26ABC2',
@@ -28,16 +29,16 @@ function delivered(store: MessageStore): StoredMessage {
 test('a message saved once its deletion has begun stays deleted, in memory and in the log', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'message-store-'));
   try {
-    const store = await MessageStore.open(dataDir);
-    const message = delivered(store);
+    const store = await openLogStore(dataDir);
+    const message = delivered();
     await store.save(message);
     // An acknowledgement that fetched the message before the deletion, and saves it after it began.
     const deleting = store.delete([message.messageId]);
     message.events.unshift({ status: 'acknowledged', timestamp: new Date().toISOString() });
-    await Promise.all([deleting, store.save(message, { durable: false })]);
+    await Promise.all([deleting, store.save(message)]);
     expect(store.get(message.messageId)).toBeUndefined();
     await store.close();
-    const reopened = await MessageStore.open(dataDir);
+    const reopened = await openLogStore(dataDir);
     expect(reopened.get(message.messageId)).toBeUndefined();
     await reopened.close();
   } finally {
