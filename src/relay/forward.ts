@@ -38,6 +38,28 @@ function sentMessageId(answer: Buffer): string | undefined {
   }
 }
 
+/**
+ * Why the target gave no answer. A close before any answer is told apart from the client's own
+ * reading (which would blame the client certificate for any close): only a new connection closed at
+ * once points at the certificate, and then with what was configured.
+ */
+function failureCause(error: NodeJS.ErrnoException, x: { target: TargetConnection; method: string; path: string; bytesSent: number; freshConnection: boolean }): string {
+  const { tls } = x.target;
+  const where = `${x.method} ${x.target.url.origin}${x.path}`;
+  if (error.code === 'ETIMEDOUT_RELAY') return `${where}: ${error.message}`;
+  if (error.code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' && !tls.cert && !tls.pfx) {
+    return `${where}: the target asks for a client certificate and none is configured: set MESH_CLIENT_CERT and MESH_CLIENT_KEY (or MESH_CLIENT_PFX) to the one issued for this mailbox`;
+  }
+  // OpenSSL's text spans lines; a 502's description and a journal line are one line each.
+  if (error.code !== 'ECONNRESET') return describeConnectionFailure(error, { method: x.method, path: x.path, mailboxId: '' }, x.target.url.origin).message.replace(/\s*\n\s*/g, ' ');
+  const certificate = !x.freshConnection
+    ? ''
+    : tls.cert || tls.pfx
+      ? '; a target that closes a new connection at once has usually refused the client certificate: check that MESH_CLIENT_CERT and MESH_CLIENT_KEY (or MESH_CLIENT_PFX) are the ones issued for this mailbox and environment, and not expired'
+      : '; no client certificate is configured (MESH_CLIENT_CERT and MESH_CLIENT_KEY, or MESH_CLIENT_PFX): a target that asks for one closes the connection';
+  return `${where}: the target closed the connection before answering, after ${x.bytesSent} bytes of the request body${certificate}`;
+}
+
 export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: ServerResponse): void {
   const { target, journal } = ctx;
   const started = performance.now();
@@ -113,9 +135,7 @@ export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: Serve
   upstream.on('error', (error: NodeJS.ErrnoException) => {
     // Once the target has answered, the answer tells the product what happened (a 413 that stopped an upload, say).
     if (seen.status !== 0 || journalled) return;
-    const cause =
-      error.code === 'ETIMEDOUT_RELAY' ? error.message : describeConnectionFailure(error, { method, path, mailboxId: '' }, target.url.origin).message;
-    const fault = `mesh-assure relay: ${cause}`;
+    const fault = `mesh-assure relay: ${failureCause(error, { target, method, path, bytesSent: seen.bytesIn, freshConnection: !upstream.reusedSocket })}`;
     if (res.headersSent || res.destroyed) return cut(fault);
     seen.status = 502;
     const accept = negotiateVersion(req.headers.accept);

@@ -27,12 +27,12 @@ export async function relayInFront(sandbox: RunningSandbox, overrides: Partial<R
 }
 
 /** Our client as the product: it knows only the relay's URL and CA, and signs its own tokens. */
-export function productClient(relay: RunningRelay, sandbox: RunningSandbox, log: Exchange[] = []): MeshClient {
+export function productClient(relay: RunningRelay, sandbox: RunningSandbox, log: Exchange[] = [], password = 'password'): MeshClient {
   return new MeshClient({
     baseUrl: relay.url,
     ...(relay.caCertPath ? { caCertPath: relay.caCertPath } : {}),
     mailboxId: PRODUCT,
-    password: 'password',
+    password,
     sharedKey: sandbox.sharedKey,
     retry: { attempts: 1 },
     onExchange: (e) => log.push(e),
