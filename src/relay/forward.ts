@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request, type Agent } from 'node:https';
 import { errorBody, HeaderBag, MEDIA_JSON, MEDIA_V2, negotiateVersion } from '../protocol/index.ts';
 import { describeConnectionFailure } from '../mesh/errors.ts';
+import { noteStreamed } from '../runtime/streamed-memory.ts';
 import type { Journal } from '../sandbox/journal.ts';
 import { journalEntry, type Exchange } from './journal-entry.ts';
 import type { TargetConnection } from './options.ts';
@@ -85,7 +86,10 @@ export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: Serve
   };
   // The answer stays the target's own: no Date or other header of the relay's is added.
   res.sendDate = false;
-  req.on('data', (piece: Buffer) => (seen.bytesIn += piece.length));
+  req.on('data', (piece: Buffer) => {
+    seen.bytesIn += piece.length;
+    noteStreamed(piece.length);
+  });
 
   const upstream = request({
     host: target.url.hostname,
@@ -113,6 +117,7 @@ export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: Serve
     let kept = 0;
     answer.on('data', (piece: Buffer) => {
       seen.bytesOut += piece.length;
+      noteStreamed(piece.length);
       if (keep && kept < SEND_ANSWER_BYTES) {
         keep.push(piece);
         kept += piece.length;
