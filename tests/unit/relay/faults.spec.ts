@@ -5,12 +5,14 @@
  * come through unchanged. Every one is journalled with what happened.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { expect, test } from '@playwright/test';
 import { MeshError } from '../../../src/mesh/index.ts';
+import { makeAuthToken } from '../../../src/protocol/index.ts';
 import { writeSandboxTlsMaterial, type SandboxTlsMaterial } from '../../../src/pki/index.ts';
 import { startRelay, type RelayOptions, type RunningRelay } from '../../../src/relay/index.ts';
 import { startHarness, type Harness } from '../mesh/helpers.ts';
@@ -126,6 +128,29 @@ test('a target that closes during the upload, before answering, gets the product
   } finally {
     await relay.close();
     target.close();
+  }
+});
+
+test('a product that goes away mid-upload has the upload to the target stopped, and the journal says how far it got', async () => {
+  const relay = await startRelay({ listen: 'plain', ...sandboxIdentity(), targetUrl: h.sandbox.baseUrl });
+  try {
+    const { port } = new URL(relay.url);
+    const upload = request({ host: '127.0.0.1', port, method: 'POST', path: `/messageexchange/${PRODUCT}/outbox`, headers: {
+        'content-length': '10000000',
+        accept: 'application/vnd.mesh.v2+json',
+        authorization: makeAuthToken({ sharedKey: h.sandbox.sharedKey, mailboxId: PRODUCT, password: 'password' }),
+        'content-type': 'application/octet-stream',
+        'mex-from': PRODUCT,
+        'mex-to': 'X26ABC2',
+        'mex-workflowid': 'MESH_ASSURE_TEST',
+      },
+    });
+    upload.on('error', () => undefined);
+    upload.write(Buffer.alloc(300_000, 1), () => setTimeout(() => upload.destroy(), 200));
+    await expect.poll(() => relay.journal.entries()[0]?.fault, { message: JSON.stringify(relay.journal.entries()) }).toMatch(/^the product closed the connection after \d+ bytes of its request body$/);
+    expect(relay.journal.entries()[0]!.bytesIn).toBeLessThan(10_000_000);
+  } finally {
+    await relay.close();
   }
 });
 
