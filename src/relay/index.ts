@@ -3,7 +3,7 @@
  * DEP, a URL), and it forwards every request unchanged over (mutual) TLS, verifying the target, while
  * journalling each in the sandbox journal's format so the assessor rules judge the product there too.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Agent, createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,8 @@ import { relayRequest } from './forward.ts';
 import type { RelayJournalEntry } from './journal-entry.ts';
 import { listenerTls } from './listener-tls.ts';
 import { targetConnection, type RelayOptions } from './options.ts';
+
+export { relayOptionsFrom } from './options.ts';
 
 export type { RelayJournalEntry } from './journal-entry.ts';
 export type { RelayListen, RelayOptions } from './options.ts';
@@ -30,13 +32,24 @@ export interface RunningRelay {
   close(): Promise<void>;
 }
 
+/** The journal file, its folder made: a file that cannot be written is said at start (the journal itself stays quiet about disk errors). */
+async function writableJournal(path: string): Promise<string> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await appendFile(path, '');
+    return path;
+  } catch (error) {
+    throw new Error(`relay: cannot write the journal ${path} (${(error as { code?: string }).code ?? 'error'}): give --journal a file in a folder you can write to`);
+  }
+}
+
 export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const target = targetConnection(options);
   const host = options.host ?? '127.0.0.1';
   const listen = options.listen ?? 'tls';
   const ownTlsDir = listen === 'tls' && !options.tlsDir ? await mkdtemp(join(tmpdir(), 'mesh-relay-')) : undefined;
   const tls = listen === 'tls' ? await listenerTls(options.tlsDir ?? ownTlsDir!, host) : undefined;
-  const journalFile = options.journalFile ? resolve(options.journalFile) : undefined;
+  const journalFile = options.journalFile ? await writableJournal(resolve(options.journalFile)) : undefined;
   const journal = new Journal(journalFile && dirname(journalFile), options.journalMemoryEntries ?? JOURNAL_MEMORY_ENTRIES, journalFile && basename(journalFile));
   // Connections to the target are kept and shared, as a client of its own would keep them; verification is never off.
   const agent = new Agent({ keepAlive: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', ...target.tls });

@@ -1,6 +1,6 @@
 /** What a relay is asked to do, checked before anything listens: a target it can verify, and how the product connects. */
 import { readFileSync } from 'node:fs';
-import type { ClientTls } from '../config/index.ts';
+import type { ClientTls, Settings } from '../config/index.ts';
 
 export type RelayListen = 'tls' | 'plain';
 
@@ -63,4 +63,21 @@ export function targetConnection(options: RelayOptions): TargetConnection {
   if (clientTls.keyPath) tls.key = readSetting(clientTls.keyPath, 'the client private key (MESH_CLIENT_KEY)');
   if (clientTls.keyPassphrase) tls.passphrase = clientTls.keyPassphrase;
   return { url, basePath: url.pathname.replace(/\/+$/, ''), tls, timeoutMs: options.targetTimeoutMs ?? 300_000 };
+}
+
+/**
+ * The relay for the sut mailbox of `settings` (as `run` reads them): its target, the CA that verifies it
+ * and the mailbox's client certificate. The embedded sandbox needs none: its journal already has every request.
+ */
+export function relayOptionsFrom(settings: Settings, extra: Omit<RelayOptions, 'targetUrl' | 'caCertPath' | 'clientTls'> = {}): RelayOptions {
+  if (settings.target === 'sandbox' || !settings.baseUrl) {
+    throw new Error('relay needs --target int, dep or a URL (or MESH_TARGET): on the embedded sandbox its own journal already records every request (see "mesh-assure observe")');
+  }
+  return {
+    targetUrl: settings.baseUrl,
+    ...(settings.caCertPath ? { caCertPath: settings.caCertPath } : {}),
+    clientTls: settings.sut.tls,
+    targetTimeoutMs: settings.requestTimeoutMs,
+    ...extra,
+  };
 }

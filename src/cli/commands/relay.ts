@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { loadSettings } from '../../config/index.ts';
-import { startRelay, type RunningRelay } from '../../relay/index.ts';
+import { relayOptionsFrom, startRelay, type RunningRelay } from '../../relay/index.ts';
 
 interface RelayCliOptions {
   target?: string;
@@ -50,21 +50,15 @@ export function registerRelayCommand(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535, not "${options.port}"`);
       if (options.target) process.env.MESH_TARGET = options.target;
       // The sut mailbox's client certificate, key and the CA come from the settings `run` reads, .env included.
-      const settings = loadSettings();
-      if (settings.target === 'sandbox' || !settings.baseUrl) {
-        throw new Error('relay needs --target int, dep or a URL (or MESH_TARGET): on the embedded sandbox its own journal already records every request (see "mesh-assure observe")');
-      }
-      const relay = await startRelay({
-        targetUrl: settings.baseUrl,
-        ...(settings.caCertPath ? { caCertPath: settings.caCertPath } : {}),
-        clientTls: settings.sut.tls,
-        listen: options.plain ? 'plain' : 'tls',
-        host: options.host,
-        port,
-        tlsDir: `${options.dataDir}/tls`,
-        targetTimeoutMs: settings.requestTimeoutMs,
-        ...(options.journal ? { journalFile: options.journal } : {}),
-      });
+      const relay = await startRelay(
+        relayOptionsFrom(loadSettings(), {
+          listen: options.plain ? 'plain' : 'tls',
+          host: options.host,
+          port,
+          tlsDir: `${options.dataDir}/tls`,
+          ...(options.journal ? { journalFile: options.journal } : {}),
+        }),
+      );
       // The handlers go in before "ready" is printed: a caller may signal as soon as it reads that line.
       const stopped = new Promise<void>((resolve) => {
         const stop = (signal: string): void => {

@@ -159,6 +159,7 @@ const REFUSALS: { name: string; options: RelayOptions; said: RegExp }[] = [
   { name: 'an unreadable CA bundle', options: { targetUrl: 'https://127.0.0.1:1', caCertPath: '/nope/ca.pem' }, said: /cannot read the target CA bundle \(MESH_CA_CERT\) at \/nope\/ca\.pem \(ENOENT\)/ },
   { name: 'a certificate without its key', options: { targetUrl: 'https://127.0.0.1:1', clientTls: { certPath: '/nope/c.pem' } }, said: /needs both MESH_CLIENT_CERT and MESH_CLIENT_KEY/ },
   { name: 'a target that is not a URL', options: { targetUrl: 'intt' }, said: /"intt" is not a URL/ },
+  { name: 'a journal it cannot write', options: { targetUrl: 'https://127.0.0.1:1', journalFile: '/proc/relay.jsonl' }, said: /cannot write the journal \/proc\/relay\.jsonl \(\w+\): give --journal a file in a folder you can write to/ },
 ];
 
 for (const r of REFUSALS) {
