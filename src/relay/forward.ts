@@ -153,6 +153,9 @@ export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: Serve
     record(fault);
   });
 
+  // A product gone away shows in 'close' below; its streams' errors say nothing more.
+  req.on('error', () => undefined);
+  res.on('error', () => undefined);
   res.on('close', () => {
     if (journalled) return;
     upstream.destroy();
