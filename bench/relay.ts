@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { fileSource, MAX_CHUNK_BYTES, MeshClient, type MeshClientOptions } from '../src/mesh/index.ts';
-import { startRelayProcess } from '../tests/support/relay-process.ts';
+import { startRelayProcess, type RelayProcess } from '../tests/support/relay-process.ts';
 import { startSandboxProcess } from '../tests/support/sandbox-process.ts';
 
 const arg = (name: string, fallback: number): number => Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
@@ -67,21 +67,22 @@ async function main(): Promise<void> {
   const sandbox = await startSandboxProcess(['--mtls', '--data-dir', join(work, 'sandbox')]);
   const tls = (sandbox.ready as typeof sandbox.ready & { tls: { caCertPath: string; clients: Record<string, { certPath: string; keyPath: string }> } }).tls;
   const identity = tls.clients[MAILBOX]!;
-  const relay = await startRelayProcess(['--data-dir', join(work, 'relay')], {
-    MESH_TARGET: sandbox.ready.baseUrl,
-    MESH_CA_CERT: tls.caCertPath,
-    MESH_CLIENT_CERT: identity.certPath,
-    MESH_CLIENT_KEY: identity.keyPath,
-    MESH_MAILBOX_ID: MAILBOX,
-    MESH_MAILBOX_PASSWORD: 'password',
-    MESH_SHARED_KEY: sandbox.ready.sharedKey,
-    MESH_WORKFLOW_ID: 'MESH_ASSURE_TEST',
-  });
   const common = { mailboxId: MAILBOX, password: 'password', sharedKey: sandbox.ready.sharedKey, retry: { attempts: 1 } };
   const direct: MeshClientOptions = { ...common, baseUrl: sandbox.ready.baseUrl, caCertPath: tls.caCertPath, tls: { certPath: identity.certPath, keyPath: identity.keyPath } };
-  // The product knows only the relay: its URL and its CA; the relay holds the client certificate.
-  const relayed: MeshClientOptions = { ...common, baseUrl: relay.ready.url, caCertPath: relay.ready.caCertPath! };
+  let relay: RelayProcess | undefined;
   try {
+    relay = await startRelayProcess(['--data-dir', join(work, 'relay')], {
+      MESH_TARGET: sandbox.ready.baseUrl,
+      MESH_CA_CERT: tls.caCertPath,
+      MESH_CLIENT_CERT: identity.certPath,
+      MESH_CLIENT_KEY: identity.keyPath,
+      MESH_MAILBOX_ID: MAILBOX,
+      MESH_MAILBOX_PASSWORD: 'password',
+      MESH_SHARED_KEY: sandbox.ready.sharedKey,
+      MESH_WORKFLOW_ID: 'MESH_ASSURE_TEST',
+    });
+    // The product knows only the relay: its URL and its CA; the relay holds the client certificate.
+    const relayed: MeshClientOptions = { ...common, baseUrl: relay.ready.url, caCertPath: relay.ready.caCertPath! };
     const results: { direct: Timing; relay: Timing }[] = [];
     for (let round = 1; round <= rounds; round++) {
       const order = round % 2 === 1 ? (['direct', 'relay'] as const) : (['relay', 'direct'] as const);
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
     console.log(`\nrelay peak RSS ${peak.toFixed(0)} MiB (target < 150)`);
     console.log(`targets: added time within 10% (ratio <= 1.10), peak RSS < 150 MiB: ${both <= 1.1 && peak < 150 ? 'met' : 'NOT met'} (a shared machine: compare the rounds)`);
   } finally {
-    await relay.stop();
+    await relay?.stop();
     await sandbox.stop();
     rmSync(work, { recursive: true, force: true });
   }
