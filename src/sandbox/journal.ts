@@ -61,10 +61,10 @@ export class Journal {
   #batch: string[] = [];
   #timer: NodeJS.Timeout | undefined;
 
-  /** `capacity`: entries kept in memory (Infinity keeps every one). */
-  constructor(dataDir: string | undefined, capacity = JOURNAL_MEMORY_ENTRIES) {
+  /** `capacity`: entries kept in memory (Infinity keeps every one); `fileName`: the JSONL file in `dataDir` (the relay names its own). */
+  constructor(dataDir: string | undefined, capacity = JOURNAL_MEMORY_ENTRIES, fileName = JOURNAL_FILE) {
     this.#capacity = capacity;
-    this.#file = dataDir ? createWriteStream(join(dataDir, JOURNAL_FILE), { flags: 'a' }) : undefined;
+    this.#file = dataDir ? createWriteStream(join(dataDir, fileName), { flags: 'a' }) : undefined;
     this.#file?.on('error', () => undefined); // a full disk must not take the server down
   }
 

@@ -1,0 +1,78 @@
+/**
+ * `mesh-assure relay`: a recording relay between the supplier's product and INT, DEP or a URL. It prints
+ * what the product is configured with, then one machine-readable line, `ready <url>` (or one JSON object
+ * with --json), and relays until SIGINT or SIGTERM.
+ */
+import type { Command } from 'commander';
+import { loadSettings } from '../../config/index.ts';
+import { relayOptionsFrom, startRelay, type RunningRelay } from '../../relay/index.ts';
+
+interface RelayCliOptions {
+  target?: string;
+  host: string;
+  port: string;
+  tls?: boolean;
+  plain?: boolean;
+  journal?: string;
+  dataDir: string;
+  json?: boolean;
+}
+
+export const RELAY_DEFAULT_PORT = 8701;
+
+function describe(relay: RunningRelay, journal: string | undefined): string[] {
+  return [
+    `MESH relay listening at ${relay.url}, forwarding to ${relay.targetUrl}`,
+    ...(relay.caCertPath ? [`  CA cert     ${relay.caCertPath} (made by mesh-assure: the product trusts it for the relay only)`] : []),
+    `  journal     ${journal ?? '(in memory only: give --journal FILE to keep it)'}`,
+    'Configure the product with:',
+    `  MESH_URL=${relay.url}`,
+    ...(relay.caCertPath ? [`  MESH_CA_CERT=${relay.caCertPath}`] : []),
+    '  and its own mailbox, password and shared key, as for the target (the relay forwards its Authorization as it is).',
+  ];
+}
+
+export function registerRelayCommand(program: Command): void {
+  program
+    .command('relay')
+    .description("relay the product's MESH requests to INT, DEP or a URL unchanged, journalling each so the assessor rules can judge them")
+    .option('--target <target>', 'int, dep or a base URL (default MESH_TARGET)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', String(RELAY_DEFAULT_PORT))
+    .option('--tls', "the product connects over TLS, trusting the relay's own CA (the default)")
+    .option('--plain', 'the product connects over plain HTTP (only where the product allows it)')
+    .option('--journal <file>', 'append every request to this file, one JSON object a line (judge it with "mesh-assure judge")')
+    .option('--data-dir <dir>', "where the relay's CA and certificate are kept and reused", '.mesh-relay')
+    .option('--json', 'print the ready line as one JSON object')
+    .action(async (options: RelayCliOptions) => {
+      if (options.tls && options.plain) throw new Error('choose one of --tls and --plain');
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535, not "${options.port}"`);
+      if (options.target) process.env.MESH_TARGET = options.target;
+      // The sut mailbox's client certificate, key and the CA come from the settings `run` reads, .env included.
+      const relay = await startRelay(
+        relayOptionsFrom(loadSettings(), {
+          listen: options.plain ? 'plain' : 'tls',
+          host: options.host,
+          port,
+          tlsDir: `${options.dataDir}/tls`,
+          ...(options.journal ? { journalFile: options.journal } : {}),
+        }),
+      );
+      // The handlers go in before "ready" is printed: a caller may signal as soon as it reads that line.
+      const stopped = new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          console.error(`mesh-assure relay: ${signal}, shutting down`);
+          void relay.close().then(resolve);
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+      if (options.json) console.log(JSON.stringify({ ready: true, url: relay.url, caCertPath: relay.caCertPath ?? null, targetUrl: relay.targetUrl, journal: options.journal ?? null }));
+      else {
+        for (const line of describe(relay, options.journal)) console.log(line);
+        console.log(`ready ${relay.url}`);
+      }
+      await stopped;
+    });
+}
