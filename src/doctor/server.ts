@@ -65,7 +65,7 @@ export async function probeServer(settings: Settings & { baseUrl: string }): Pro
     const date = res.headers.date;
     return { ok: true, status: res.statusCode, date: Array.isArray(date) ? date[0] : date, sentAt, receivedAt: new Date() };
   } catch (error) {
-    return { ok: false, error: describeConnectionFailure(error, { method: 'GET', path: PROBE_PATH, mailboxId: settings.sut.mailboxId }, settings.baseUrl) };
+    return { ok: false, error: describeConnectionFailure(error, { operation: 'TLS probe', method: 'GET', path: PROBE_PATH, mailboxId: settings.sut.mailboxId }, settings.baseUrl) };
   } finally {
     await agent.close();
   }
@@ -83,7 +83,7 @@ function tlsFix(code: string): string {
 export function checkTls(settings: Settings & { baseUrl: string }, probe: ServerProbe): CheckResult {
   const name = CHECK.tls;
   if (!settings.baseUrl.startsWith('https:')) return skip(name, 'the target is plain HTTP (a sandbox without --tls): no TLS to check');
-  if (!probe.ok) return fail(name, probe.error.message, tlsFix(probe.error.code));
+  if (!probe.ok) return fail(name, probe.error.message, tlsFix(probe.error.systemCode));
   const trust = settings.caCertPath ? `MESH_CA_CERT (${settings.caCertPath})` : "the system's trusted roots";
   const client = hasClientCertificate(settings) ? '; the client certificate was accepted' : '';
   return pass(name, `server certificate verified against ${trust}${client}`);

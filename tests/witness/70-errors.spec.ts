@@ -58,8 +58,8 @@ test(...witnessCase('702', async (ctx) => {
   const { pack } = ctx;
   await ctx.step(`${pack.sut.mailboxId} sends to the unregistered mailbox ${UNREGISTERED_MAILBOX}: 417, SEND, code 12`, async () => {
     const error = await refused(() => pack.sut.send({ to: UNREGISTERED_MAILBOX, workflowId: pack.settings.workflowId, localId: '702' }, '702 to nobody'));
-    expect([error.status, error.event, error.code]).toEqual([417, 'SEND', '12']);
-    await attachJson('MESH error', { status: error.status, event: error.event, code: error.code, description: error.description });
+    expect([error.status, error.event, error.meshCode]).toEqual([417, 'SEND', '12']);
+    await attachJson('MESH error', { status: error.status, event: error.event, code: error.meshCode, description: error.description });
   });
 }));
 
@@ -132,7 +132,7 @@ test(...witnessCase('704', async (ctx) => {
   await ctx.messageIds({ 'unknown message id': unknown });
   await ctx.step(`${sut.mailboxId} downloads ${unknown}, which does not exist: 404, RECEIVE, code 20`, async () => {
     const error = await refused(() => sut.downloadChunk(unknown, 1));
-    expect([error.status, error.event, error.code]).toEqual([404, 'RECEIVE', '20']);
+    expect([error.status, error.event, error.meshCode]).toEqual([404, 'RECEIVE', '20']);
   });
 }));
 
