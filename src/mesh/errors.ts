@@ -216,8 +216,9 @@ export function describeConnectionFailure(error: unknown, request: RequestContex
 function describeProxyFailure(raw: string, causeCode: string, proxy: ProxyInUse): { code: MeshErrorCode; text: string } | undefined {
   const named = `the proxy ${proxy.display} (from ${proxy.source})`;
   const answered = /Proxy response \((\d+)\)/.exec(raw);
-  if (answered?.[1] === '407') {
-    return { code: MESH_ERROR_CODES.proxyAuth, text: `${named} asked for credentials (407) and did not accept these: put the user name and password in the proxy URL (http://user:password@host:port)` };
+  // 407 asks for credentials; some proxies (tinyproxy) answer 401 to wrong ones.
+  if (answered?.[1] === '407' || answered?.[1] === '401') {
+    return { code: MESH_ERROR_CODES.proxyAuth, text: `${named} wants credentials it did not get or did not accept (${answered[1]}): put the user name and password in the proxy URL (http://user:password@host:port)` };
   }
   if (answered) return { code: MESH_ERROR_CODES.proxy, text: `${named} refused to open a tunnel to MESH (it answered ${answered[1]}): check that the proxy allows CONNECT to this host and port` };
   if (causeCode === 'ECONNREFUSED' || causeCode === 'ENOTFOUND' || causeCode === 'EAI_AGAIN' || causeCode === 'ECONNRESET') {

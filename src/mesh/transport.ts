@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import { MeshArgumentError, MeshConfigError } from './errors.ts';
-import { chooseProxy, type ProxyDecision } from './proxy.ts';
+import type { ProxyInUse } from './errors.ts';
+import { chooseProxy } from './proxy.ts';
 
 export interface TlsFiles {
   certPath?: string;
@@ -33,8 +34,8 @@ export interface TransportOptions {
 
 export interface Transport {
   dispatcher: Dispatcher;
-  /** The proxy requests go through, and why. */
-  route: ProxyDecision;
+  /** The proxy requests go through (without its credentials), and why. */
+  route: { proxy: ProxyInUse | undefined; reason: string };
 }
 
 function readConfigured(path: string, what: string): Buffer {
@@ -72,12 +73,12 @@ function tlsOptions(options: TransportOptions): Record<string, unknown> {
 
 /** The dispatcher for requests to `baseUrl`, through the proxy that applies to it. */
 export function createTransport(baseUrl: string, options: TransportOptions): Transport {
-  const route = chooseProxy(baseUrl, options.proxy, options.env);
-  if (!route.proxy) return { dispatcher: createAgent(options), route };
+  const { proxy, reason } = chooseProxy(baseUrl, options.proxy, options.env);
+  if (!proxy) return { dispatcher: createAgent(options), route: { proxy: undefined, reason } };
   const connect = tlsOptions(options);
   // The tunnel carries MESH's TLS end to end: the client certificate is presented to MESH, not to the proxy.
-  const dispatcher = new ProxyAgent({ ...timeouts(options), uri: route.proxy.url, requestTls: connect, proxyTls: { timeout: connect.timeout as number } });
-  return { dispatcher, route };
+  const dispatcher = new ProxyAgent({ ...timeouts(options), uri: proxy.url, requestTls: connect, proxyTls: { timeout: connect.timeout as number } });
+  return { dispatcher, route: { proxy: { display: proxy.display, source: proxy.source }, reason } };
 }
 
 /** A direct Agent with the client's TLS settings, never through a proxy. */
