@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { bufferSource, MESH_ERROR_CODES, MeshClientError, MeshConnectionError, MeshError, readAll, type Exchange } from '../../../src/mesh/index.ts';
-import { startHarness, type Harness } from './helpers.ts';
+import { rejection, startHarness, type Harness } from './helpers.ts';
 
 const SHARED_KEY = 'Sh4red-Key-Only-In-Config';
 
@@ -10,14 +10,6 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => h.close());
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 test('every MESH error becomes a typed MeshError with status, event, MESH code, text and a stable code', async () => {
   const { client, log } = h.client('X26ABC1');

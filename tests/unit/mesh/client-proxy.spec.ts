@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 import { runDoctor, CHECK } from '../../../src/doctor/index.ts';
 import { chooseProxy, MeshClientError, type MeshClientOptions } from '../../../src/mesh/index.ts';
 import { loaderFor, sandboxEnv } from '../doctor/helpers.ts';
-import { startHarness, type Harness } from './helpers.ts';
+import { rejection, startHarness, type Harness } from './helpers.ts';
 import { startTinyproxy, type RunningProxy } from './tinyproxy.ts';
 
 const PASSWORD = 'Pr0xy-Secret-9';
@@ -26,14 +26,6 @@ const sandboxPort = () => new URL(h.sandbox.baseUrl).port;
 const connects = (proxy: RunningProxy) => proxy.log().split('\n').filter((line) => line.includes(`CONNECT 127.0.0.1:${sandboxPort()}`)).length;
 const through = (env: Record<string, string>, overrides: Partial<MeshClientOptions> = {}) => h.client('X26ABC1', { env, retry: { attempts: 1 }, ...overrides });
 
-async function rejection(promise: Promise<unknown>): Promise<MeshClientError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as MeshClientError;
-  }
-  throw new Error('expected a rejection');
-}
 
 test('HTTPS_PROXY: send and a gzip download go through a CONNECT tunnel with mutual TLS to MESH', async () => {
   const before = connects(open);
@@ -51,7 +43,7 @@ test('HTTPS_PROXY: send and a gzip download go through a CONNECT tunnel with mut
 
 test('the tunnel does not end TLS: without a client certificate MESH itself refuses, through the proxy', async () => {
   const { client } = h.client('X26ABC1', { env: { HTTPS_PROXY: open.url }, tls: {}, retry: { attempts: 1 } });
-  const error = await rejection(client.handshake());
+  const error = await rejection<MeshClientError>(client.handshake());
   expect(error.code).toBe('MESH_ERR_TLS');
 });
 
@@ -69,25 +61,25 @@ test('NO_PROXY and MESH_PROXY=none go direct; MESH_PROXY wins over HTTPS_PROXY',
 test('a proxy that refuses the tunnel, or is not there, is named in the error', async () => {
   const refusing = await startTinyproxy({ connectPorts: [443] });
   try {
-    const refused = await rejection(through({ HTTPS_PROXY: refusing.url }).client.handshake());
+    const refused = await rejection<MeshClientError>(through({ HTTPS_PROXY: refusing.url }).client.handshake());
     expect(refused.code).toBe('MESH_ERR_PROXY');
     expect(refused.message).toMatch(new RegExp(`^handshake X26ABC1: .* the proxy ${refusing.url} \\(from HTTPS_PROXY\\) refused to open a tunnel to MESH \\(it answered 403\\)`));
   } finally {
     await refusing.stop();
   }
-  const absent = await rejection(through({}, { proxy: 'http://127.0.0.1:9' }).client.handshake());
+  const absent = await rejection<MeshClientError>(through({}, { proxy: 'http://127.0.0.1:9' }).client.handshake());
   expect(absent.code).toBe('MESH_ERR_PROXY');
   expect(absent.message).toMatch(/the proxy http:\/\/127\.0\.0\.1:9 \(from MESH_PROXY\) could not be reached \(ECONNREFUSED\)/);
 });
 
 test('a proxy that needs authentication: refused without or with wrong credentials, never echoing them; passed with them', async () => {
   const port = authenticating.port;
-  const none = await rejection(through({ HTTPS_PROXY: authenticating.url }).client.handshake());
+  const none = await rejection<MeshClientError>(through({ HTTPS_PROXY: authenticating.url }).client.handshake());
   expect(none.code).toBe('MESH_ERR_PROXY_AUTH');
   expect(none.message).toMatch(new RegExp(`the proxy http://127\\.0\\.0\\.1:${port} \\(from HTTPS_PROXY\\) wants credentials it did not get or did not accept \\(407\\)`));
 
   const wrong = through({ HTTPS_PROXY: `http://mesh:Wrong-${PASSWORD}@127.0.0.1:${port}` });
-  const refused = await rejection(wrong.client.handshake());
+  const refused = await rejection<MeshClientError>(wrong.client.handshake());
   expect(refused.code).toBe('MESH_ERR_PROXY_AUTH');
   const right = through({}, { proxy: `http://mesh:${PASSWORD}@127.0.0.1:${port}` });
   await right.client.handshake();
