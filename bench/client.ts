@@ -1,5 +1,5 @@
 /**
- * npm run bench:client [-- --mib 1024 --rounds 3]
+ * npm run bench:client [-- --mib 1024 --rounds 3 --only 'gzip accepted']
  * The client on the paths users take, each beside curl making the same requests to the same sandbox in
  * the same run: a chunked message (20 MiB chunks, mutual TLS on loopback) sent plain and gzipped, then
  * downloaded, stored plain and stored gzip, with gzip accepted and refused. curl gets fresh NHSMESH
@@ -24,6 +24,8 @@ const run = promisify(execFile);
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
 const mib = arg('mib', 1024);
 const rounds = arg('rounds', 3);
+/** `--only <text>`: measure only the paths whose name contains it (the sends always run: they make the messages). */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] ?? '' : '';
 const size = mib * 1024 * 1024;
 const chunkCount = Math.ceil(size / DEFAULT_CHUNK_BYTES);
 const work = mkdtempSync(join(tmpdir(), 'bench-client-'));
@@ -122,6 +124,7 @@ async function main(): Promise<void> {
 
   const rows: { path: string; client: number; curl: number; peak: number }[] = [];
   const pairRounds = async (path: string, pair: () => Promise<{ client: Measured; curl: number }>) => {
+    if (only && !path.includes(only) && !path.startsWith('send')) return;
     const results: { client: Measured; curl: number }[] = [];
     for (let round = 1; round <= rounds; round += 1) {
       const r = await pair();

@@ -119,8 +119,11 @@ export interface InboxPageOptions {
   next?: string;
 }
 
-/** The size of the pieces gunzip hands on: larger than its 16 KiB default, fewer trips through the streams. */
-const GUNZIP_CHUNK_BYTES = 64 * 1024;
+/**
+ * The size of the pieces gunzip hands on. Each piece is one trip to zlib's thread and back: inflating
+ * 64 MiB took 1.7 s with the 16 KiB default, 0.07 to 0.2 s at 64 KiB, about 0.05 s at 256 KiB.
+ */
+const GUNZIP_CHUNK_BYTES = 256 * 1024;
 
 export class MeshClient {
   readonly mailboxId: string;
