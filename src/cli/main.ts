@@ -14,5 +14,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   process.exitCode = process.exitCode || 1;
-  console.error(`mesh-assure: ${error instanceof Error ? error.message : String(error)}`);
+  // A client error's stable code goes last, for scripts that tell failures apart (docs: MESH_ERROR_CODES).
+  const code = (error as { code?: unknown }).code;
+  const tag = typeof code === 'string' && code.startsWith('MESH_ERR_') ? ` [${code}]` : '';
+  console.error(`mesh-assure: ${error instanceof Error ? error.message : String(error)}${tag}`);
 }

@@ -146,9 +146,23 @@ export function settingsFrom(vars: Source): Settings {
     drain: drainRaw === '1',
     requestTimeoutMs: positive('MESH_REQUEST_TIMEOUT_S', 300) * 1000,
     deliveryTimeoutMs: positive('MESH_DELIVERY_TIMEOUT_S', 600) * 1000,
+    proxy: proxySetting(vars.MESH_PROXY, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;
+}
+
+/** MESH_PROXY is `none` or an http(s) proxy URL; anything else is reported without echoing a password. */
+function proxySetting(raw: string | undefined, problems: ConfigProblem[]): string | undefined {
+  if (raw === undefined || raw.trim() === '' || raw.trim().toLowerCase() === 'none') return raw?.trim() || undefined;
+  let ok = false;
+  try {
+    ok = ['http:', 'https:'].includes(new URL(raw.trim()).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) problems.push({ variable: 'MESH_PROXY', problem: 'is not an http:// or https:// URL', fix: 'set MESH_PROXY=http://host:port (or http://user:password@host:port), or none' });
+  return raw.trim();
 }
 
 function resolveTarget(vars: Source, problems: ConfigProblem[]): { target: TargetKind; baseUrl: string | undefined } {

@@ -35,6 +35,8 @@ export interface Settings {
   drain: boolean;
   requestTimeoutMs: number;
   deliveryTimeoutMs: number;
+  /** MESH_PROXY: the HTTPS proxy to MESH, or `none`; unset, HTTPS_PROXY and NO_PROXY decide. */
+  proxy: string | undefined;
 }
 
 /** Every variable mesh-assure reads, with the one-line meaning `.env.example` and errors repeat. */
@@ -65,6 +67,7 @@ export const VARIABLES = {
   MESH_DRAIN: '1 lets a run acknowledge inbox messages it did not create',
   MESH_REQUEST_TIMEOUT_S: 'seconds before a request with no response is abandoned (default 300)',
   MESH_DELIVERY_TIMEOUT_S: 'seconds to wait for a sent message to arrive in the recipient inbox (default 600)',
+  MESH_PROXY: 'HTTPS proxy to MESH, http://[user:password@]host:port, or none; unset, HTTPS_PROXY and NO_PROXY apply',
 } as const;
 
 export type VariableName = keyof typeof VARIABLES;

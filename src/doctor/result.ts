@@ -18,6 +18,7 @@ export const CHECK = {
   commonName: 'certificate common name',
   validity: 'certificate validity',
   chain: 'certificate chain',
+  proxy: 'proxy',
   reachable: 'server reachable',
   tls: 'TLS handshake',
   meshHandshake: 'MESH handshake',

@@ -5,6 +5,7 @@
 import type { Settings } from '../config/index.ts';
 import { checkChain, checkClientCertificate, checkCommonName, checkKeyMatches, checkValidity } from './certificate.ts';
 import { checkConfiguration } from './configuration.ts';
+import { checkProxy } from './proxy.ts';
 import { CHECK, skip, type CheckName, type CheckResult } from './result.ts';
 import { checkMeshHandshake, checkServerClock, checkServerReachable, checkTls, probeServer } from './server.ts';
 import { checkServerKind } from './server-kind.ts';
@@ -25,7 +26,7 @@ export async function runDoctor(load: () => Settings, options: DoctorOptions = {
   const configuration = checkConfiguration(load);
   const settings = configuration.settings;
   if (!settings) {
-    return [...configuration.results, ...skipAll([CHECK.certificateReadable, ...CERTIFICATE_DETAILS, CHECK.reachable, ...SERVER_CHECKS], 'the configuration is incomplete')];
+    return [...configuration.results, ...skipAll([CHECK.certificateReadable, ...CERTIFICATE_DETAILS, CHECK.proxy, CHECK.reachable, ...SERVER_CHECKS], 'the configuration is incomplete')];
   }
   const results = [...configuration.results];
 
@@ -39,7 +40,9 @@ export async function runDoctor(load: () => Settings, options: DoctorOptions = {
   }
 
   const baseUrl = settings.baseUrl;
-  if (!baseUrl) return [...results, ...skipAll([CHECK.reachable, ...SERVER_CHECKS], 'no server URL (set MESH_TARGET or MESH_URL)')];
+  if (!baseUrl) return [...results, ...skipAll([CHECK.proxy, CHECK.reachable, ...SERVER_CHECKS], 'no server URL (set MESH_TARGET or MESH_URL)')];
+  const target = { ...settings, baseUrl };
+  results.push(await checkProxy(target));
   const reachable = await checkServerReachable(baseUrl);
   results.push(reachable);
   if (reachable.status === 'FAIL') return [...results, ...skipAll(SERVER_CHECKS, 'the server is not reachable')];
@@ -47,7 +50,6 @@ export async function runDoctor(load: () => Settings, options: DoctorOptions = {
     return [...results, ...skipAll(SERVER_CHECKS, 'the client certificate and key cannot be used together')];
   }
 
-  const target = { ...settings, baseUrl };
   const probe = await probeServer(target);
   const tls = checkTls(target, probe);
   results.push(tls);

@@ -6,7 +6,7 @@
 import { connect } from 'node:net';
 import { request } from 'undici';
 import type { Settings } from '../config/index.ts';
-import { clientFor, createAgent, describeConnectionFailure, MeshConnectionError, MeshError } from '../mesh/index.ts';
+import { clientFor, createTransport, describeConnectionFailure, MeshConnectionError, MeshError } from '../mesh/index.ts';
 import { hasClientCertificate } from './certificate.ts';
 import { CHECK, fail, pass, skip, warn, type CheckResult } from './result.ts';
 
@@ -57,7 +57,7 @@ export type ServerProbe =
 
 /** One GET of the unauthenticated ping route with the client's own TLS settings (CA bundle, client certificate). */
 export async function probeServer(settings: Settings & { baseUrl: string }): Promise<ServerProbe> {
-  const agent = createAgent({ tls: settings.sut.tls, caCertPath: settings.caCertPath, connectTimeoutMs: CONNECT_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+  const { dispatcher: agent, route } = createTransport(settings.baseUrl, { tls: settings.sut.tls, caCertPath: settings.caCertPath, proxy: settings.proxy, connectTimeoutMs: CONNECT_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS });
   const sentAt = new Date();
   try {
     const res = await request(`${settings.baseUrl}${PROBE_PATH}`, { dispatcher: agent, method: 'GET' });
@@ -65,7 +65,7 @@ export async function probeServer(settings: Settings & { baseUrl: string }): Pro
     const date = res.headers.date;
     return { ok: true, status: res.statusCode, date: Array.isArray(date) ? date[0] : date, sentAt, receivedAt: new Date() };
   } catch (error) {
-    return { ok: false, error: describeConnectionFailure(error, { method: 'GET', path: PROBE_PATH, mailboxId: settings.sut.mailboxId }, settings.baseUrl) };
+    return { ok: false, error: describeConnectionFailure(error, { operation: 'TLS probe', method: 'GET', path: PROBE_PATH, mailboxId: settings.sut.mailboxId }, settings.baseUrl, route.proxy) };
   } finally {
     await agent.close();
   }
@@ -83,7 +83,7 @@ function tlsFix(code: string): string {
 export function checkTls(settings: Settings & { baseUrl: string }, probe: ServerProbe): CheckResult {
   const name = CHECK.tls;
   if (!settings.baseUrl.startsWith('https:')) return skip(name, 'the target is plain HTTP (a sandbox without --tls): no TLS to check');
-  if (!probe.ok) return fail(name, probe.error.message, tlsFix(probe.error.code));
+  if (!probe.ok) return fail(name, probe.error.message, tlsFix(probe.error.systemCode));
   const trust = settings.caCertPath ? `MESH_CA_CERT (${settings.caCertPath})` : "the system's trusted roots";
   const client = hasClientCertificate(settings) ? '; the client certificate was accepted' : '';
   return pass(name, `server certificate verified against ${trust}${client}`);

@@ -84,9 +84,9 @@ async function probe(from: MeshClient, to: MeshClient, workflowId: string, deliv
     ({ messageId } = await from.send({ to: to.mailboxId, workflowId, subject: 'mesh-assure doctor workflow probe', localId: 'mesh-assure-doctor-probe' }, PROBE_BODY));
   } catch (error) {
     if (!(error instanceof MeshError) || error.status !== 417) throw error;
-    const evidence = `MESH answered ${error.status} ${error.event}/${error.code} ${error.description}`;
-    if (error.code === SENDER_NOT_ALLOWED) return { ok: false, missing: { as: 'send', evidence } };
-    if (error.code === RECEIVER_NOT_REGISTERED) return { ok: false, missing: { as: 'receive', evidence } };
+    const evidence = `MESH answered ${error.status} ${error.event}/${error.meshCode} ${error.description}`;
+    if (error.meshCode === SENDER_NOT_ALLOWED) return { ok: false, missing: { as: 'send', evidence } };
+    if (error.meshCode === RECEIVER_NOT_REGISTERED) return { ok: false, missing: { as: 'receive', evidence } };
     throw error;
   }
   await from.track(messageId);

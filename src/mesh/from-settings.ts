@@ -11,6 +11,7 @@ export function clientFor(settings: Settings, mailbox: MailboxSettings, override
     requestTimeoutMs: settings.requestTimeoutMs,
     ...(settings.caCertPath ? { caCertPath: settings.caCertPath } : {}),
     tls: mailbox.tls,
+    ...(settings.proxy ? { proxy: settings.proxy } : {}),
     ...overrides,
     baseUrl,
     mailboxId: mailbox.mailboxId,

@@ -1,4 +1,8 @@
-/** Capped exponential backoff with jitter, for the requests that are safe to repeat. */
+/**
+ * The retry layer: capped exponential backoff with jitter around one attempt, for the requests that are
+ * safe to repeat. It knows nothing of HTTP beyond the status and Retry-After a MeshError carries.
+ */
+import { MeshConnectionError, MeshError } from './errors.ts';
 
 export interface RetryPolicy {
   /** Total tries including the first. */
@@ -27,3 +31,23 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, retryAfter?: 
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether a failed attempt may be repeated: no answer at all, or a 429/5xx answer. */
+function isTransient(error: unknown): error is MeshConnectionError | MeshError {
+  return error instanceof MeshConnectionError || (error instanceof MeshError && isRetryableStatus(error.status));
+}
+
+/**
+ * Runs `attempt` (given its number, from 1) until it succeeds, fails for good, or the policy's tries are
+ * spent. With `repeatable` false it runs once: a request whose repetition could do something twice.
+ */
+export async function withRetries<T>(policy: RetryPolicy, repeatable: boolean, attempt: (n: number) => Promise<T>): Promise<T> {
+  for (let n = 1; ; n += 1) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (!repeatable || n >= policy.attempts || !isTransient(error)) throw error;
+      await sleep(backoffDelay(policy, n, error instanceof MeshError ? error.retryAfter : undefined));
+    }
+  }
+}

@@ -52,7 +52,7 @@ function failureCause(error: NodeJS.ErrnoException, x: { target: TargetConnectio
     return `${where}: the target asks for a client certificate and none is configured: set MESH_CLIENT_CERT and MESH_CLIENT_KEY (or MESH_CLIENT_PFX) to the one issued for this mailbox`;
   }
   // OpenSSL's text spans lines; a 502's description and a journal line are one line each.
-  if (error.code !== 'ECONNRESET') return describeConnectionFailure(error, { method: x.method, path: x.path, mailboxId: '' }, x.target.url.origin).message.replace(/\s*\n\s*/g, ' ');
+  if (error.code !== 'ECONNRESET') return describeConnectionFailure(error, { operation: 'relay', method: x.method, path: x.path, mailboxId: '' }, x.target.url.origin).message.replace(/\s*\n\s*/g, ' ');
   const certificate = !x.freshConnection
     ? ''
     : tls.cert || tls.pfx

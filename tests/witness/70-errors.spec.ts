@@ -77,8 +77,8 @@ test(...witnessCase('702', async (ctx) => {
     const error = await refused(ctx, `sending to ${UNREGISTERED_MAILBOX}`, '417 SEND/12', () =>
       pack.sut.send({ to: UNREGISTERED_MAILBOX, workflowId: pack.settings.workflowId, localId: '702' }, '702 to nobody'),
     );
-    expect([error.status, error.event, error.code]).toEqual([417, 'SEND', '12']);
-    await attachJson('MESH error', { status: error.status, event: error.event, code: error.code, description: error.description });
+    expect([error.status, error.event, error.meshCode]).toEqual([417, 'SEND', '12']);
+    await attachJson('MESH error', { status: error.status, event: error.event, code: error.meshCode, description: error.description });
   });
 }));
 
@@ -152,7 +152,7 @@ test(...witnessCase('704', async (ctx) => {
   await ctx.step(`${sut.mailboxId} downloads ${unknown}, which does not exist: 404, RECEIVE, code 20`, async () => {
     const what = `downloading ${unknown}, an id that does not exist`;
     const error = await refused(ctx, what, '404 RECEIVE/20', () => sut.downloadChunk(unknown, 1));
-    expect([error.status, error.event, error.code], what).toEqual([404, 'RECEIVE', '20']);
+    expect([error.status, error.event, error.meshCode], what).toEqual([404, 'RECEIVE', '20']);
   });
 }));
 

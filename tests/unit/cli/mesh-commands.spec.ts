@@ -49,7 +49,7 @@ test('failures exit non-zero with one line that says what went wrong', async () 
   const unknown = await runCli(['download', '20200101000000000000_ABCDEF'], as('X26ABC2'));
   expect(unknown.code).not.toBe(0);
   expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
-  expect(unknown.stderr).toMatch(/^mesh-assure: MESH answered 404 .*RECEIVE\/20 Message does not exist/);
+  expect(unknown.stderr.trim()).toBe('mesh-assure: download 20200101000000000000_ABCDEF: 404 Not Found: Message does not exist (MESH RECEIVE 20) [MESH_ERR_NOT_FOUND]');
 
   const badPassword = await runCli(['handshake'], { ...as('X26ABC1'), MESH_MAILBOX_PASSWORD: 'not-the-password' });
   expect(badPassword.code).not.toBe(0);
@@ -57,7 +57,7 @@ test('failures exit non-zero with one line that says what went wrong', async () 
   expect(badPassword.stderr).not.toContain('not-the-password');
 
   const refused = await runCli(['handshake'], { MESH_URL: 'http://127.0.0.1:9' });
-  expect(refused.stderr).toMatch(/nothing is listening at http:\/\/127\.0\.0\.1:9/);
+  expect(refused.stderr).toMatch(/nothing is listening at http:\/\/127\.0\.0\.1:9 .*\[MESH_ERR_CONNECT\]$/m);
 
   const badSize = await runCli(['send', join(dir, 'nope'), '--to', 'X26ABC2', '--workflow', 'W', '--chunk-size', 'lots'], as('X26ABC1'));
   expect(badSize.code).not.toBe(0);

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { bufferSource, MeshConnectionError, MeshError, readAll, type Exchange } from '../../../src/mesh/index.ts';
-import { startHarness, type Harness } from './helpers.ts';
+import { bufferSource, MESH_ERROR_CODES, MeshClientError, MeshConnectionError, MeshError, readAll, type Exchange } from '../../../src/mesh/index.ts';
+import { rejection, startHarness, type Harness } from './helpers.ts';
 
 const SHARED_KEY = 'Sh4red-Key-Only-In-Config';
 
@@ -10,29 +10,23 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => h.close());
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
-test('every MESH error becomes a typed MeshError with status, event, code and text', async () => {
+test('every MESH error becomes a typed MeshError with status, event, MESH code, text and a stable code', async () => {
   const { client, log } = h.client('X26ABC1');
   const unregistered = await rejection(client.send({ to: 'NOSUCH1', workflowId: 'MESH_ASSURE_TEST' }, 'x'));
   expect(unregistered).toBeInstanceOf(MeshError);
-  expect(unregistered).toMatchObject({ status: 417, event: 'SEND', code: '12', description: 'Unregistered to address' });
+  expect(unregistered).toMatchObject({ code: 'MESH_ERR_REJECTED', status: 417, event: 'SEND', meshCode: '12', description: 'Unregistered to address' });
+  expect(unregistered.message).toBe('send to NOSUCH1: 417 Expectation Failed: Unregistered to address (MESH SEND 12)');
 
   const missing = await rejection(client.download('20200101000000000000_ABCDEF'));
-  expect(missing).toMatchObject({ status: 404, event: 'RECEIVE', code: '20', description: 'Message does not exist' });
+  expect(missing).toMatchObject({ code: 'MESH_ERR_NOT_FOUND', status: 404, event: 'RECEIVE', meshCode: '20', description: 'Message does not exist' });
+  expect(missing.message).toMatch(/^download 20200101000000000000_ABCDEF: 404 Not Found: Message does not exist/);
 
   const notAllowed = await rejection(client.send({ to: 'X26ABC2', workflowId: 'TEST_WORKFLOW_ACK' }, 'x'));
-  expect(notAllowed).toMatchObject({ status: 417, code: '16' });
+  expect(notAllowed).toMatchObject({ code: 'MESH_ERR_REJECTED', status: 417, meshCode: '16' });
 
   const badPage = await rejection(client.listInbox({ maxResults: 5 }));
-  expect(badPage).toMatchObject({ status: 400, bodyShape: 'validation' });
+  expect(badPage).toMatchObject({ code: 'MESH_ERR_REJECTED', status: 400, bodyShape: 'validation' });
   expect(badPage.message).toContain('max_results');
 
   // 4xx answers are final: one attempt each.
@@ -47,15 +41,17 @@ test('an acknowledged message is gone (410) and acknowledging again is harmless'
   await receiver.client.acknowledge(messageId);
   await receiver.client.acknowledge(messageId);
   const gone = await rejection(receiver.client.download(messageId));
-  expect(gone).toMatchObject({ status: 410 });
+  expect(gone).toMatchObject({ code: MESH_ERROR_CODES.gone, status: 410 });
+  // The message names the operation; MESH's odd event and code for 410 ("SEND", "Message already accepted") are kept out of it.
+  expect(gone.message).toBe(`download ${messageId}: 410 Gone: Message no longer available for download (it was acknowledged or has expired)`);
 });
 
 test('authentication failure is a 403 reported at once, never retried', async () => {
   const { client, log } = h.client('X26ABC1', { password: 'wrong-password' });
   const error = await rejection(client.handshake());
   expect(error).toBeInstanceOf(MeshError);
-  expect(error).toMatchObject({ status: 403 });
-  expect(error.message).toMatch(/authentication failed: check the mailbox id, password, shared key/);
+  expect(error).toMatchObject({ code: 'MESH_ERR_AUTH', status: 403 });
+  expect(error.message).toMatch(/^handshake X26ABC1: 403 Forbidden: .*authentication failed: check the mailbox id, password, shared key/);
   expect(log).toHaveLength(1);
 });
 
@@ -93,7 +89,7 @@ test('GETs are retried on 429 and 5xx, honouring the retry policy', async () => 
   expect(log.map((e) => e.status)).toEqual([429, 500, 200]);
   await h.admin('POST', '/faults', { method: 'GET', path: '/count$', status: 503, times: 9 });
   const error = await rejection(client.count());
-  expect(error).toMatchObject({ status: 503 });
+  expect(error).toMatchObject({ code: 'MESH_ERR_UNAVAILABLE', status: 503 });
   expect(log.filter((e) => e.path.endsWith('/count'))).toHaveLength(4);
   await h.admin('DELETE', '/faults');
 });
@@ -103,7 +99,8 @@ test('a server that stops answering times out with a clear message', async () =>
   await h.admin('POST', '/faults', { method: 'GET', path: '/count$', status: 500, times: 1, delayMs: 2_000 });
   const error = await rejection(client.count());
   expect(error).toBeInstanceOf(MeshConnectionError);
-  expect(error.message).toMatch(/stopped responding within the request timeout/);
+  expect(error).toMatchObject({ code: 'MESH_ERR_TIMEOUT' });
+  expect(error.message).toMatch(/^count of X26ABC2: GET .* failed: the server stopped responding within the request timeout/);
   await h.admin('DELETE', '/faults');
 });
 
@@ -134,4 +131,12 @@ test('no password, shared key or HMAC ever reaches the exchange record', async (
   const digests = new Set(log.flatMap((e) => [e.sentSha256, e.receivedSha256]).filter(Boolean));
   for (const hex of json.match(/[0-9a-f]{64}/g) ?? []) expect(digests.has(hex), hex).toBe(true);
   for (const e of log) expect(e.requestHeaders.authorization).toMatch(/^NHSMESH X26ABC1:[0-9a-f-]{36}:0:\d{12}:<redacted>$/);
+});
+
+test('a request the client cannot make is refused before anything is sent, with its own code', async () => {
+  const { client, log } = h.client('X26ABC1');
+  const error = await rejection(client.sendChunked({ to: 'X26ABC2', workflowId: 'MESH_ASSURE_TEST' }, bufferSource('x'), { chunkSize: 200_000_000 }));
+  expect(error).toBeInstanceOf(MeshClientError);
+  expect(error).toMatchObject({ code: 'MESH_ERR_INVALID_ARG' });
+  expect(log).toEqual([]);
 });

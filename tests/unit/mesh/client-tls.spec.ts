@@ -28,13 +28,14 @@ async function failure(client: MeshClient): Promise<Error> {
 test('without a client certificate the failure names the client-certificate settings', async () => {
   const error = await failure(new MeshClient({ ...base(), caCertPath: h.sandbox.tls!.caCertPath }));
   expect(error).toBeInstanceOf(MeshConnectionError);
+  expect(error).toMatchObject({ code: 'MESH_ERR_TLS' });
   expect(error.message).toMatch(/MESH_CLIENT_CERT and MESH_CLIENT_KEY/);
 });
 
 test('a server certificate from an unknown CA is refused: verification is on by default', async () => {
   const ids = h.sandbox.tls!.clients.X26ABC1!;
   const error = await failure(new MeshClient({ ...base(), tls: { certPath: ids.certPath, keyPath: ids.keyPath } }));
-  expect(error).toBeInstanceOf(MeshConnectionError);
+  expect(error).toMatchObject({ code: 'MESH_ERR_TLS', systemCode: expect.stringMatching(/CERT|SIGNATURE|ISSUER/) });
   expect(error.message).toMatch(/does not chain to a trusted CA .*MESH_CA_CERT/);
 });
 
@@ -51,11 +52,12 @@ test('turning server verification off needs a reason', () => {
 
 test('nothing listening gives an actionable connection-refused message', async () => {
   const error = await failure(new MeshClient({ ...base(), baseUrl: 'http://127.0.0.1:9' }));
-  expect(error).toBeInstanceOf(MeshConnectionError);
-  expect(error.message).toMatch(/nothing is listening at http:\/\/127\.0\.0\.1:9 .*MESH_TARGET/);
+  expect(error).toMatchObject({ code: 'MESH_ERR_CONNECT', systemCode: 'ECONNREFUSED' });
+  expect(error.message).toMatch(/^handshake X26ABC1: POST http:\/\/127\.0\.0\.1:9\/messageexchange\/X26ABC1 failed: nothing is listening at http:\/\/127\.0\.0\.1:9 .*MESH_TARGET/);
 });
 
 test('a missing certificate file is named with its setting', () => {
+  expect(() => new MeshClient({ ...base(), tls: { certPath: '/nope/c.pem', keyPath: '/nope/k.pem' } })).toThrow(expect.objectContaining({ code: 'MESH_ERR_CONFIG' }));
   expect(() => new MeshClient({ ...base(), tls: { certPath: '/nope/c.pem', keyPath: '/nope/k.pem' } })).toThrow(
     /cannot read the client certificate \(MESH_CLIENT_CERT\) at \/nope\/c\.pem \(ENOENT\)/,
   );

@@ -74,3 +74,13 @@ export function patternBytes(size: number, seed = 1): Buffer {
   }
   return out;
 }
+
+/** The error `promise` rejects with; fails the test when it resolves. */
+export async function rejection<E extends Error = Error>(promise: Promise<unknown>): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as E;
+  }
+  throw new Error('expected a rejection');
+}
