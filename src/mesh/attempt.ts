@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
-import { H, HeaderBag, makeAuthToken, MEDIA_V2, parseErrorBody } from '../protocol/index.ts';
+import { HEADER, HeaderBag, makeAuthToken, MEDIA_V2, parseErrorBody } from '../protocol/index.ts';
 import { noteStreamed } from '../runtime/streamed-memory.ts';
 import { describeConnectionFailure, MeshError, type ProxyInUse, type RequestContext } from './errors.ts';
 import { recordableRequestHeaders, recordableResponseHeaders, type Exchange, type ExchangeObserver } from './recorder.ts';
@@ -76,12 +76,12 @@ export class Attempter {
     const started = Date.now();
     const headers: Record<string, string> = {
       ...identity,
-      [H.accept]: MEDIA_V2,
+      [HEADER.accept]: MEDIA_V2,
       ...call.headers,
-      [H.authorization]: makeAuthToken({ sharedKey: signer.sharedKey, mailboxId: signer.mailboxId, password: signer.password, time: signer.clock() }),
+      [HEADER.authorization]: makeAuthToken({ sharedKey: signer.sharedKey, mailboxId: signer.mailboxId, password: signer.password, time: signer.clock() }),
     };
     const sent = prepareBody(call.body, observer !== undefined);
-    if (sent.length !== undefined) headers[H.contentLength] = String(sent.length);
+    if (sent.length !== undefined) headers[HEADER.contentLength] = String(sent.length);
     const record = (fields: Partial<Exchange> & Pick<Exchange, 'status'>) =>
       observer?.({
         seq: ++this.#seq,

@@ -12,7 +12,7 @@ import type { Dispatcher } from 'undici';
 import {
   assertV2Body,
   formatChunkRange,
-  H,
+  HEADER,
   SchemaViolation,
   type InboxBody,
   type MailboxListBody,
@@ -220,10 +220,10 @@ export class MeshClient {
   /** Uploads chunk n (2..N) of a message whose chunk 1 was accepted; `body` is sent as it is. */
   async sendChunk(messageId: string, chunk: number, total: number, body: RequestBody, options: { gzip?: boolean } = {}): Promise<void> {
     const headers: Record<string, string> = {
-      [H.chunkRange]: formatChunkRange({ chunk, total }),
-      [H.contentType]: 'application/octet-stream',
+      [HEADER.chunkRange]: formatChunkRange({ chunk, total }),
+      [HEADER.contentType]: 'application/octet-stream',
     };
-    if (options.gzip) headers[H.contentEncoding] = 'gzip';
+    if (options.gzip) headers[HEADER.contentEncoding] = 'gzip';
     const path = this.#mailboxPath(`/outbox/${encodeURIComponent(messageId)}/${chunk}`);
     // Official servers disagree on this body (`null`, v1 or v2 shape): read it, depend on nothing in it.
     await drain(await this.#call({ operation: `send chunk ${chunk} of ${total} of ${messageId}`, method: 'POST', path, headers, body, repeatable: true }));
@@ -232,21 +232,21 @@ export class MeshClient {
   async #sendFirst(message: OutgoingMessage, wire: RequestBody, total: number, contentType: string | undefined): Promise<string> {
     const to = message.to.trim().toUpperCase();
     const headers: Record<string, string> = {
-      [H.to]: to,
-      [H.workflowId]: message.workflowId,
-      [H.chunkRange]: formatChunkRange({ chunk: 1, total }),
-      [H.contentType]: contentType ?? 'application/octet-stream',
+      [HEADER.to]: to,
+      [HEADER.workflowId]: message.workflowId,
+      [HEADER.chunkRange]: formatChunkRange({ chunk: 1, total }),
+      [HEADER.contentType]: contentType ?? 'application/octet-stream',
     };
     const optional: [string, string | undefined][] = [
-      [H.subject, message.subject],
-      [H.localId, message.localId],
-      [H.partnerId, message.partnerId],
-      [H.fileName, message.fileName],
-      [H.contentChecksum, message.checksum],
-      [H.mexContentType, total > 1 ? message.contentType : undefined],
-      [H.contentEncrypted, message.encrypted === undefined ? undefined : message.encrypted ? 'Y' : 'N'],
-      [H.contentCompressed, message.compressed === undefined ? undefined : message.compressed ? 'Y' : 'N'],
-      [H.contentEncoding, message.gzip ? 'gzip' : undefined],
+      [HEADER.subject, message.subject],
+      [HEADER.localId, message.localId],
+      [HEADER.partnerId, message.partnerId],
+      [HEADER.fileName, message.fileName],
+      [HEADER.contentChecksum, message.checksum],
+      [HEADER.mexContentType, total > 1 ? message.contentType : undefined],
+      [HEADER.contentEncrypted, message.encrypted === undefined ? undefined : message.encrypted ? 'Y' : 'N'],
+      [HEADER.contentCompressed, message.compressed === undefined ? undefined : message.compressed ? 'Y' : 'N'],
+      [HEADER.contentEncoding, message.gzip ? 'gzip' : undefined],
     ];
     for (const [name, value] of optional) if (value !== undefined) headers[name] = value;
     const operation = total > 1 ? `send to ${to} (chunk 1 of ${total})` : `send to ${to}`;
@@ -340,11 +340,11 @@ export class MeshClient {
 
   async #getChunk(messageId: string, chunk: number | undefined, total: number | undefined, options: DownloadOptions): Promise<Download> {
     const suffix = `/inbox/${encodeURIComponent(messageId)}${chunk === undefined ? '' : `/${chunk}`}`;
-    const headers: Record<string, string> = options.acceptGzip === false ? {} : { [H.acceptEncoding]: 'gzip' };
+    const headers: Record<string, string> = options.acceptGzip === false ? {} : { [HEADER.acceptEncoding]: 'gzip' };
     const operation = chunk === undefined || total === 1 ? `download ${messageId}` : `download ${messageId} chunk ${chunk}${total ? ` of ${total}` : ''}`;
     const res = await this.#call({ operation, method: 'GET', path: this.#mailboxPath(suffix), headers, repeatable: true });
     const metadata = readMetadata(res.headers, messageId);
-    const gzipped = (res.headers.get(H.contentEncoding) ?? '').toLowerCase().includes('gzip');
+    const gzipped = (res.headers.get(HEADER.contentEncoding) ?? '').toLowerCase().includes('gzip');
     if (!gzipped) return { metadata, body: res.body };
     // The callback form hands back gunzip and passes an error of either side on to whoever reads it.
     const body = pipelineTo(res.body, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }));

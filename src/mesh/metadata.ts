@@ -1,5 +1,5 @@
 /** Typed view of the `mex-*` headers of a download or HEAD response. */
-import { H, HeaderBag, parseChunkRange, parseFlag, type ChunkRange } from '../protocol/index.ts';
+import { HEADER, HeaderBag, parseChunkRange, parseFlag, type ChunkRange } from '../protocol/index.ts';
 
 export type MessageType = 'DATA' | 'REPORT';
 
@@ -37,32 +37,32 @@ export interface MessageMetadata {
 }
 
 export function readMetadata(headers: HeaderBag, requestedId: string): MessageMetadata {
-  const type = (headers.get(H.messageType) ?? 'DATA').toUpperCase();
-  const range = headers.get(H.chunkRange);
+  const type = (headers.get(HEADER.messageType) ?? 'DATA').toUpperCase();
+  const range = headers.get(HEADER.chunkRange);
   const parsed = range ? parseChunkRange(range, { allowEmptyReport: true }) : { chunk: 1, total: 1 };
-  const success = headers.get(H.statusSuccess)?.toUpperCase();
+  const success = headers.get(HEADER.statusSuccess)?.toUpperCase();
   return {
-    messageId: headers.get(H.messageId) ?? requestedId,
+    messageId: headers.get(HEADER.messageId) ?? requestedId,
     messageType: type === 'REPORT' ? 'REPORT' : 'DATA',
-    from: headers.get(H.from),
-    to: headers.get(H.to),
-    workflowId: headers.get(H.workflowId),
-    fileName: headers.get(H.fileName),
-    localId: headers.get(H.localId),
-    subject: headers.get(H.subject),
-    partnerId: headers.get(H.partnerId),
-    checksum: headers.get(H.contentChecksum),
-    contentType: headers.get(H.mexContentType) ?? headers.get(H.contentType),
-    encrypted: parseFlag(headers.get(H.contentEncrypted)),
-    compressed: parseFlag(headers.get(H.contentCompressed)),
-    linkedMessageId: headers.get(H.linkedMessageId),
+    from: headers.get(HEADER.from),
+    to: headers.get(HEADER.to),
+    workflowId: headers.get(HEADER.workflowId),
+    fileName: headers.get(HEADER.fileName),
+    localId: headers.get(HEADER.localId),
+    subject: headers.get(HEADER.subject),
+    partnerId: headers.get(HEADER.partnerId),
+    checksum: headers.get(HEADER.contentChecksum),
+    contentType: headers.get(HEADER.mexContentType) ?? headers.get(HEADER.contentType),
+    encrypted: parseFlag(headers.get(HEADER.contentEncrypted)),
+    compressed: parseFlag(headers.get(HEADER.contentCompressed)),
+    linkedMessageId: headers.get(HEADER.linkedMessageId),
     chunk: parsed.total === 0 ? { chunk: 1, total: 1 } : parsed,
     status: {
-      code: headers.get(H.statusCode),
-      event: headers.get(H.statusEvent),
-      description: headers.get(H.statusDescription),
+      code: headers.get(HEADER.statusCode),
+      event: headers.get(HEADER.statusEvent),
+      description: headers.get(HEADER.statusDescription),
       success: success === undefined ? undefined : success === 'SUCCESS',
-      timestamp: headers.get(H.statusTimestamp),
+      timestamp: headers.get(HEADER.statusTimestamp),
     },
     mexHeaders: headers.mex(),
   };

@@ -1,6 +1,6 @@
 /** MESH header names (lower case on the wire, matched case-insensitively) and case-insensitive access. */
 
-export const H = {
+export const HEADER = {
   authorization: 'authorization',
   accept: 'accept',
   acceptEncoding: 'accept-encoding',

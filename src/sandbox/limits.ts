@@ -5,22 +5,22 @@
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
-import { H } from '../protocol/index.ts';
+import { HEADER } from '../protocol/index.ts';
 import { noteStreamed } from '../runtime/streamed-memory.ts';
 
 /** Longest value each send header may have. */
 export const SEND_HEADER_LIMITS: Record<string, number> = {
-  [H.to]: 100,
-  [H.workflowId]: 300,
-  [H.chunkRange]: 20,
-  [H.subject]: 500,
-  [H.localId]: 300,
-  [H.partnerId]: 500,
-  [H.fileName]: 300,
-  [H.contentEncrypted]: 20,
-  [H.contentCompressed]: 20,
-  [H.contentChecksum]: 100,
-  [H.mexContentType]: 100,
+  [HEADER.to]: 100,
+  [HEADER.workflowId]: 300,
+  [HEADER.chunkRange]: 20,
+  [HEADER.subject]: 500,
+  [HEADER.localId]: 300,
+  [HEADER.partnerId]: 500,
+  [HEADER.fileName]: 300,
+  [HEADER.contentEncrypted]: 20,
+  [HEADER.contentCompressed]: 20,
+  [HEADER.contentChecksum]: 100,
+  [HEADER.mexContentType]: 100,
 };
 
 export class BodyTooLarge extends Error {

@@ -3,7 +3,7 @@
  * v1/v2 tracking bodies (4.10). Flags are echoed as the sender set them, with an explicit `N` when false,
  * as the real service does; transport compression is told by Content-Encoding alone.
  */
-import { H } from '../protocol/index.ts';
+import { HEADER } from '../protocol/index.ts';
 import type { Mailboxes } from './mailboxes.ts';
 import { errorEvent, fileSize, statusOf, type StoredMessage } from './store/message.ts';
 
@@ -36,29 +36,29 @@ export function downloadHeaders(message: StoredMessage, chunk: number): Record<s
   const status = statusDetails(message);
   const isReport = message.messageType === 'REPORT';
   const headers: Record<string, string> = {};
-  put(headers, H.from, message.sender);
-  put(headers, H.to, message.recipient);
-  put(headers, H.workflowId, message.workflowId);
-  put(headers, H.chunkRange, `${chunk}:${message.totalChunks}`);
-  put(headers, H.totalChunks, String(message.totalChunks));
-  put(headers, H.addressType, 'ALL');
-  put(headers, H.localId, message.localId);
-  put(headers, H.partnerId, message.partnerId);
-  put(headers, H.fileName, message.fileName);
-  put(headers, H.subject, message.subject);
-  put(headers, H.version, '1.0');
-  put(headers, H.messageType, message.messageType);
-  put(headers, H.messageId, message.messageId);
-  if (isReport) put(headers, H.linkedMessageId, message.linkedMessageId ?? errorEvent(message)?.linkedMessageId);
-  put(headers, H.statusCode, status.code);
-  put(headers, H.statusEvent, status.event);
-  put(headers, H.statusDescription, status.description);
-  put(headers, H.statusSuccess, status.success ? 'SUCCESS' : 'ERROR');
-  put(headers, H.statusTimestamp, status.timestamp);
-  put(headers, H.contentCompressed, flag(message.compressed));
-  put(headers, H.contentEncrypted, flag(message.encrypted));
-  put(headers, H.contentChecksum, message.checksum);
-  put(headers, H.mexContentType, message.contentType);
+  put(headers, HEADER.from, message.sender);
+  put(headers, HEADER.to, message.recipient);
+  put(headers, HEADER.workflowId, message.workflowId);
+  put(headers, HEADER.chunkRange, `${chunk}:${message.totalChunks}`);
+  put(headers, HEADER.totalChunks, String(message.totalChunks));
+  put(headers, HEADER.addressType, 'ALL');
+  put(headers, HEADER.localId, message.localId);
+  put(headers, HEADER.partnerId, message.partnerId);
+  put(headers, HEADER.fileName, message.fileName);
+  put(headers, HEADER.subject, message.subject);
+  put(headers, HEADER.version, '1.0');
+  put(headers, HEADER.messageType, message.messageType);
+  put(headers, HEADER.messageId, message.messageId);
+  if (isReport) put(headers, HEADER.linkedMessageId, message.linkedMessageId ?? errorEvent(message)?.linkedMessageId);
+  put(headers, HEADER.statusCode, status.code);
+  put(headers, HEADER.statusEvent, status.event);
+  put(headers, HEADER.statusDescription, status.description);
+  put(headers, HEADER.statusSuccess, status.success ? 'SUCCESS' : 'ERROR');
+  put(headers, HEADER.statusTimestamp, status.timestamp);
+  put(headers, HEADER.contentCompressed, flag(message.compressed));
+  put(headers, HEADER.contentEncrypted, flag(message.encrypted));
+  put(headers, HEADER.contentChecksum, message.checksum);
+  put(headers, HEADER.mexContentType, message.contentType);
   return headers;
 }
 

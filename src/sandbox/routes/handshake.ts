@@ -1,9 +1,9 @@
 /** Handshake, GET or POST /messageexchange/{mailbox} (mesh-api-notes 4.1). */
-import { H, MEDIA_JSON } from '../../protocol/index.ts';
+import { HEADER, MEDIA_JSON } from '../../protocol/index.ts';
 import { authorise, drainBody, requireVersion, type RouteContext } from '../context.ts';
 import { missing, sendEmpty, sendJson, validationFailure } from '../replies.ts';
 
-const REQUIRED = [H.clientVersion, H.osName, H.osVersion];
+const REQUIRED = [HEADER.clientVersion, HEADER.osName, HEADER.osVersion];
 
 export async function handshake(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);

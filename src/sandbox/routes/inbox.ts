@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlib, createGunzip, createGzip } from 'node:zlib';
-import { H, MEDIA_JSON, MESH_ERRORS } from '../../protocol/index.ts';
+import { HEADER, MEDIA_JSON, MESH_ERRORS } from '../../protocol/index.ts';
 import { authorise, drainBody, notFoundMessage, requireVersion, type RouteContext } from '../context.ts';
 import { noteStreamed } from '../../runtime/streamed-memory.ts';
 import { downloadHeaders } from '../message-views.ts';
@@ -39,7 +39,7 @@ export async function download(ctx: RouteContext): Promise<void> {
   const size = message.chunkSizes[chunk - 1];
   if (chunk > message.totalChunks || size === null || size === undefined) throw notFoundMessage();
 
-  const acceptsGzip = (ctx.headers.get(H.acceptEncoding) ?? '').toLowerCase().includes('gzip');
+  const acceptsGzip = (ctx.headers.get(HEADER.acceptEncoding) ?? '').toLowerCase().includes('gzip');
   const stored = message.contentEncoding;
   // Stored gzip goes out as is to a client that takes gzip, and is unpacked for one that does not;
   // plain content is gzipped on the fly for a v2 client that asks for it (v1 never is).

@@ -4,7 +4,7 @@
  * answered only once the chunk bytes and the message metadata are durable on disk.
  */
 import { pipeline, type Readable } from 'node:stream';
-import { ChunkRangeError, H, isoTime, MEDIA_JSON, MEDIA_V2, MESH_ERRORS, parseChunkRange, parseFlag, type ApiVersion, type ChunkRange, type HeaderBag } from '../../protocol/index.ts';
+import { ChunkRangeError, HEADER, isoTime, MEDIA_JSON, MEDIA_V2, MESH_ERRORS, parseChunkRange, parseFlag, type ApiVersion, type ChunkRange, type HeaderBag } from '../../protocol/index.ts';
 import { authorise, limitedBody, readSmallBody, requireVersion, rethrowBodyError, type RouteContext } from '../context.ts';
 import { BadGzipBody, GzipCheck, SEND_HEADER_LIMITS } from '../limits.ts';
 import { Failure, meshFailure, missing, sendJson, validationFailure, type ValidationItem } from '../replies.ts';
@@ -18,7 +18,7 @@ const CHECKSUM = /^[A-Za-z0-9\s:\-/]*$/;
 
 const SEND_HEADER_LIMIT_ENTRIES = Object.entries(SEND_HEADER_LIMITS);
 /** Headers whose value may not be a URL. */
-const URL_CHECKED = [H.to, H.workflowId, H.contentChecksum];
+const URL_CHECKED = [HEADER.to, HEADER.workflowId, HEADER.contentChecksum];
 
 function hasControlCharacter(headers: HeaderBag): boolean {
   for (const [name, value] of headers.entries()) if (name.startsWith('mex-') && CONTROL_CHARACTER.test(value)) return true;
@@ -29,7 +29,7 @@ function hasControlCharacter(headers: HeaderBag): boolean {
 function checkSendHeaders(ctx: RouteContext): ApiVersion {
   const { headers } = ctx;
   const problems: ValidationItem[] = [];
-  for (const name of [H.to, H.workflowId]) if (headers.get(name) === undefined) problems.push(missing('header', name));
+  for (const name of [HEADER.to, HEADER.workflowId]) if (headers.get(name) === undefined) problems.push(missing('header', name));
   for (const [name, max] of SEND_HEADER_LIMIT_ENTRIES) {
     const value = headers.get(name);
     if (value !== undefined && value.length > max) {
@@ -40,17 +40,17 @@ function checkSendHeaders(ctx: RouteContext): ApiVersion {
     if (hasControlCharacter(headers) || URL_CHECKED.some((n) => URL_VALUE.test(headers.get(n)?.trim() ?? ''))) {
       throw meshFailure(400, MESH_ERRORS.malformedControlFile);
     }
-    if (!CHECKSUM.test(headers.get(H.contentChecksum) ?? '')) throw meshFailure(400, MESH_ERRORS.invalidChecksum);
+    if (!CHECKSUM.test(headers.get(HEADER.contentChecksum) ?? '')) throw meshFailure(400, MESH_ERRORS.invalidChecksum);
   }
   const version = requireVersion(ctx);
   if (problems.length > 0) throw validationFailure(problems);
-  if (headers.get(H.to)!.trim() === '') throw meshFailure(400, MESH_ERRORS.toMissing);
+  if (headers.get(HEADER.to)!.trim() === '') throw meshFailure(400, MESH_ERRORS.toMissing);
   return version;
 }
 
 /** `gzip` or none; anything else is 422. */
 function contentEncoding(ctx: RouteContext): 'gzip' | undefined {
-  const value = ctx.headers.get(H.contentEncoding)?.trim().toLowerCase() ?? '';
+  const value = ctx.headers.get(HEADER.contentEncoding)?.trim().toLowerCase() ?? '';
   if (value === '') return undefined;
   if (value === 'gzip') return 'gzip';
   throw meshFailure(422, MESH_ERRORS.unsupportedEncoding);
@@ -58,7 +58,7 @@ function contentEncoding(ctx: RouteContext): 'gzip' | undefined {
 
 function chunkRange(ctx: RouteContext, messageId?: string): ChunkRange {
   try {
-    return parseChunkRange(ctx.headers.get(H.chunkRange));
+    return parseChunkRange(ctx.headers.get(HEADER.chunkRange));
   } catch (error) {
     if (error instanceof ChunkRangeError) throw meshFailure(417, MESH_ERRORS.invalidChunks, messageId);
     throw error;
@@ -70,10 +70,10 @@ function ignoreError(): void {}
 
 /** The message fields taken as they are from optional send headers. */
 const OPTIONAL_FIELDS = [
-  ['subject', H.subject],
-  ['localId', H.localId],
-  ['partnerId', H.partnerId],
-  ['checksum', H.contentChecksum],
+  ['subject', HEADER.subject],
+  ['localId', HEADER.localId],
+  ['partnerId', HEADER.partnerId],
+  ['checksum', HEADER.contentChecksum],
 ] as const;
 
 /** Streams the body to the chunk file, checking gzip bodies on the way; a small plain body is read whole. */
@@ -102,31 +102,31 @@ export async function sendMessage(ctx: RouteContext): Promise<void> {
   const { mailbox } = authorise(ctx);
   const version = checkSendHeaders(ctx);
   const encoding = contentEncoding(ctx);
-  const range = headers.get(H.chunkRange) === undefined ? { chunk: 1, total: 1 } : chunkRange(ctx);
+  const range = headers.get(HEADER.chunkRange) === undefined ? { chunk: 1, total: 1 } : chunkRange(ctx);
   if (range.chunk !== 1) throw meshFailure(417, MESH_ERRORS.invalidChunks);
-  const recipient = headers.get(H.to)!.trim().toUpperCase();
+  const recipient = headers.get(HEADER.to)!.trim().toUpperCase();
   if (!state.mailboxes.mailbox(recipient)) throw meshFailure(417, MESH_ERRORS.unregisteredRecipient);
-  const workflowId = headers.get(H.workflowId)!.trim();
+  const workflowId = headers.get(HEADER.workflowId)!.trim();
   if (!state.options.relax.workflowPermissions) {
     const refusal = state.mailboxes.refusal(workflowId, mailbox.mailboxId, recipient);
     if (refusal === 'sender') throw meshFailure(417, MESH_ERRORS.senderNotAllowed);
     if (refusal === 'receiver') throw meshFailure(417, MESH_ERRORS.workflowNotRegistered);
   }
-  if (headers.get(H.contentLength) === '0') throw meshFailure(417, MESH_ERRORS.missingDataFile);
+  if (headers.get(HEADER.contentLength) === '0') throw meshFailure(417, MESH_ERRORS.missingDataFile);
 
   const now = state.clock.now();
   const messageId = state.lifecycle.newMessageId(now);
   ctx.notes.messageId = messageId;
-  const contentType = optional(headers, H.mexContentType) ?? optional(headers, H.contentType)?.toLowerCase();
+  const contentType = optional(headers, HEADER.mexContentType) ?? optional(headers, HEADER.contentType)?.toLowerCase();
   const message: StoredMessage = {
     messageId,
     messageType: 'DATA',
     sender: mailbox.mailboxId,
     recipient,
     workflowId,
-    fileName: optional(headers, H.fileName) ?? `${messageId}.dat`,
-    encrypted: parseFlag(headers.get(H.contentEncrypted)),
-    compressed: parseFlag(headers.get(H.contentCompressed)),
+    fileName: optional(headers, HEADER.fileName) ?? `${messageId}.dat`,
+    encrypted: parseFlag(headers.get(HEADER.contentEncrypted)),
+    compressed: parseFlag(headers.get(HEADER.contentCompressed)),
     totalChunks: range.total,
     chunkSizes: new Array<number | null>(range.total).fill(null),
     events: [],
