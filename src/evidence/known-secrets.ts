@@ -16,6 +16,6 @@ export function configuredSecrets(settings: Settings): KnownSecret[] {
     { kind: 'key passphrase', value: settings.sut.tls.keyPassphrase ?? '' },
     { kind: 'key passphrase', value: settings.peer.tls.keyPassphrase ?? '' },
   ];
-  const published = (value: string) => settings.target === 'sandbox' && PUBLISHED.has(value);
+  const published = (value: string | Uint8Array) => typeof value === 'string' && settings.target === 'sandbox' && PUBLISHED.has(value);
   return secrets.filter((s) => s.value !== '' && !published(s.value));
 }
