@@ -8,12 +8,13 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Manifest } from '../../../src/evidence/manifest.ts';
 import { verifyBundle } from '../../../src/evidence/verify.ts';
 import { readZip, writeReproducibleZip } from '../../../src/evidence/zip.ts';
 import { sealBundle } from '../../../src/evidence/bundle.ts';
 import { runCli } from '../cli/run-cli.ts';
+import { launchChromium } from './browser.ts';
 import { sampleSigner, tamperAndRehash } from './samples.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
@@ -138,10 +139,7 @@ test('compare prints the change from the older bundle whatever the order, writes
 test.describe('seen in a real browser', () => {
   let browser: Browser;
   test.beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   test.afterAll(async () => browser?.close());
 
