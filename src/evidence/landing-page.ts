@@ -64,8 +64,9 @@ function reportLinks(c: CaseResult, kind: BundleKind): string {
   if (kind === 'observe') return `<a href="${BUNDLE_FILES.observeResult}">observe.json</a>`;
   return [
     c.playwrightTestId ? `<a href="${BUNDLE_FILES.playwright}#?testId=${encodeURIComponent(c.playwrightTestId)}">Playwright</a>` : '',
-    `<a href="${BUNDLE_FILES.allureAwesome}">Allure</a>`,
-    `<a href="${BUNDLE_FILES.allure2}">Allure 2</a>`,
+    // Both Allure views name a result by the same id: the awesome view routes #/<id>, the classic #testresult/<id>.
+    c.allureTestResultId ? `<a href="${BUNDLE_FILES.allureAwesome}#/${encodeURIComponent(c.allureTestResultId)}">Allure</a>` : '',
+    c.allureTestResultId ? `<a href="${BUNDLE_FILES.allure2}#testresult/${encodeURIComponent(c.allureTestResultId)}">Allure 2</a>` : '',
   ].filter(Boolean).join(' · ');
 }
 

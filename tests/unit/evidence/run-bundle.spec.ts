@@ -164,6 +164,21 @@ test.describe('seen in a real browser', () => {
   });
 
   const ran = () => manifest.cases.filter((c) => CASES.includes(c.id));
+
+  for (const report of ['Allure', 'Allure 2', 'Playwright']) {
+    test(`each case row links straight to that case in the ${report} report`, async () => {
+      for (const c of ran()) {
+        const { page, remote } = await open('index.html');
+        await page.locator(`#cases tr[data-case="${c.id}"] a`, { hasText: new RegExp(`^${report}$`) }).click();
+        // The case's own page: its title, and a step only that case has (its first protocol step).
+        await expect(page.getByText(c.title).first()).toBeVisible({ timeout: 15_000 });
+        const others = ran().filter((o) => o.id !== c.id);
+        for (const other of others) await expect(page.getByText(other.title)).toHaveCount(0);
+        expect(remote).toEqual([]);
+        await page.context().close();
+      }
+    });
+  }
   /** What each report shows for this run once it has rendered: Allure's tree starts folded, so its count. */
   const REPORTS: [string, string, (page: Page) => Promise<void>][] = [
     ['Allure', 'reports/allure/index.html', (page) => expect(page.locator('body')).toContainText(`${CASES.length} passed (100% of all tests)`, { timeout: 15_000 })],
