@@ -187,6 +187,33 @@ test.describe('seen in a real browser', () => {
       for (const c of ran()) await expect(page.getByText(c.title).first()).toBeVisible({ timeout: 15_000 });
     }],
   ];
+  test("Allure groups the cases by the test pack's sets, not by spec file, and dates the run in ISO 8601", async () => {
+    const { page } = await open('reports/allure/index.html');
+    await expect(page.getByText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(/).first()).toBeVisible({ timeout: 15_000 });
+    for (const set of new Set(ran().map((c) => c.set))) await expect(page.getByText(set, { exact: true }).first()).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByText(/\.spec\.ts/)).toHaveCount(0);
+  });
+
+  // Allure 3's awesome view links only http(s) URLs, so a link inside the bundle is followed in the classic view.
+  test("a case's test-pack (tms) link in the classic Allure view leads to its entry on the landing page", async () => {
+    const c = ran().find((r) => r.id === '201')!;
+    const { page } = await open(`reports/allure2/index.html#testresult/${c.allureTestResultId}`);
+    const [entry] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('link', { name: 'MESH test pack 201' }).click()]);
+    await expect(entry).toHaveURL(/\/unpacked\/index\.html#case-201$/);
+    await expect(entry.locator('tr:target')).toHaveAttribute('data-case', '201');
+  });
+
+  test('every MESH request of a case shows in Allure as an HTTP exchange, without its HMAC or payload', async () => {
+    const c = ran().find((r) => r.id === '201')!;
+    const { page } = await open(`reports/allure/index.html#/${c.allureTestResultId}`);
+    // The exchange is an attachment of the step that made it: open the step, the exchange, then its request headers.
+    await page.getByText('X26ABC1 sends message to X26ABC2').first().click();
+    await page.getByText('POST /messageexchange/X26ABC1/outbox → 202').first().click();
+    await page.getByText(/^Headers \(\d+\)$/).first().click();
+    await expect(page.getByText(/NHSMESH X26ABC1:[0-9a-f-]{36}:\d+:\d{12}:<redacted>/).first()).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByText(/bytes on the wire, not attached; SHA-256 [0-9a-f]{64}/).first()).toBeVisible();
+  });
+
   for (const [name, path, showsTheRun] of REPORTS) {
     test(`the ${name} report renders this run from file:// with the banner and no network request`, async () => {
       const { page, remote } = await open(path);
