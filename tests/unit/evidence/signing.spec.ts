@@ -16,6 +16,7 @@ import { signingKeySecrets, type BundleSigner } from '../../../src/evidence/sign
 import { formatVerifyReport, verifyBundle } from '../../../src/evidence/verify.ts';
 import { readZip } from '../../../src/evidence/zip.ts';
 import { createTestCa, issueCertificate } from '../../../src/pki/index.ts';
+import { runCli } from '../cli/run-cli.ts';
 import { openssl } from '../pki/openssl.ts';
 import { sampleManifestBody, sampleSigner, tamperAndRehash } from './samples.ts';
 
@@ -120,4 +121,12 @@ test("the signing key's PEM body, DER and base64 forms are caught by the secret 
   }
   // The certificate carries the public half: it is no hit.
   expect(scanForSecrets(new Map([['c', Buffer.from(signer.certificates[0]!.raw)]]), secrets)).toEqual([]);
+});
+
+test('a run against a URL whose bundle cannot be signed stops before the pack runs, saying what to set', async () => {
+  const env = { MESH_TARGET: 'https://127.0.0.1:9', MESH_MAILBOX_ID: 'X26ABC1', MESH_MAILBOX_PASSWORD: 'p', MESH_SHARED_KEY: 'k', MESH_WORKFLOW_ID: 'W', MESH_ASSURE_REPORTS: join(dir, 'reports') };
+  const result = await runCli(['run', '--cases', 'handshake'], env);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('the bundle is signed with the sut mailbox client certificate: set MESH_CLIENT_CERT and MESH_CLIENT_KEY');
+  expect(result.stderr).not.toContain('Running');
 });
