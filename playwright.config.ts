@@ -20,8 +20,9 @@ export default defineConfig({
       {
         resultsDir: REPORT_PATHS.allureResults,
         detail: false,
-        // The test pack is a private spreadsheet: the link names the case, it leads nowhere on the network.
-        links: { tms: { urlTemplate: 'mesh-test-pack:%s', nameTemplate: 'MESH test pack case %s' } },
+        // The test pack is a private spreadsheet: the link leads to the case's entry on the bundle's landing
+        // page, relative to the Allure pages (reports/<view>/index.html), never to the network.
+        links: { tms: { urlTemplate: '../../index.html#case-%s', nameTemplate: 'MESH test pack case %s' } },
       },
     ],
   ],

@@ -9,8 +9,9 @@ export interface GlobalOptions {
   json?: boolean;
 }
 
+/** The MESH commands take the workflow as an argument where they need one (`send --workflow`). */
 export function cliSettings(): Settings {
-  const settings = loadSettings();
+  const settings = loadSettings({ unused: ['MESH_WORKFLOW_ID'] });
   return settings.baseUrl ? settings : { ...settings, baseUrl: CLI_SANDBOX_URL };
 }
 

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import type { ClientTls, MailboxSettings, Settings, TargetKind, VariableName } from './settings.ts';
+import { mailboxIdFix } from '../protocol/mailbox-id.ts';
 import { VARIABLES } from './settings.ts';
 import { PTL_CA_BUNDLE, TARGET_URLS, targetDefaults } from './targets.ts';
 
@@ -29,6 +30,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** The `.env` file to read; `false` reads none. Defaults to `.env` in the working directory. */
   envFile?: string | false;
+  /** Variables the caller never reads: left empty, not demanded, when unset (a CLI command and the workflow). */
+  unused?: readonly VariableName[];
 }
 
 type Source = Record<string, string | undefined>;
@@ -45,12 +48,10 @@ export function readVariables(options: LoadOptions = {}): Source {
 }
 
 export function loadSettings(options: LoadOptions = {}): Settings {
-  return settingsFrom(readVariables(options));
+  return settingsFrom(readVariables(options), options.unused);
 }
 
-const MAILBOX_ID = /^[A-Z0-9]{3,20}$/;
-
-export function settingsFrom(vars: Source): Settings {
+export function settingsFrom(vars: Source, unused: readonly VariableName[] = []): Settings {
   const problems: ConfigProblem[] = [];
   const need = (name: VariableName, why: string): string => {
     const value = vars[name];
@@ -65,9 +66,8 @@ export function settingsFrom(vars: Source): Settings {
     return value;
   };
   const mailboxId = (name: VariableName, value: string): string => {
-    if (value !== '' && !MAILBOX_ID.test(value)) {
-      problems.push({ variable: name, problem: `"${value}" is not a MESH mailbox id`, fix: 'use the upper-case id from your mailbox letter, for example X26ABC1' });
-    }
+    const fix = value === '' ? undefined : mailboxIdFix(value);
+    if (fix) problems.push({ variable: name, problem: `"${value}" is not a MESH mailbox id`, fix: `${fix}, as in your mailbox letter (for example X26ABC1)` });
     return value;
   };
   const positive = (name: VariableName, fallback: number): number => {
@@ -83,7 +83,8 @@ export function settingsFrom(vars: Source): Settings {
 
   const { target, baseUrl } = resolveTarget(vars, problems);
   const defaults = targetDefaults(target);
-  const pick = (name: VariableName, fallback: string | undefined, why: string): string => vars[name] ?? fallback ?? need(name, why);
+  const pick = (name: VariableName, fallback: string | undefined, why: string): string =>
+    vars[name] ?? fallback ?? (unused.includes(name) ? '' : need(name, why));
 
   const tlsFor = (prefix: 'MESH_' | 'MESH_PEER_', fallback?: ClientTls): ClientTls => {
     const own: ClientTls = {

@@ -4,6 +4,7 @@
  * (every message the run created, by case). A case skipped as pending or not demonstrable is shown as such,
  * never as passed; a catalogue case the run did not select is `not-run`.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -25,6 +26,8 @@ export interface CaseResult extends CatalogueEntry {
   notes: string[];
   /** Playwright's test id, for a link into its HTML report. */
   playwrightTestId: string | null;
+  /** The case's test result id in the Allure 3 report, for a link straight to it; absent in older bundles. */
+  allureTestResultId?: string | null;
 }
 
 interface JsonAnnotation {
@@ -50,6 +53,7 @@ interface JsonSuite {
 }
 
 interface AllureResult {
+  uuid: string;
   stop?: number;
   labels: { name: string; value: string }[];
   parameters: { name: string; value: string }[];
@@ -67,8 +71,8 @@ function witnessTests(reportPath: string): Map<string, { spec: JsonSpec; test: J
   return byCase;
 }
 
-/** Message ids each case recorded as Allure parameters (`message id`, `report id` ...), latest result per case. */
-function allureMessageIds(resultsDir: string, caseIds: ReadonlySet<string>): Map<string, string[]> {
+/** The latest Allure result of each case: the message ids it recorded as parameters, and its id in the report. */
+function allureResults(resultsDir: string, caseIds: ReadonlySet<string>): Map<string, { messageIds: string[]; testResultId: string }> {
   const latest = new Map<string, AllureResult>();
   const files = existsSync(resultsDir) ? readdirSync(resultsDir).filter((f) => f.endsWith('-result.json')) : [];
   for (const file of files) {
@@ -76,7 +80,9 @@ function allureMessageIds(resultsDir: string, caseIds: ReadonlySet<string>): Map
     const id = result.labels.find((l) => l.name === 'tag' && caseIds.has(l.value))?.value;
     if (id && (result.stop ?? 0) >= (latest.get(id)?.stop ?? 0)) latest.set(id, result);
   }
-  return new Map([...latest].map(([id, r]) => [id, r.parameters.filter((p) => / id$/.test(p.name)).map((p) => p.value)]));
+  // Allure 3 names a result in its report (and its #/<id> route) by the MD5 of the result's uuid.
+  const reportId = (r: AllureResult) => createHash('md5').update(r.uuid).digest('hex');
+  return new Map([...latest].map(([id, r]) => [id, { messageIds: r.parameters.filter((p) => / id$/.test(p.name)).map((p) => p.value), testResultId: reportId(r) }]));
 }
 
 function ledgerMessageIds(ledgerPath: string): Map<string, string[]> {
@@ -128,6 +134,7 @@ export function judgedCase(rule: JudgedRule): CaseResult {
     durationMs: null,
     notes: [...rule.findings.map((f) => `violation: ${f}`), ...rule.requests.map((r) => `request: ${r}`)],
     playwrightTestId: null,
+    allureTestResultId: null,
   };
 }
 
@@ -141,12 +148,13 @@ export interface RunOutputs {
 
 export function collectCaseResults(catalogue: readonly CatalogueEntry[], outputs: RunOutputs): CaseResult[] {
   const tests = witnessTests(outputs.resultsJson);
-  const fromAllure = allureMessageIds(outputs.allureResults, new Set(catalogue.map((c) => c.id)));
+  const fromAllure = allureResults(outputs.allureResults, new Set(catalogue.map((c) => c.id)));
   const fromLedger = ledgerMessageIds(outputs.ledger);
   return catalogue.map((entry) => {
     const found = tests.get(entry.id);
-    if (!found) return { ...entry, result: 'not-run', messageIds: [], durationMs: null, notes: [], playwrightTestId: null };
-    const messageIds = [...new Set([...(fromAllure.get(entry.id) ?? []), ...(fromLedger.get(entry.id) ?? [])])];
-    return { ...entry, ...outcome(found.test), messageIds, playwrightTestId: found.spec.id };
+    if (!found) return { ...entry, result: 'not-run', messageIds: [], durationMs: null, notes: [], playwrightTestId: null, allureTestResultId: null };
+    const allure = fromAllure.get(entry.id);
+    const messageIds = [...new Set([...(allure?.messageIds ?? []), ...(fromLedger.get(entry.id) ?? [])])];
+    return { ...entry, ...outcome(found.test), messageIds, playwrightTestId: found.spec.id, allureTestResultId: allure?.testResultId ?? null };
   });
 }

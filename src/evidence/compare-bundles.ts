@@ -1,24 +1,23 @@
 /**
- * `mesh-assure compare <old.zip> <new.zip>`: both bundles must verify and be of one kind (two witness runs,
- * or two observe runs); the change per case is written into the new bundle (its manifest and landing
- * page), which is sealed again under the same name. `run --baseline` compares the same way.
+ * Comparing bundles: both must verify and be of one kind (two witness runs, or two observe runs). Neither
+ * is written to: `compare` returns the change per case for printing (and a file the user names), and `run
+ * --baseline` puts it into the bundle being made. The older bundle is the baseline, by run time.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { sha256 } from './checksums.ts';
 import { compareCases } from './compare.ts';
-import { sealBundle, type SealedBundle } from './bundle.ts';
-import { BUNDLE_FILES, SEAL_FILES } from './layout.ts';
-import { bundleKind, type Comparison, type ManifestBody } from './manifest.ts';
-import type { KnownSecret } from './secret-scan.ts';
+import { bundleKind, type Comparison, type Manifest, type ManifestBody } from './manifest.ts';
 import { verifyBundle, formatVerifyReport } from './verify.ts';
-import { readZip } from './zip.ts';
 
-/** The comparison with a baseline bundle, which must verify first: an altered baseline proves nothing. */
-export async function compareWithBaseline(baselineZip: string, current: ManifestBody): Promise<Comparison> {
-  const report = await verifyBundle(baselineZip);
-  if (!report.ok || !report.manifest) throw new Error(`the baseline does not verify:\n${formatVerifyReport(report).join('\n')}`);
-  const baseline = report.manifest;
+async function verifiedManifest(zip: string, role: string): Promise<Manifest> {
+  const report = await verifyBundle(zip);
+  // An altered bundle proves nothing, so nothing is compared with it.
+  if (!report.ok || !report.manifest) throw new Error(`the ${role} does not verify:\n${formatVerifyReport(report).join('\n')}`);
+  return report.manifest;
+}
+
+async function comparison(baselineZip: string, baseline: Manifest, current: ManifestBody): Promise<Comparison> {
   // A witness run's cases and an observe run's rules share no id: every case would read as added and removed.
   if (bundleKind(baseline) !== bundleKind(current)) throw new Error(`the baseline is of kind ${bundleKind(baseline)} and this bundle of kind ${bundleKind(current)}: compare bundles of one kind`);
   return {
@@ -27,14 +26,25 @@ export async function compareWithBaseline(baselineZip: string, current: Manifest
   };
 }
 
-export async function compareBundles(baselineZip: string, newZip: string, secrets: readonly KnownSecret[]): Promise<SealedBundle> {
-  const report = await verifyBundle(newZip);
-  if (!report.ok || !report.manifest) throw new Error(`${newZip} does not verify:\n${formatVerifyReport(report).join('\n')}`);
-  const { files: _files, ...body } = report.manifest;
-  body.comparison = await compareWithBaseline(baselineZip, body);
-  const content = new Map<string, Uint8Array>();
-  for (const entry of await readZip(newZip)) {
-    if (!SEAL_FILES.has(entry.name) && entry.name !== BUNDLE_FILES.landing && entry.data) content.set(entry.name, entry.data);
-  }
-  return sealBundle(newZip, content, body, secrets);
+/** The comparison of the run being packed with a baseline bundle, which must verify first. */
+export async function compareWithBaseline(baselineZip: string, current: ManifestBody): Promise<Comparison> {
+  return comparison(baselineZip, await verifiedManifest(baselineZip, 'baseline'), current);
+}
+
+export interface BundleComparison {
+  older: { zip: string; manifest: Manifest };
+  newer: { zip: string; manifest: Manifest };
+  comparison: Comparison;
+}
+
+/** When the run took place: its start, then its end for two runs started together. */
+const runTime = (m: Manifest): [number, number] => [Date.parse(m.startedAt), Date.parse(m.finishedAt)];
+const ranBefore = (a: Manifest, b: Manifest): boolean => runTime(a)[0] < runTime(b)[0] || (runTime(a)[0] === runTime(b)[0] && runTime(a)[1] < runTime(b)[1]);
+
+/** Two bundles in either order: the one whose run came first is the baseline. */
+export async function compareBundles(first: string, second: string): Promise<BundleComparison> {
+  const a = { zip: first, manifest: await verifiedManifest(first, `bundle ${first}`) };
+  const b = { zip: second, manifest: await verifiedManifest(second, `bundle ${second}`) };
+  const [older, newer] = ranBefore(b.manifest, a.manifest) ? [b, a] : [a, b];
+  return { older, newer, comparison: await comparison(older.zip, older.manifest, newer.manifest) };
 }

@@ -15,6 +15,7 @@ export function configuredSecrets(settings: Settings): KnownSecret[] {
     { kind: 'key passphrase', value: settings.peer.tls.keyPassphrase ?? '' },
   ];
   const shipped = targetDefaults(settings.target);
-  const published = (value: string) => shipped !== undefined && (value === shipped.password || value === shipped.sharedKey);
+  const published = (value: string | Uint8Array) =>
+    typeof value === 'string' && shipped !== undefined && (value === shipped.password || value === shipped.sharedKey);
   return secrets.filter((s) => s.value !== '' && !published(s.value));
 }

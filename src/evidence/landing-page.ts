@@ -10,7 +10,6 @@ import { REHEARSAL_TEXT } from './rehearsal-banner.ts';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const or = (value: string | null | undefined, fallback = 'not set'): string => (value ? escape(value) : `<span class="none">${fallback}</span>`);
 
 const STYLE = `
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d1d1d;background:#fafafa}
@@ -20,26 +19,29 @@ h1{font-size:24px;margin:8px 0 4px}h2{font-size:18px;margin:28px 0 8px}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #ccc;padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#eef1f4}dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;background:#fff;border:1px solid #ccc;padding:10px 14px}
 dt{font-weight:600}dd{margin:0}code,.ids{font-family:ui-monospace,Consolas,monospace;font-size:13px}
-.none{color:#888}.notes{color:#444;font-size:13px}
+.none{color:#888}.notes{color:#444;font-size:13px}tr:target{background:#fff7c2;outline:2px solid #8a5a00}
 .result{font-weight:bold;white-space:nowrap}.passed{color:#0a7d27}.failed{color:#b00020}.pending{color:#8a5a00}
 .not-demonstrable{color:#5b3d99}.skipped,.not-run{color:#666}
 .pass-to-fail,.removed{color:#b00020}.fail-to-pass{color:#0a7d27}
 `;
 
+/** The run summary; a row with nothing to show (no ODS code, product, RFC or certificate) is left out. */
 function summaryRows(m: ManifestBody): [string, string][] {
   const cert = m.certificate;
-  return [
+  const product = [m.product.name, m.product.version && `version ${m.product.version}`].filter(Boolean).join(' ');
+  const rows: ([string, string] | undefined)[] = [
     ['Target', `${escape(m.target.kind)}${m.target.url ? ` (<code>${escape(m.target.url)}</code>)` : ''}`],
-    ['Mailboxes', `sut <code>${escape(m.mailboxes.sut)}</code>, peer <code>${escape(m.mailboxes.peer)}</code>, dormant ${m.mailboxes.dormant ? `<code>${escape(m.mailboxes.dormant)}</code>` : or(null)}`],
-    ['ODS code', or(m.odsCode)],
+    ['Mailboxes', `sut <code>${escape(m.mailboxes.sut)}</code>, peer <code>${escape(m.mailboxes.peer)}</code>${m.mailboxes.dormant ? `, dormant <code>${escape(m.mailboxes.dormant)}</code>` : ''}`],
+    m.odsCode ? ['ODS code', escape(m.odsCode)] : undefined,
     ['Workflow', `<code>${escape(m.workflowId)}</code>`],
-    ['Client certificate', cert ? `${escape(cert.subject)}<br>issuer ${escape(cert.issuer)}<br>expires ${escape(cert.notAfter)}<br>SHA-256 <code>${escape(cert.fingerprintSha256)}</code>` : or(null, 'none used')],
-    ['Product', `${or(m.product.name)} ${m.product.version ? `version ${escape(m.product.version)}` : ''}`],
-    ['RFC', or(m.rfc, 'none')],
+    cert ? ['Client certificate', `${escape(cert.subject)}<br>issuer ${escape(cert.issuer)}<br>expires ${escape(cert.notAfter)}<br>SHA-256 <code>${escape(cert.fingerprintSha256)}</code>`] : undefined,
+    product ? ['Product', escape(product)] : undefined,
+    m.rfc ? ['RFC', escape(m.rfc)] : undefined,
     ['Tool', `mesh-assure ${escape(m.tool.version)} (Node ${escape(m.tool.node)})`],
-    ['Run', `${bundleKind(m)} <code>${escape(m.runId)}</code>, ${escape(m.startedAt)} to ${escape(m.finishedAt)} (UTC)`],
+    ['Run', `${bundleKind(m)} <code>${escape(m.runId)}</code>, ${escape(m.startedAt)} to ${escape(m.finishedAt)}`],
     ['Results', Object.entries(m.summary).filter(([k, n]) => k !== 'total' && n > 0).map(([k, n]) => `<span class="${k}">${n} ${k}</span>`).join(', ') + ` of ${m.summary.total} cases`],
   ];
+  return rows.filter((row) => row !== undefined);
 }
 
 function messageIds(ids: readonly string[]): string {
@@ -64,14 +66,15 @@ function reportLinks(c: CaseResult, kind: BundleKind): string {
   if (kind === 'observe') return `<a href="${BUNDLE_FILES.observeResult}">observe.json</a>`;
   return [
     c.playwrightTestId ? `<a href="${BUNDLE_FILES.playwright}#?testId=${encodeURIComponent(c.playwrightTestId)}">Playwright</a>` : '',
-    `<a href="${BUNDLE_FILES.allureAwesome}">Allure</a>`,
-    `<a href="${BUNDLE_FILES.allure2}">Allure 2</a>`,
+    // Both Allure views name a result by the same id: the awesome view routes #/<id>, the classic #testresult/<id>.
+    c.allureTestResultId ? `<a href="${BUNDLE_FILES.allureAwesome}#/${encodeURIComponent(c.allureTestResultId)}">Allure</a>` : '',
+    c.allureTestResultId ? `<a href="${BUNDLE_FILES.allure2}#testresult/${encodeURIComponent(c.allureTestResultId)}">Allure 2</a>` : '',
   ].filter(Boolean).join(' · ');
 }
 
 function caseRow(c: CaseResult, kind: BundleKind): string {
   const duration = c.durationMs === null ? '' : `${(c.durationMs / 1000).toFixed(1)} s`;
-  return `<tr data-case="${escape(c.id)}"><td>${escape(c.id)}</td><td>${escape(c.title)}${c.optional ? ' <span class="none">(optional)</span>' : ''}${notesOf(c)}</td>` +
+  return `<tr id="case-${escape(c.id)}" data-case="${escape(c.id)}"><td>${escape(c.id)}</td><td>${escape(c.title)}${c.optional ? ' <span class="none">(optional)</span>' : ''}${notesOf(c)}</td>` +
     `<td class="result ${c.result}">${c.result}</td><td>${messageIds(c.messageIds)}</td><td>${duration}</td><td>${reportLinks(c, kind)}</td></tr>`;
 }
 
@@ -80,7 +83,7 @@ function comparisonSection(m: ManifestBody): string {
   const { baseline, changes } = m.comparison;
   const rows = changes.map((c) => `<tr><td>${escape(c.id)}</td><td class="${c.change}">${c.change}</td><td>${escape(c.text)}</td></tr>`).join('');
   return `<h2>Changes since the baseline</h2>
-<p>Baseline <code>${escape(baseline.bundle)}</code> (run <code>${escape(baseline.runId)}</code>, RFC ${or(baseline.rfc, 'none')}, ended ${escape(baseline.finishedAt)}; SHA-256 <code>${escape(baseline.sha256)}</code>).</p>
+<p>Baseline <code>${escape(baseline.bundle)}</code> (run <code>${escape(baseline.runId)}</code>${baseline.rfc ? `, RFC ${escape(baseline.rfc)}` : ''}, ended ${escape(baseline.finishedAt)}; SHA-256 <code>${escape(baseline.sha256)}</code>).</p>
 ${changes.length ? `<table id="changes"><thead><tr><th>case</th><th>change</th><th>detail</th></tr></thead><tbody>${rows}</tbody></table>` : '<p id="changes">No case changed result, and no timing changed by more than a factor of two.</p>'}`;
 }
 
@@ -115,7 +118,7 @@ ${comparisonSection(m)}
 <h2>Reports and files</h2>
 <ul>
 ${kind === 'observe' ? OBSERVE_FILES : WITNESS_FILES}
-<li><a href="${BUNDLE_FILES.manifest}">manifest.json</a> (schema in mesh-assure's docs/evidence.md) and <a href="${BUNDLE_FILES.checksums}">MANIFEST.sha256</a>: check the bundle with <code>npx mesh-assure verify &lt;bundle.zip&gt;</code>, or the unpacked files with <code>sha256sum -c MANIFEST.sha256</code>.</li>
+<li><a href="${BUNDLE_FILES.manifest}">manifest.json</a> (schema in mesh-assure's docs/evidence.md), signed by the sut mailbox's certificate in <a href="${BUNDLE_FILES.signature}">manifest.json.p7s</a> (signer: <a href="${BUNDLE_FILES.signer}">signer-certificate.pem</a>), and <a href="${BUNDLE_FILES.checksums}">MANIFEST.sha256</a>: check the bundle with <code>npx mesh-assure verify &lt;bundle.zip&gt;</code>, or the signature with <code>openssl cms -verify -binary -inform DER -in manifest.json.p7s -content manifest.json -CAfile &lt;NHS PTL CA bundle${m.rehearsal ? ', here sandbox-ca.pem' : ''}&gt; -purpose any -out /dev/null</code> and the files with <code>sha256sum -c MANIFEST.sha256</code>.</li>
 </ul>
 </main></body></html>
 `;

@@ -3,6 +3,12 @@ export const BUNDLE_FILES = {
   landing: 'index.html',
   manifest: 'manifest.json',
   checksums: 'MANIFEST.sha256',
+  /** The detached CMS signature over manifest.json (DER). */
+  signature: 'manifest.json.p7s',
+  /** The signer's certificate (and any chain from its file), PEM. */
+  signer: 'signer-certificate.pem',
+  /** A rehearsal only: the sandbox's throwaway CA certificate that issued the signer's. */
+  rehearsalCa: 'sandbox-ca.pem',
   allureAwesome: 'reports/allure/index.html',
   allure2: 'reports/allure2/index.html',
   playwright: 'reports/playwright/index.html',
@@ -16,5 +22,8 @@ export const BUNDLE_FILES = {
   productJournal: 'reports/product-journal.json',
 } as const;
 
-/** The two files that describe the others, so are not listed in the manifest's `files`. */
-export const SEAL_FILES: ReadonlySet<string> = new Set([BUNDLE_FILES.manifest, BUNDLE_FILES.checksums]);
+/** The files that describe or sign the others, so are not listed in the manifest's `files`. */
+export const SEAL_FILES: ReadonlySet<string> = new Set([BUNDLE_FILES.manifest, BUNDLE_FILES.checksums, BUNDLE_FILES.signature, BUNDLE_FILES.signer, BUNDLE_FILES.rehearsalCa]);
+
+/** The seal files every bundle has (a rehearsal's CA is there only on a rehearsal). */
+export const REQUIRED_SEAL_FILES: readonly string[] = [BUNDLE_FILES.manifest, BUNDLE_FILES.checksums, BUNDLE_FILES.signature, BUNDLE_FILES.signer];

@@ -12,6 +12,7 @@ import { certificateFile, configuredCertificate } from './certificate.ts';
 import { compareWithBaseline } from './compare-bundles.ts';
 import { packBundle, type SealedBundle } from './bundle.ts';
 import { configuredSecrets } from './known-secrets.ts';
+import { configuredSigner, rehearsalSigner, type BundleSigner } from './signing.ts';
 import { BUNDLE_FILES } from './layout.ts';
 import { manifestBody, type CertificateSummary, type ManifestBody } from './manifest.ts';
 import { stripAnalytics } from './offline.ts';
@@ -23,6 +24,8 @@ export interface PackContext {
   catalogue: readonly CatalogueEntry[];
   /** Where global setup keeps the certificate the sandbox issued to a mailbox. */
   sandboxCertificate(mailboxId: string): string;
+  /** The same with the sandbox's key for it and its CA, which sign a rehearsal bundle. */
+  sandboxSigning(mailboxId: string): { certPath: string; keyPath: string; caCertPath: string };
 }
 
 export interface RunRequest {
@@ -95,14 +98,22 @@ function witnessBody(settings: Settings, run: PackRunInfo, context: PackContext,
   });
 }
 
+/** On the sandbox, the pair it issued to the sut (or a throwaway one): a rehearsal's. */
+function sandboxRunSigner(settings: Settings, context: PackContext): Promise<BundleSigner> {
+  const id = settings.sut.mailboxId;
+  return rehearsalSigner(id, settings.odsCode ?? 'X26', existsSync(context.sandboxSigning(id).keyPath) ? context.sandboxSigning(id) : undefined);
+}
+
 export async function runAndPack(settings: Settings, request: RunRequest, context: PackContext): Promise<RunOutcome> {
   const caseIds = selectCases(context.catalogue, request.cases);
   if (request.baseline && !existsSync(request.baseline)) throw new Error(`no baseline bundle at ${request.baseline}`);
+  // Read before the run: a run against a real server whose bundle cannot be signed does not start.
+  const ownSigner = settings.target === 'sandbox' ? undefined : await configuredSigner(settings.sut.tls);
   await clearOutputs(context.reports, [join(context.reports.root, 'allure-report')]);
   const run = await runWitnessPack(context.reports, caseIds);
   const body = witnessBody(settings, run, context, await sutCertificate(settings, context));
   if (request.baseline) body.comparison = await compareWithBaseline(request.baseline, body);
   const content = await reportFiles(context.reports, body.rehearsal);
-  const sealed = await packBundle(request.outDir, content, body, configuredSecrets(settings));
+  const sealed = await packBundle(request.outDir, content, body, configuredSecrets(settings), ownSigner ?? (await sandboxRunSigner(settings, context)));
   return { ...sealed, packExitCode: run.exitCode };
 }

@@ -6,11 +6,12 @@
  */
 import { looksLikeZip, zipEntries, type ZipEntry } from './zip.ts';
 
-export type SecretKind = 'mailbox password' | 'shared key' | 'key passphrase' | 'private key' | 'auth header HMAC';
+export type SecretKind = 'mailbox password' | 'shared key' | 'key passphrase' | 'private key' | 'signing key' | 'auth header HMAC';
 
 export interface KnownSecret {
   kind: SecretKind;
-  value: string;
+  /** Text is looked for as UTF-8; bytes as they are (a key's DER). */
+  value: string | Uint8Array;
 }
 
 export interface SecretHit {
@@ -52,7 +53,7 @@ function scanBuffer(data: Buffer, secrets: readonly KnownSecret[], path: string[
   const text = data.toString('latin1');
   const here = (offset: number) => [...path, position(text, offset)].join(' → ');
   for (const secret of secrets) {
-    const needle = Buffer.from(secret.value, 'utf8');
+    const needle = typeof secret.value === 'string' ? Buffer.from(secret.value, 'utf8') : Buffer.from(secret.value);
     for (let at = data.indexOf(needle); at !== -1; at = data.indexOf(needle, at + 1)) hits.push({ where: here(at), kind: secret.kind });
   }
   for (const { kind, pattern } of PATTERNS) for (const match of text.matchAll(pattern)) hits.push({ where: here(match.index), kind });

@@ -1,17 +1,19 @@
 /**
  * `mesh-assure verify`: the zip against `<zip>.sha256` when it is there, every file against the manifest,
- * MANIFEST.sha256 against the manifest, and the manifest against its schema. Reports exactly which file was
- * altered, is missing or was added.
+ * MANIFEST.sha256 against the manifest, the manifest against its schema, and the manifest's signature
+ * (signature-check.ts). Reports exactly which file was altered, is missing or was added, and what of the
+ * signature failed.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseSha256Sums, sha256 } from './checksums.ts';
-import { BUNDLE_FILES, SEAL_FILES } from './layout.ts';
+import { BUNDLE_FILES, REQUIRED_SEAL_FILES, SEAL_FILES } from './layout.ts';
 import { manifestProblems, type Manifest } from './manifest.ts';
+import { checkSignature, formatSigner, type SignerReport } from './signature-check.ts';
 import { readZip, type ZipEntry } from './zip.ts';
 
-export type ProblemKind = 'altered' | 'missing' | 'added';
+export type ProblemKind = 'altered' | 'missing' | 'added' | 'signature';
 
 export interface VerifyProblem {
   kind: ProblemKind;
@@ -27,6 +29,13 @@ export interface VerifyReport {
   /** The manifest when it could be read and matched its schema. */
   manifest: Manifest | undefined;
   problems: VerifyProblem[];
+  /** Who signed, when the signature could be read. */
+  signer: SignerReport | undefined;
+}
+
+export interface VerifyOptions {
+  /** A CA bundle file to trust instead of the NHS PTL G2 chain (or a rehearsal's own sandbox CA). */
+  caBundle?: string;
 }
 
 async function zipChecksum(zipPath: string, problems: VerifyProblem[]): Promise<boolean> {
@@ -78,8 +87,10 @@ function checkChecksumFile(manifest: Manifest, entries: ReadonlyMap<string, ZipE
   const { digests, badLines } = parseSha256Sums(Buffer.from(data).toString('utf8'));
   if (badLines.length > 0) problems.push({ kind: 'altered', file, detail: `line ${badLines.join(', ')} is not "<sha256>  <path>"` });
   const expected = new Map(manifest.files.map((f) => [f.path, f.sha256]));
-  const manifestData = entries.get(BUNDLE_FILES.manifest)?.data;
-  if (manifestData) expected.set(BUNDLE_FILES.manifest, sha256(manifestData));
+  for (const seal of SEAL_FILES) {
+    const sealData = entries.get(seal)?.data;
+    if (sealData && seal !== file) expected.set(seal, sha256(sealData));
+  }
   for (const [path, digest] of expected) {
     const line = digests.get(path);
     if (line === undefined) problems.push({ kind: 'altered', file, detail: `it does not list ${path}` });
@@ -91,30 +102,36 @@ function checkChecksumFile(manifest: Manifest, entries: ReadonlyMap<string, ZipE
   for (const path of digests.keys()) if (!expected.has(path)) problems.push({ kind: 'altered', file, detail: `it lists ${path}, which manifest.json does not` });
 }
 
-export async function verifyBundle(zipPath: string): Promise<VerifyReport> {
+export async function verifyBundle(zipPath: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
+  const failed = (problem: VerifyProblem): VerifyReport => ({ ok: false, zip: zipPath, zipChecksumChecked: false, manifest: undefined, problems: [problem], signer: undefined });
+  if (!existsSync(zipPath)) return failed({ kind: 'missing', file: zipPath, detail: 'there is no such file: check the path' });
   const zipChecksumChecked = await zipChecksum(zipPath, problems);
   let entries: Map<string, ZipEntry>;
   try {
     entries = new Map((await readZip(zipPath)).map((e) => [e.name, e]));
   } catch (error) {
     problems.push({ kind: 'altered', file: basename(zipPath), detail: (error as Error).message });
-    return { ok: false, zip: zipPath, zipChecksumChecked, manifest: undefined, problems };
+    return { ok: false, zip: zipPath, zipChecksumChecked, manifest: undefined, problems, signer: undefined };
   }
   for (const entry of entries.values()) if (entry.problem) problems.push({ kind: 'altered', file: entry.name, detail: entry.problem });
-  for (const seal of SEAL_FILES) if (!entries.has(seal)) problems.push({ kind: 'missing', file: seal, detail: 'not in the zip' });
+  for (const seal of REQUIRED_SEAL_FILES) if (!entries.has(seal)) problems.push({ kind: 'missing', file: seal, detail: 'not in the zip' });
   const manifest = readManifest(entries, problems);
+  let signer: SignerReport | undefined;
   if (manifest) {
     checkFiles(manifest, entries, problems);
     checkChecksumFile(manifest, entries, problems);
+    signer = await checkSignature(manifest, entries, options.caBundle, problems);
   }
-  return { ok: problems.length === 0, zip: zipPath, zipChecksumChecked, manifest, problems };
+  return { ok: problems.length === 0, zip: zipPath, zipChecksumChecked, manifest, problems, signer };
 }
 
 export function formatVerifyReport(report: VerifyReport): string[] {
+  const signed = report.signer ? formatSigner(report.signer) : [];
   if (report.ok) {
     const files = report.manifest?.files.length ?? 0;
-    return [`OK ${report.zip}: ${files + SEAL_FILES.size} files match the manifest${report.zipChecksumChecked ? ' and the zip matches its .sha256' : ' (no .sha256 beside the zip to check the zip as a whole)'}`];
+    const seals = REQUIRED_SEAL_FILES.length + (report.signer?.trust === 'throwaway' ? 1 : 0);
+    return [`OK ${report.zip}: ${files + seals} files match the manifest and its signature${report.zipChecksumChecked ? ', and the zip matches its .sha256' : ' (no .sha256 beside the zip to check the zip as a whole)'}`, ...signed];
   }
-  return [`NOT OK ${report.zip}`, ...report.problems.map((p) => `  ${p.kind.toUpperCase().padEnd(7)} ${p.file}: ${p.detail}`)];
+  return [`NOT OK ${report.zip}`, ...report.problems.map((p) => `  ${p.kind.toUpperCase().padEnd(9)} ${p.file}: ${p.detail}`), ...signed];
 }

@@ -3,7 +3,7 @@
  * rehearsal, with observe.json (every verdict in full) and the product's journal as its reports.
  */
 import type { JournalEntry } from '../sandbox/index.ts';
-import { BUNDLE_FILES, judgedCase, manifestBody, packBundle, type CertificateSummary, type SealedBundle } from '../evidence/index.ts';
+import { BUNDLE_FILES, judgedCase, manifestBody, packBundle, type BundleSigner, type CertificateSummary, type SealedBundle } from '../evidence/index.ts';
 import type { ObserveResult } from './result.ts';
 
 /** MESH_PRODUCT_NAME, MESH_PRODUCT_VERSION and MESH_RFC, as `run` records them. */
@@ -20,6 +20,8 @@ export interface ObservedSession {
   certificate: CertificateSummary | null;
   odsCode: string;
   identity: ProductIdentity;
+  /** Signs the manifest: the sandbox's pair for the product's mailbox, or a throwaway one. */
+  signer: BundleSigner;
 }
 
 const json = (value: unknown): Uint8Array => Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
@@ -47,5 +49,5 @@ export function packObserveBundle(outDir: string, session: ObservedSession): Pro
   ]);
   // The sandbox's password and shared key are published, so no configured secret is looked for; the scan
   // still stops a private key or a live auth header that a product command printed into observe.json.
-  return packBundle(outDir, content, body, []);
+  return packBundle(outDir, content, body, [], session.signer);
 }

@@ -11,7 +11,7 @@ import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { judgeProduct, toRequestRecords, type RequestRecord } from '../behaviour/index.ts';
 import { SANDBOX_DEFAULTS } from '../config/targets.ts';
-import { certificateFile, type CertificateSummary, type SealedBundle } from '../evidence/index.ts';
+import { certificateFile, rehearsalSigner, type CertificateSummary, type SealedBundle } from '../evidence/index.ts';
 import { startSandbox, type RunningSandbox } from '../sandbox/index.ts';
 import { Counterpart, type ReceivedCheck } from './counterpart.ts';
 import type { ObserveOptions } from './options.ts';
@@ -175,6 +175,7 @@ async function observeIn(work: string, options: ObserveOptions, out: Writable): 
       certificate: await productCertificate(sandbox),
       odsCode: sandbox.mailboxes.find((m) => m.mailboxId === PRODUCT)!.odsCode,
       identity: options.identity,
+      signer: await rehearsalSigner(PRODUCT, sandbox.mailboxes.find((m) => m.mailboxId === PRODUCT)!.odsCode, sandbox.tls && { ...sandbox.tls.clients[PRODUCT]!, caCertPath: sandbox.tls.caCertPath }),
     });
     out.write(`\nrehearsal against the embedded sandbox: not assurance evidence\nbundle ${bundle.zipPath}\n`);
     return { result, bundle };

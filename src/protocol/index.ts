@@ -4,6 +4,7 @@ export * from './chunk-range.ts';
 export * from './errors.ts';
 export * from './headers.ts';
 export * from './iso-time.ts';
+export * from './mailbox-id.ts';
 export * from './media-types.ts';
 export * from './message-id.ts';
 export * from './schemas.ts';

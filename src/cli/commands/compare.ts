@@ -1,29 +1,41 @@
-/** `mesh-assure compare <old.zip> <new.zip>`: the change per case, printed and written into the new bundle. */
+/**
+ * `mesh-assure compare <a.zip> <b.zip>`: the change per case from the older bundle (by run time) to the
+ * newer, printed, and with `--out FILE` written to that new file. Neither bundle is written to.
+ */
 import type { Command } from 'commander';
-import { loadSettings } from '../../config/index.ts';
-import { compareBundles, configuredSecrets, formatChanges } from '../../evidence/index.ts';
+import { writeFile } from 'node:fs/promises';
+import { compareBundles, formatChanges } from '../../evidence/index.ts';
 import { output, type GlobalOptions } from '../context.ts';
+
+interface CompareOptions extends GlobalOptions {
+  out?: string;
+}
+
+async function writeNewFile(path: string, value: unknown): Promise<void> {
+  try {
+    await writeFile(path, `${JSON.stringify(value, null, 2)}\n`, { flag: 'wx' });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EEXIST') throw new Error(`--out ${path}: that file exists; name a new file (compare never overwrites)`);
+    throw error;
+  }
+}
 
 export function registerCompareCommand(program: Command): void {
   program
-    .command('compare <baseline> <bundle>')
-    .description('show the change per case since a baseline bundle (an RFC rerun) and write it into the newer bundle')
+    .command('compare <bundle> <other>')
+    .description('show the change per case from the older bundle (by run time) to the newer; neither bundle is changed')
+    .option('--out <file>', 'also write the comparison as JSON to this new file')
     .option('--json', 'machine-readable output')
-    .action(async (baseline: string, bundle: string, options: GlobalOptions) => {
-      // The bundle is scanned again when resealed: with the configured secrets when there are any here.
-      const secrets = (() => {
-        try {
-          return configuredSecrets(loadSettings());
-        } catch {
-          return [];
-        }
-      })();
-      const sealed = await compareBundles(baseline, bundle, secrets);
-      const comparison = sealed.manifest.comparison!;
-      output(options, { bundle: sealed.zipPath, sha256: sealed.sha256, comparison }, () => [
-        `changes since ${comparison.baseline.bundle}:`,
+    .action(async (first: string, second: string, options: CompareOptions) => {
+      const { older, newer, comparison } = await compareBundles(first, second);
+      const result = { older: older.zip, newer: newer.zip, comparison };
+      if (options.out) await writeNewFile(options.out, result);
+      output(options, result, () => [
+        `older ${older.zip} (run ${older.manifest.startedAt} to ${older.manifest.finishedAt})`,
+        `newer ${newer.zip} (run ${newer.manifest.startedAt} to ${newer.manifest.finishedAt})`,
+        `changes since the older:`,
         ...formatChanges(comparison.changes),
-        `written into ${sealed.zipPath} (sealed again; new SHA-256 ${sealed.sha256})`,
+        ...(options.out ? [`written to ${options.out}`] : []),
       ]);
     });
 }

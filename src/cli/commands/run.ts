@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { CASES, caseTitle } from '../../../fixtures/cases.ts';
 import { REPORT_PATHS } from '../../../fixtures/report-paths.ts';
-import { sandboxCertificateCopy } from '../../../fixtures/run-state.ts';
+import { sandboxCertificateCopy, sandboxSigningFiles } from '../../../fixtures/run-state.ts';
 import { loadSettings } from '../../config/index.ts';
 import { assertWorkflowAssociation } from '../../doctor/index.ts';
 import { formatCaseTable, formatChanges, runAndPack } from '../../evidence/index.ts';
@@ -38,7 +38,7 @@ export function registerRunCommand(program: Command): void {
       const outcome = await runAndPack(
         settings,
         { cases: options.cases?.split(',').map((id) => id.trim()).filter(Boolean), baseline: options.baseline, outDir: options.out },
-        { reports: REPORT_PATHS, catalogue: CASES.map((c) => ({ id: c.id, title: caseTitle(c), set: c.set, optional: c.optional })), sandboxCertificate: sandboxCertificateCopy },
+        { reports: REPORT_PATHS, catalogue: CASES.map((c) => ({ id: c.id, title: caseTitle(c), set: c.set, optional: c.optional })), sandboxCertificate: sandboxCertificateCopy, sandboxSigning: sandboxSigningFiles },
       );
       const { manifest } = outcome;
       output(options, { bundle: outcome.zipPath, sha256: outcome.sha256, summary: manifest.summary, cases: manifest.cases, comparison: manifest.comparison }, () => [

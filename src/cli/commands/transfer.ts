@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_CHUNK_BYTES, fileSource, type MeshClient } from '../../mesh/index.ts';
+import { mailboxIdProblem } from '../../protocol/index.ts';
 import { output, withClient, type GlobalOptions } from '../context.ts';
 import { progressBar } from '../progress.ts';
 import { formatBytes, parseSize } from '../sizes.ts';
@@ -36,6 +37,8 @@ export function registerTransferCommands(program: Command): void {
     .option('--chunk-size <size>', 'uncompressed bytes per chunk, at most 100MB', parseSize, DEFAULT_CHUNK_BYTES)
     .option('--json', 'machine-readable output')
     .action(async (file: string, options: SendOptions) => {
+      const toProblem = mailboxIdProblem(options.to);
+      if (toProblem) throw new Error(`--to: ${toProblem}`);
       await withClient(async (client) => {
         const source = fileSource(file);
         const bar = progressBar(`send ${basename(file)}`);
@@ -57,7 +60,7 @@ export function registerTransferCommands(program: Command): void {
           )
           .finally(() => bar.done());
         output(options, result, () => [
-          `Sent ${formatBytes(result.bytes)} in ${result.chunks} chunk${result.chunks === 1 ? '' : 's'} to ${options.to.toUpperCase()} (sha256 ${result.sha256})`,
+          `Sent ${formatBytes(result.bytes)} in ${result.chunks} chunk${result.chunks === 1 ? '' : 's'} to ${options.to} (sha256 ${result.sha256})`,
           result.messageId,
         ]);
       });

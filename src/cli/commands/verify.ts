@@ -1,16 +1,21 @@
-/** `mesh-assure verify <bundle.zip>`: prints OK, or exactly which file was altered, is missing or was added. */
+/** `mesh-assure verify <bundle.zip>`: prints OK and who signed, or exactly what was altered, is missing or was added. */
 import type { Command } from 'commander';
 import { formatVerifyReport, verifyBundle } from '../../evidence/index.ts';
 import { output, type GlobalOptions } from '../context.ts';
 
+interface VerifyCommandOptions extends GlobalOptions {
+  ca?: string;
+}
+
 export function registerVerifyCommand(program: Command): void {
   program
     .command('verify <bundle>')
-    .description('check an evidence bundle: the zip against its .sha256, every file against the manifest, the manifest against its schema')
+    .description("check an evidence bundle: the zip against its .sha256, every file against the manifest, the manifest against its schema and its signature by the sut mailbox's certificate")
+    .option('--ca <file>', 'trust this CA bundle (PEM) for the signer instead of the NHS PTL G2 root shipped in src/pki/ca')
     .option('--json', 'machine-readable output')
-    .action(async (bundle: string, options: GlobalOptions) => {
-      const report = await verifyBundle(bundle);
-      output(options, { ok: report.ok, zipChecksumChecked: report.zipChecksumChecked, problems: report.problems }, () => formatVerifyReport(report));
+    .action(async (bundle: string, options: VerifyCommandOptions) => {
+      const report = await verifyBundle(bundle, { caBundle: options.ca });
+      output(options, { ok: report.ok, zipChecksumChecked: report.zipChecksumChecked, signer: report.signer ?? null, problems: report.problems }, () => formatVerifyReport(report));
       if (!report.ok) process.exitCode = 1;
     });
 }

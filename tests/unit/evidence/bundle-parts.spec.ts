@@ -9,14 +9,14 @@ import { grepForCases } from '../../../src/evidence/witness-run.ts';
 import { assertOffline, hasAnalytics, stripAnalytics } from '../../../src/evidence/offline.ts';
 import { injectRehearsalBanner, REHEARSAL_TEXT } from '../../../src/evidence/rehearsal-banner.ts';
 import { verifyBundle } from '../../../src/evidence/verify.ts';
-import { sampleCase, sampleManifestBody } from './samples.ts';
+import { sampleCase, sampleManifestBody, sampleSigner } from './samples.ts';
 
 const content = () => new Map([['reports/junit.xml', Buffer.from('<testsuites/>')], ['reports/playwright/index.html', Buffer.from('<html><body>pw</body></html>')]]);
 
 test('the same inputs give the same zip bytes', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mesh-zip-'));
-  const a = await sealBundle(join(dir, 'a.zip'), content(), sampleManifestBody(), []);
-  const b = await sealBundle(join(dir, 'b.zip'), content(), sampleManifestBody(), []);
+  const a = await sealBundle(join(dir, 'a.zip'), content(), sampleManifestBody(), [], await sampleSigner());
+  const b = await sealBundle(join(dir, 'b.zip'), content(), sampleManifestBody(), [], await sampleSigner());
   expect(a.sha256).toBe(b.sha256);
   expect(Buffer.compare(await readFile(a.zipPath), await readFile(b.zipPath))).toBe(0);
   expect((await verifyBundle(a.zipPath)).ok).toBe(true);
@@ -26,7 +26,7 @@ test('a page that loads anything remote stops the packing, naming page and load'
   const dir = await mkdtemp(join(tmpdir(), 'mesh-zip-'));
   for (const html of ['<script src="https://cdn.example.org/a.js"></script>', '<link rel="stylesheet" href="//fonts.example.org/f.css">', '<img src="http://x.example.org/p.png">', '<style>@font-face{src:url(https://f.example.org/a.woff2)}</style>']) {
     const files = new Map([['reports/playwright/index.html', Buffer.from(`<html><body>${html}</body></html>`)]]);
-    await expect(sealBundle(join(dir, 'r.zip'), files, sampleManifestBody(), [])).rejects.toThrow(/reports\/playwright\/index.html: remote/);
+    await expect(sealBundle(join(dir, 'r.zip'), files, sampleManifestBody(), [], await sampleSigner())).rejects.toThrow(/reports\/playwright\/index.html: remote/);
   }
   expect(() => assertOffline(new Map([['p.html', '<a href="https://digital.nhs.uk">a link is no load</a><img src="data:image/png;base64,AAAA">']]))).not.toThrow();
 });

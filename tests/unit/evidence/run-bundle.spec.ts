@@ -8,11 +8,14 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Manifest } from '../../../src/evidence/manifest.ts';
 import { verifyBundle } from '../../../src/evidence/verify.ts';
 import { readZip, writeReproducibleZip } from '../../../src/evidence/zip.ts';
+import { sealBundle } from '../../../src/evidence/bundle.ts';
 import { runCli } from '../cli/run-cli.ts';
+import { launchChromium } from './browser.ts';
+import { sampleSigner, tamperAndRehash } from './samples.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
@@ -82,37 +85,61 @@ test('verify checks the zip against its .sha256 and prints what was altered', as
   await writeFile(`${copy}.sha256`, (await readFile(`${zipPath}.sha256`, 'utf8')).replace(/\S+\.zip$/m, 'bundle.zip'));
   const result = await runCli(['verify', copy]);
   expect(result.code).toBe(1);
-  expect(result.stdout).toContain('ALTERED bundle.zip: its SHA-256');
+  expect(result.stdout).toContain('ALTERED   bundle.zip: its SHA-256');
   expect((await runCli(['verify', zipPath])).stdout).toMatch(/^OK .* and the zip matches its \.sha256/);
 });
 
-test('compare writes the change per case into the newer bundle, which still verifies', async () => {
+test('the bundle is signed with the sandbox pair for X26ABC1; index.html changed and re-hashed fails verify', async () => {
+  const signed = await runCli(['verify', zipPath]);
+  expect(signed.stdout).toContain('signed by CN=X26ABC1.X26.api.mesh-client.nhs.uk (issued by CN=mesh-assure sandbox CA)');
+  expect(signed.stdout).toContain("REHEARSAL: signed under the sandbox's throwaway CA");
+  const tampered = join(await mkdtemp(join(tmpdir(), 'mesh-tamper-')), 'tampered.zip');
+  await tamperAndRehash(zipPath, tampered, 'index.html', (html) => {
+    expect(html).toContain('class="result passed">passed');
+    return html.replace(/class="result passed">passed/g, 'class="result failed">failed');
+  });
+  const result = await runCli(['verify', tampered]);
+  expect(result.code).toBe(1);
+  expect(result.stdout).toMatch(/SIGNATURE manifest\.json: it is not the manifest that was signed/);
+});
+
+test('verify of a missing file says it is missing', async () => {
+  const result = await runCli(['verify', join(tmpdir(), 'no-such-bundle.zip')]);
+  expect(result.code).toBe(1);
+  expect(result.stdout).toContain('MISSING   ' + join(tmpdir(), 'no-such-bundle.zip') + ': there is no such file');
+});
+
+test('compare prints the change from the older bundle whatever the order, writes to neither, and --out only to a new file', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mesh-compare-'));
   const entries = new Map((await readZip(zipPath)).map((e) => [e.name, Buffer.from(e.data!)]));
   const baseline = join(dir, 'baseline.zip');
-  // A baseline in which 201 had failed and 704 was never run: sealed like a real bundle.
-  const { sealBundle } = await import('../../../src/evidence/bundle.ts');
+  // A day older, 201 failed and 704 never run: sealed like a real bundle, with a throwaway pair of its own.
   const { files: _files, ...body } = manifest;
   const cases = body.cases.filter((c) => c.id !== '704').map((c) => (c.id === '201' ? { ...c, result: 'failed' as const } : c));
-  await sealBundle(baseline, new Map([...entries].filter(([n]) => n.startsWith('reports/'))), { ...body, cases }, []);
-  const newer = join(dir, 'newer.zip');
-  await writeFile(newer, await readFile(zipPath));
-  const result = await runCli(['compare', baseline, newer]);
+  const dayBefore = (iso: string) => new Date(Date.parse(iso) - 86_400_000).toISOString();
+  const older = { ...body, cases, certificate: null, startedAt: dayBefore(body.startedAt), finishedAt: dayBefore(body.finishedAt) };
+  await sealBundle(baseline, new Map([...entries].filter(([n]) => n.startsWith('reports/'))), older, [], await sampleSigner());
+  const inputs = [baseline, `${baseline}.sha256`, zipPath, `${zipPath}.sha256`];
+  const before = await Promise.all(inputs.map((f) => readFile(f)));
+  const out = join(dir, 'changes.json');
+  const result = await runCli(['compare', zipPath, baseline, '--out', out]);
   expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout).toContain(`older ${baseline}`);
   expect(result.stdout).toContain('fail-to-pass   201 Send an uncompressed message: failed → passed');
   expect(result.stdout).toContain('added          704 Download a message that does not exist: added (passed)');
-  expect((await verifyBundle(newer)).ok).toBe(true);
-  const page = (await readZip(newer)).find((e) => e.name === 'index.html')!;
-  expect(Buffer.from(page.data!).toString()).toContain('Changes since the baseline');
+  expect(await Promise.all(inputs.map((f) => readFile(f)))).toEqual(before);
+  const written = JSON.parse(await readFile(out, 'utf8')) as { older: string; comparison: { changes: { id: string }[] } };
+  expect(written.older).toBe(baseline);
+  expect(written.comparison.changes.map((c) => c.id)).toEqual(['201', '704']);
+  const again = await runCli(['compare', baseline, zipPath, '--out', out]);
+  expect(again.code).toBe(1);
+  expect(again.stderr).toContain('that file exists; name a new file');
 });
 
 test.describe('seen in a real browser', () => {
   let browser: Browser;
   test.beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   test.afterAll(async () => browser?.close());
 
@@ -137,6 +164,21 @@ test.describe('seen in a real browser', () => {
   });
 
   const ran = () => manifest.cases.filter((c) => CASES.includes(c.id));
+
+  for (const report of ['Allure', 'Allure 2', 'Playwright']) {
+    test(`each case row links straight to that case in the ${report} report`, async () => {
+      for (const c of ran()) {
+        const { page, remote } = await open('index.html');
+        await page.locator(`#cases tr[data-case="${c.id}"] a`, { hasText: new RegExp(`^${report}$`) }).click();
+        // The case's own page: its title, and a step only that case has (its first protocol step).
+        await expect(page.getByText(c.title).first()).toBeVisible({ timeout: 15_000 });
+        const others = ran().filter((o) => o.id !== c.id);
+        for (const other of others) await expect(page.getByText(other.title)).toHaveCount(0);
+        expect(remote).toEqual([]);
+        await page.context().close();
+      }
+    });
+  }
   /** What each report shows for this run once it has rendered: Allure's tree starts folded, so its count. */
   const REPORTS: [string, string, (page: Page) => Promise<void>][] = [
     ['Allure', 'reports/allure/index.html', (page) => expect(page.locator('body')).toContainText(`${CASES.length} passed (100% of all tests)`, { timeout: 15_000 })],
@@ -145,6 +187,33 @@ test.describe('seen in a real browser', () => {
       for (const c of ran()) await expect(page.getByText(c.title).first()).toBeVisible({ timeout: 15_000 });
     }],
   ];
+  test("Allure groups the cases by the test pack's sets, not by spec file, and dates the run in ISO 8601", async () => {
+    const { page } = await open('reports/allure/index.html');
+    await expect(page.getByText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(/).first()).toBeVisible({ timeout: 15_000 });
+    for (const set of new Set(ran().map((c) => c.set))) await expect(page.getByText(set, { exact: true }).first()).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByText(/\.spec\.ts/)).toHaveCount(0);
+  });
+
+  // Allure 3's awesome view links only http(s) URLs, so a link inside the bundle is followed in the classic view.
+  test("a case's test-pack (tms) link in the classic Allure view leads to its entry on the landing page", async () => {
+    const c = ran().find((r) => r.id === '201')!;
+    const { page } = await open(`reports/allure2/index.html#testresult/${c.allureTestResultId}`);
+    const [entry] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('link', { name: 'MESH test pack 201' }).click()]);
+    await expect(entry).toHaveURL(/\/unpacked\/index\.html#case-201$/);
+    await expect(entry.locator('tr:target')).toHaveAttribute('data-case', '201');
+  });
+
+  test('every MESH request of a case shows in Allure as an HTTP exchange, without its HMAC or payload', async () => {
+    const c = ran().find((r) => r.id === '201')!;
+    const { page } = await open(`reports/allure/index.html#/${c.allureTestResultId}`);
+    // The exchange is an attachment of the step that made it: open the step, the exchange, then its request headers.
+    await page.getByText('X26ABC1 sends message to X26ABC2').first().click();
+    await page.getByText('POST /messageexchange/X26ABC1/outbox → 202').first().click();
+    await page.getByText(/^Headers \(\d+\)$/).first().click();
+    await expect(page.getByText(/NHSMESH X26ABC1:[0-9a-f-]{36}:\d+:\d{12}:<redacted>/).first()).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByText(/bytes on the wire, not attached; SHA-256 [0-9a-f]{64}/).first()).toBeVisible();
+  });
+
   for (const [name, path, showsTheRun] of REPORTS) {
     test(`the ${name} report renders this run from file:// with the banner and no network request`, async () => {
       const { page, remote } = await open(path);

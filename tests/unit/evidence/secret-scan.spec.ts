@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import { sealBundle } from '../../../src/evidence/bundle.ts';
 import { scanForSecrets, SecretFoundError, type KnownSecret } from '../../../src/evidence/secret-scan.ts';
 import { writeReproducibleZip } from '../../../src/evidence/zip.ts';
-import { sampleManifestBody } from './samples.ts';
+import { sampleManifestBody, sampleSigner } from './samples.ts';
 
 const SECRETS: KnownSecret[] = [
   { kind: 'mailbox password', value: 'Sup3r-Secret-Mailbox-Pw' },
@@ -28,7 +28,7 @@ const file = (text: string) => new Map([['reports/results.json', Buffer.from(`{\
 for (const plant of PLANTS) {
   test(`planted ${plant.kind}: stops the packing, named by file, line and kind, never shown`, async () => {
     const out = await mkdtemp(join(tmpdir(), 'mesh-scan-'));
-    const error = await sealBundle(join(out, 'b.zip'), file(plant.text), sampleManifestBody(), SECRETS).then(() => undefined, (e: unknown) => e);
+    const error = await sealBundle(join(out, 'b.zip'), file(plant.text), sampleManifestBody(), SECRETS, await sampleSigner()).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(SecretFoundError);
     const message = (error as Error).message;
     expect(message).toContain(`reports/results.json: ${plant.kind} at line 3`);
