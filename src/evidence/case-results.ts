@@ -108,6 +108,8 @@ export interface JudgedRule {
   id: string;
   title: string;
   passed: boolean;
+  /** The requests held nothing this rule could judge: shown as not demonstrable, never as passed. */
+  notShown?: true;
   /** What broke the rule, each naming its request. */
   findings: string[];
   /** The requests that prove the verdict (`#index METHOD path status`), in journal order. */
@@ -123,10 +125,10 @@ export function judgedCase(rule: JudgedRule): CaseResult {
     title: rule.title,
     set: 'observe',
     optional: false,
-    result: rule.passed ? 'passed' : 'failed',
+    result: rule.notShown ? 'not-demonstrable' : rule.passed ? 'passed' : 'failed',
     messageIds: rule.messageIds,
     durationMs: null,
-    notes: [...rule.findings.map((f) => `violation: ${f}`), ...rule.requests.map((r) => `request: ${r}`)],
+    notes: [...(rule.notShown ? ['not shown: the requests held nothing this rule could judge'] : []),...rule.findings.map((f) => `violation: ${f}`), ...rule.requests.map((r) => `request: ${r}`)],
     playwrightTestId: null,
   };
 }

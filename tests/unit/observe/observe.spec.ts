@@ -1,5 +1,5 @@
 /**
- * mesh-assure observe, unattended: a well-behaved product (tests/unit/observe/product.ts, on our client)
+ * mesh-assure observe, unattended: a well-behaved product (tests/demo-product/product.ts, on our client)
  * passes every rule; each misbehaviour fails exactly its rules, and the verdict names the requests. Every
  * run ends in an evidence bundle that verifies, and leaves no working folder behind unless asked to.
  * Misbehaviours whose rules are independent share a run: the union of their rules fails, nothing else.
@@ -15,7 +15,7 @@ import { readZip } from '../../../src/evidence/zip.ts';
 import type { ObserveResult } from '../../../src/observe/index.ts';
 import { runCli } from '../cli/run-cli.ts';
 
-const PRODUCT = fileURLToPath(new URL('./product.ts', import.meta.url));
+const PRODUCT = fileURLToPath(new URL('../../demo-product/product.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 interface Observed {
@@ -63,7 +63,7 @@ test('a well-behaved product passes every rule, each verdict with the requests t
   expect(result.rehearsal).toBe(true);
   expect(result.openSteps).toEqual([]);
   expect(result.cases.map((c) => c.id)).toEqual([
-    'handshake-once-first', 'handshake-headers', 'fresh-token', 'accept-v2', 'inbox-after-send', 'ack-within',
+    'handshake-once-first', 'handshake-headers', 'fresh-token', 'accept-v2', 'inbox-after-send', 'ack-after-download', 'ack-within',
     'no-download-twice', 'paging', 'accept-gzip', 'chunked-whole', 'report-handled', 'poll-interval', 'sent-message',
   ]);
   for (const c of result.cases) expect(c.requests.length, c.id).toBeGreaterThan(0);
@@ -75,7 +75,7 @@ test('a well-behaved product passes every rule, each verdict with the requests t
   expect(zipPath).toMatch(/\/evidence\/mesh-evidence-X26ABC1-observe-\d{8}T\d{6}Z\.zip$/);
   expect(existsSync(`${zipPath}.sha256`)).toBe(true);
   expect(manifest).toMatchObject({ kind: 'observe', rehearsal: true, target: { kind: 'sandbox' }, mailboxes: { sut: 'X26ABC1', peer: 'X26ABC2' }, odsCode: 'X26' });
-  expect(manifest.summary).toMatchObject({ passed: 13, failed: 0, total: 13 });
+  expect(manifest.summary).toMatchObject({ passed: 14, failed: 0, total: 14 });
   expect(manifest.cases.map((c) => c.id)).toEqual(result.cases.map((c) => c.id));
   for (const c of manifest.cases) expect([c.set, c.result, c.playwrightTestId, c.notes.some((n) => n.startsWith('request: #'))], c.id).toEqual(['observe', 'passed', null, c.id !== 'sent-message']);
   expect(manifest.cases.find((c) => c.id === 'chunked-whole')!.messageIds).toHaveLength(1);
@@ -108,7 +108,7 @@ const MISBEHAVIOURS: Misbehaviour[] = [
     forSeconds: 30,
   },
   {
-    flags: ['download-twice', 'ignore-paging'],
+    flags: ['re-download', 'skip-paging'],
     fails: {
       'no-download-twice': /X26ABC1 downloaded \w+ 2 times before acknowledging it/,
       paging: /after the full page of #\d+ GET \/messageexchange\/X26ABC1\/inbox 200 the product paused \d+ ms before its next poll #\d+/,
@@ -119,7 +119,7 @@ const MISBEHAVIOURS: Misbehaviour[] = [
   // Unacknowledged messages stay in the inbox, so the next cycle downloads them again, the REPORT included:
   // the window leaves room for a second cycle after the first's 500-odd downloads, on a loaded machine too.
   {
-    flags: ['never-ack'],
+    flags: ['no-ack'],
     fails: { 'ack-within': /#\d+ GET \/messageexchange\/X26ABC1\/inbox\/\w+ 200: \w+ never acknowledged/, 'no-download-twice': /downloaded \w+ 2 times/, 'report-handled': /downloaded but never acknowledged/ },
     forSeconds: 12,
   },
