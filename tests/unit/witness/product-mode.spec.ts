@@ -21,6 +21,8 @@ interface CaseOutcome {
   /** Rules with a verdict of passed. */
   passedRules: string[];
   notDemonstrable: string | undefined;
+  /** What the report says of a product command stopped at its deadline. */
+  stopped: string | undefined;
 }
 
 /** Runs the pack with the demo product as the sut; `commands` leaves some out on purpose. */
@@ -68,6 +70,7 @@ function outcomes(report: JsonReport): Map<string, CaseOutcome> {
       failedRules: verdicts.filter((v) => v.status === 'failed').map((v) => v.rule).sort(),
       passedRules: verdicts.filter((v) => v.status === 'passed').map((v) => v.rule).sort(),
       notDemonstrable: spec.tests[0]!.annotations.find((a) => a.type === 'not-demonstrable')?.description,
+      stopped: spec.tests[0]!.annotations.find((a) => a.type === 'product command stopped')?.description,
     });
   }
   return byCase;
@@ -134,5 +137,6 @@ for (const m of MISBEHAVIOURS) {
     const summary = Object.fromEntries([...outcome].map(([id, o]) => [id, [o.status, o.failedRules]]));
     expect(summary, output.split('\n').slice(-80).join('\n')).toEqual(m.expect);
     for (const [id, o] of outcome) if (o.status === 'skipped') expect(o.notDemonstrable, id).toMatch(/MESH_PRODUCT_SEND_GZIP_CMD/);
+    if (m.flags.includes('retry-403-forever')) expect(outcome.get('701')!.stopped).toMatch(/stopped at its deadline of 10 s \(its process group was killed\)/);
   });
 }
