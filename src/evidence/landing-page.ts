@@ -5,7 +5,7 @@
  */
 import type { CaseResult } from './case-results.ts';
 import { BUNDLE_FILES } from './layout.ts';
-import { bundleKind, type BundleKind, type Manifest, type ManifestBody } from './manifest.ts';
+import { bundleKind, sutKind, type BundleKind, type Manifest, type ManifestBody } from './manifest.ts';
 import { REHEARSAL_TEXT } from './rehearsal-banner.ts';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -34,6 +34,7 @@ function summaryRows(m: ManifestBody): [string, string][] {
     ['ODS code', or(m.odsCode)],
     ['Workflow', `<code>${escape(m.workflowId)}</code>`],
     ['Client certificate', cert ? `${escape(cert.subject)}<br>issuer ${escape(cert.issuer)}<br>expires ${escape(cert.notAfter)}<br>SHA-256 <code>${escape(cert.fingerprintSha256)}</code>` : or(null, 'none used')],
+    ['System under test', sutKind(m) === 'product' ? `product: the supplier's software${m.product.name ? `, ${escape(m.product.name)}` : ''}${m.product.version ? ` version ${escape(m.product.version)}` : ''}` : "reference: mesh-assure's own client played the sut mailbox"],
     ['Product', `${or(m.product.name)} ${m.product.version ? `version ${escape(m.product.version)}` : ''}`],
     ['RFC', or(m.rfc, 'none')],
     ['Tool', `mesh-assure ${escape(m.tool.version)} (Node ${escape(m.tool.node)})`],

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { Settings } from '../config/index.ts';
+import { readVariables, type Settings } from '../config/index.ts';
+import { sutMode } from '../pack/product-config.ts';
 import { generateAllureReports } from './allure-report.ts';
 import { collectCaseResults, type CatalogueEntry } from './case-results.ts';
 import { certificateFile, configuredCertificate } from './certificate.ts';
@@ -78,8 +79,10 @@ async function sutCertificate(settings: Settings, context: PackContext): Promise
 
 function witnessBody(settings: Settings, run: PackRunInfo, context: PackContext, certificate: CertificateSummary | null): ManifestBody {
   const { reports } = context;
+  const mode = sutMode(readVariables());
   return manifestBody({
     kind: 'witness',
+    sut: mode.kind,
     runId: run.runId,
     rehearsal: settings.target === 'sandbox',
     target: { kind: settings.target, url: run.sandboxUrl ?? settings.baseUrl ?? null },
