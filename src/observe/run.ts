@@ -99,9 +99,11 @@ async function awaitProductSend(s: Session): Promise<void> {
 
 /** The product downloads and acknowledges everything: cycle by cycle with its command, or on its own. */
 async function awaitProductReceive(s: Session): Promise<void> {
-  const { productReceiveCmd, pollIntervalMs } = s.options;
-  while (!s.tick('plain') && s.timeLeft() > 0) {
+  const { productReceiveCmd, pollIntervalMs, receiveCycles = Infinity } = s.options;
+  for (let cycles = 0; !s.tick('plain') && s.timeLeft() > 0; ) {
     if (productReceiveCmd) {
+      if (cycles === receiveCycles) return;
+      cycles += 1;
       await s.command(productReceiveCmd, {});
       // A well-behaved product polls no more often than the interval: so does the cycle we drive.
       if (!s.tick('plain')) await sleep(Math.min(pollIntervalMs, Math.max(0, s.timeLeft())));
