@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readJsonReport, specsOf, type JsonSpec, type JsonTest } from '../pack/results.ts';
 
 export type CaseOutcome = 'passed' | 'failed' | 'pending' | 'not-demonstrable' | 'skipped' | 'not-run';
 
@@ -27,28 +28,6 @@ export interface CaseResult extends CatalogueEntry {
   playwrightTestId: string | null;
 }
 
-interface JsonAnnotation {
-  type: string;
-  description?: string;
-}
-
-interface JsonTest {
-  projectName: string;
-  annotations: JsonAnnotation[];
-  results: { status: string; duration: number; annotations?: JsonAnnotation[]; errors: { message?: string }[] }[];
-}
-
-interface JsonSpec {
-  id: string;
-  tags: string[];
-  tests: JsonTest[];
-}
-
-interface JsonSuite {
-  specs?: JsonSpec[];
-  suites?: JsonSuite[];
-}
-
 interface AllureResult {
   stop?: number;
   labels: { name: string; value: string }[];
@@ -56,10 +35,8 @@ interface AllureResult {
 }
 
 function witnessTests(reportPath: string): Map<string, { spec: JsonSpec; test: JsonTest }> {
-  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { suites: JsonSuite[] };
-  const walk = (suite: JsonSuite): JsonSpec[] => [...(suite.specs ?? []), ...(suite.suites ?? []).flatMap(walk)];
   const byCase = new Map<string, { spec: JsonSpec; test: JsonTest }>();
-  for (const spec of report.suites.flatMap(walk)) {
+  for (const spec of specsOf(readJsonReport(reportPath))) {
     const test = spec.tests.find((t) => t.projectName === 'witness');
     const tag = spec.tags.find((t) => t !== '@optional');
     if (test && tag) byCase.set(tag.replace(/^@/, ''), { spec, test });

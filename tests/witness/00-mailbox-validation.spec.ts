@@ -1,7 +1,7 @@
 /** Set "Mailbox validation": the handshake, once per mailbox per run, before anything else. */
 import { callsFromExchanges, callsFromJournal, type Call } from '../../fixtures/assessor-rules.ts';
 import { attachJson } from '../../fixtures/evidence-steps.ts';
-import { exchangeLog, handshakes } from '../../fixtures/run-state.ts';
+import { exchangeLog, handshakes } from '../../src/pack/run-state.ts';
 import { expect, notDemonstrable, test, witnessCase } from '../../fixtures/witness.ts';
 
 const CLIENT_HEADERS = ['mex-clientversion', 'mex-osname', 'mex-osversion'];

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { attachJson } from '../../fixtures/evidence-steps.ts';
 import { awaitDelivery, exchangesSince, inboxIds, receiveAndAcknowledge, sendAndTrack } from '../../fixtures/message-flows.ts';
-import { pending703, pendingKey } from '../../fixtures/pending-cases.ts';
-import { stateFile } from '../../fixtures/run-state.ts';
+import { pending703, pendingKey } from '../../src/pack/pending-cases.ts';
+import { stateFile } from '../../src/pack/run-state.ts';
 import { digestsIn } from '../../fixtures/product-driver.ts';
 import { findFromProduct, productReceives, productRequestsOn, productSends, trackedAcknowledged } from '../../fixtures/product-flows.ts';
 import { expect, notDemonstrable, test, witnessCase, type CaseContext, type ProductCaseContext } from '../../fixtures/witness.ts';

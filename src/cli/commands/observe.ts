@@ -3,7 +3,7 @@
  * read the MESH server's logs. Interactive on a terminal; unattended with the product command options.
  */
 import type { Command } from 'commander';
-import { REPORT_PATHS } from '../../../fixtures/report-paths.ts';
+import { REPORT_PATHS } from '../../pack/report-paths.ts';
 import { readVariables } from '../../config/index.ts';
 import { observe, parseDuration } from '../../observe/index.ts';
 

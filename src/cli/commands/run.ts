@@ -3,12 +3,11 @@
  * table and the bundle's path; exits non-zero when any case failed.
  */
 import type { Command } from 'commander';
-import { CASES, caseTitle } from '../../../fixtures/cases.ts';
-import { REPORT_PATHS } from '../../../fixtures/report-paths.ts';
-import { sandboxCertificateCopy } from '../../../fixtures/run-state.ts';
 import { loadSettings } from '../../config/index.ts';
+import { formatCaseTable, formatChanges } from '../../evidence/index.ts';
 import { PRODUCT_COMMANDS, type ProductCommand } from '../../pack/product-config.ts';
-import { formatCaseTable, formatChanges, runAndPack } from '../../evidence/index.ts';
+import { REPORT_PATHS } from '../../pack/report-paths.ts';
+import { runAndPack } from '../../pack/run-and-pack.ts';
 import { output, type GlobalOptions } from '../context.ts';
 
 interface RunOptions extends GlobalOptions {
@@ -63,11 +62,7 @@ export function registerRunCommand(program: Command): void {
         if (typeof value === 'string') process.env[PRODUCT_COMMANDS[command].variable] = value;
       }
       const settings = loadSettings();
-      const outcome = await runAndPack(
-        settings,
-        { cases: options.cases?.split(',').map((id) => id.trim()).filter(Boolean), baseline: options.baseline, outDir: options.out },
-        { reports: REPORT_PATHS, catalogue: CASES.map((c) => ({ id: c.id, title: caseTitle(c), set: c.set, optional: c.optional })), sandboxCertificate: sandboxCertificateCopy },
-      );
+      const outcome = await runAndPack(settings, { cases: options.cases?.split(',').map((id) => id.trim()).filter(Boolean), baseline: options.baseline, outDir: options.out });
       const { manifest } = outcome;
       output(options, { bundle: outcome.zipPath, sha256: outcome.sha256, summary: manifest.summary, cases: manifest.cases, comparison: manifest.comparison }, () => [
         '',

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { runWitnessPack, specsOf, type JsonReport } from '../../../fixtures/pack-process.ts';
-import { grepForCases } from '../../../src/evidence/witness-run.ts';
+import { specsOf, type JsonReport } from '../../../src/pack/results.ts';
+import { runWitnessPack } from '../../../src/pack/runner.ts';
+import { packEnvironment } from '../../support/pack-environment.ts';
 
 const PRODUCT = fileURLToPath(new URL('../../demo-product/product.ts', import.meta.url));
 
@@ -40,8 +41,10 @@ async function productRun(flags: string[], cases: string[] | undefined, options:
     };
     const chosen = options.commands ?? Object.keys(all);
     const run = await runWitnessPack({
-      reportsDir: join(work, 'reports'),
-      env: {
+      reportsRoot: join(work, 'reports'),
+      output: 'capture',
+      ...(cases ? { caseIds: cases } : {}),
+      env: packEnvironment({
         ...Object.fromEntries(chosen.map((c) => all[c]!)),
         MESH_LARGE_MESSAGE_MB: '3',
         MESH_PRODUCT_POLL_INTERVAL_S: '1',
@@ -49,8 +52,7 @@ async function productRun(flags: string[], cases: string[] | undefined, options:
         MESH_PRODUCT_COMMAND_TIMEOUT_S: '60',
         MESH_DELIVERY_TIMEOUT_S: '20',
         ...options.env,
-      },
-      args: cases ? ['--grep', grepForCases(cases)] : [],
+      }),
     });
     return { outcome: outcomes(run.report), output: run.output };
   } finally {

@@ -6,25 +6,24 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { readVariables, type Settings } from '../config/index.ts';
-import { sutMode } from '../pack/product-config.ts';
-import { generateAllureReports } from './allure-report.ts';
-import { collectCaseResults, type CatalogueEntry } from './case-results.ts';
-import { certificateFile, configuredCertificate } from './certificate.ts';
-import { compareWithBaseline } from './compare-bundles.ts';
-import { packBundle, type SealedBundle } from './bundle.ts';
-import { configuredSecrets } from './known-secrets.ts';
-import { BUNDLE_FILES } from './layout.ts';
-import { manifestBody, type CertificateSummary, type ManifestBody } from './manifest.ts';
-import { stripAnalytics } from './offline.ts';
-import { injectRehearsalBanner } from './rehearsal-banner.ts';
-import { clearOutputs, runWitnessPack, type PackRunInfo, type ReportPaths } from './witness-run.ts';
+import { sutMode } from './product-config.ts';
+import { generateAllureReports } from '../evidence/allure-report.ts';
+import { collectCaseResults, type CatalogueEntry } from '../evidence/case-results.ts';
+import { certificateFile, configuredCertificate } from '../evidence/certificate.ts';
+import { compareWithBaseline } from '../evidence/compare-bundles.ts';
+import { packBundle, type SealedBundle } from '../evidence/bundle.ts';
+import { configuredSecrets } from '../evidence/known-secrets.ts';
+import { BUNDLE_FILES } from '../evidence/layout.ts';
+import { manifestBody, type CertificateSummary, type ManifestBody } from '../evidence/manifest.ts';
+import { stripAnalytics } from '../evidence/offline.ts';
+import { injectRehearsalBanner } from '../evidence/rehearsal-banner.ts';
+import { CASES, caseTitle } from './catalogue.ts';
+import { REPORT_PATHS, type ReportPaths } from './report-paths.ts';
+import { clearOutputs, runWitnessPack, type PackRunInfo } from './runner.ts';
+import { sandboxCertificateCopy, STATE_FILES, stateFilePath } from './run-state.ts';
 
-export interface PackContext {
-  reports: ReportPaths;
-  catalogue: readonly CatalogueEntry[];
-  /** Where global setup keeps the certificate the sandbox issued to a mailbox. */
-  sandboxCertificate(mailboxId: string): string;
-}
+/** The catalogue as the evidence shows it. */
+export const CATALOGUE: readonly CatalogueEntry[] = CASES.map((c) => ({ id: c.id, title: caseTitle(c), set: c.set, optional: c.optional }));
 
 export interface RunRequest {
   cases?: string[];
@@ -61,7 +60,7 @@ async function reportFiles(reports: ReportPaths, rehearsal: boolean): Promise<Ma
     [BUNDLE_FILES.junit, await readFile(reports.junit)],
     [BUNDLE_FILES.results, await readFile(reports.json)],
   ]);
-  const exchanges = join(reports.state, 'exchanges.jsonl');
+  const exchanges = stateFilePath(reports, STATE_FILES.exchanges);
   files.set(BUNDLE_FILES.exchanges, existsSync(exchanges) ? await readFile(exchanges) : new Uint8Array());
   for (const [path, data] of files) {
     if (!path.endsWith('.html')) continue;
@@ -71,14 +70,13 @@ async function reportFiles(reports: ReportPaths, rehearsal: boolean): Promise<Ma
   return files;
 }
 
-async function sutCertificate(settings: Settings, context: PackContext): Promise<CertificateSummary | null> {
+async function sutCertificate(settings: Settings, reports: ReportPaths): Promise<CertificateSummary | null> {
   if (settings.target !== 'sandbox') return configuredCertificate(settings.sut.tls);
-  const copy = context.sandboxCertificate(settings.sut.mailboxId);
+  const copy = sandboxCertificateCopy(settings.sut.mailboxId, reports);
   return existsSync(copy) ? certificateFile(copy) : null;
 }
 
-function witnessBody(settings: Settings, run: PackRunInfo, context: PackContext, certificate: CertificateSummary | null): ManifestBody {
-  const { reports } = context;
+function witnessBody(settings: Settings, run: PackRunInfo, reports: ReportPaths, certificate: CertificateSummary | null): ManifestBody {
   const mode = sutMode(readVariables());
   return manifestBody({
     kind: 'witness',
@@ -94,18 +92,18 @@ function witnessBody(settings: Settings, run: PackRunInfo, context: PackContext,
     rfc: settings.product.rfc ?? null,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    cases: collectCaseResults(context.catalogue, { resultsJson: reports.json, allureResults: reports.allureResults, ledger: join(reports.state, 'ledger.jsonl') }),
+    cases: collectCaseResults(CATALOGUE, { resultsJson: reports.json, allureResults: reports.allureResults, ledger: stateFilePath(reports, STATE_FILES.ledger) }),
   });
 }
 
-export async function runAndPack(settings: Settings, request: RunRequest, context: PackContext): Promise<RunOutcome> {
-  const caseIds = selectCases(context.catalogue, request.cases);
+export async function runAndPack(settings: Settings, request: RunRequest, reports: ReportPaths = REPORT_PATHS): Promise<RunOutcome> {
+  const caseIds = selectCases(CATALOGUE, request.cases);
   if (request.baseline && !existsSync(request.baseline)) throw new Error(`no baseline bundle at ${request.baseline}`);
-  await clearOutputs(context.reports, [join(context.reports.root, 'allure-report')]);
-  const run = await runWitnessPack(context.reports, caseIds);
-  const body = witnessBody(settings, run, context, await sutCertificate(settings, context));
+  await clearOutputs(reports, [join(reports.root, 'allure-report')]);
+  const run = await runWitnessPack({ reportsRoot: reports.root, output: 'inherit', ...(caseIds ? { caseIds } : {}) });
+  const body = witnessBody(settings, run, reports, await sutCertificate(settings, reports));
   if (request.baseline) body.comparison = await compareWithBaseline(request.baseline, body);
-  const content = await reportFiles(context.reports, body.rehearsal);
+  const content = await reportFiles(reports, body.rehearsal);
   const sealed = await packBundle(request.outDir, content, body, configuredSecrets(settings));
   return { ...sealed, packExitCode: run.exitCode };
 }
