@@ -14,6 +14,8 @@ import { reportPathsUnder, type ReportPaths } from './report-paths.ts';
 import { readRunInfo } from './run-state.ts';
 
 const PLAYWRIGHT_CLI = createRequire(import.meta.url).resolve('@playwright/test/cli');
+/** Playwright compiles TypeScript except under node_modules, where an installed mesh-assure lives: tsx's loader does it there. */
+const TSX_LOADER = import.meta.resolve('tsx');
 const PACK_CONFIG = fileURLToPath(new URL('../../playwright.config.ts', import.meta.url));
 
 export interface PackRunInfo {
@@ -52,7 +54,7 @@ export async function clearOutputs(paths: ReportPaths, extra: readonly string[])
 export async function runWitnessPack(options: PackRunOptions): Promise<PackRunInfo> {
   const paths = reportPathsUnder(options.reportsRoot);
   const started = Date.now();
-  const args = [PLAYWRIGHT_CLI, 'test', '--config', PACK_CONFIG, '--project', 'witness', ...(options.caseIds ? ['--grep', grepForCases(options.caseIds)] : [])];
+  const args = ['--import', TSX_LOADER, PLAYWRIGHT_CLI, 'test', '--config', PACK_CONFIG, '--project', 'witness', ...(options.caseIds ? ['--grep', grepForCases(options.caseIds)] : [])];
   const child = spawn(process.execPath, args, {
     env: { ...(options.env ?? process.env), MESH_ASSURE_REPORTS: paths.root },
     stdio: options.output === 'inherit' ? ['ignore', process.stderr, process.stderr] : ['ignore', 'pipe', 'pipe'],
