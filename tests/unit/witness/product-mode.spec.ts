@@ -63,7 +63,7 @@ async function productRun(flags: string[], cases: string[] | undefined, options:
 function outcomes(report: JsonReport): Map<string, CaseOutcome> {
   const byCase = new Map<string, CaseOutcome>();
   for (const spec of specsOf(report)) {
-    const id = spec.tags.find((t) => t !== '@optional')!.replace(/^@/, '');
+    const id = spec.tags.find((t) => t.replace(/^@/, '') !== 'optional')!.replace(/^@/, '');
     const result = spec.tests[0]!.results.at(-1)!;
     const rules = result.attachments.find((a) => a.name === 'assessor rules (product)');
     const verdicts = rules?.body ? (JSON.parse(Buffer.from(rules.body, 'base64').toString('utf8')) as { verdicts: { rule: string; status: string }[] }).verdicts : [];
