@@ -28,7 +28,10 @@ interface Observed {
   tmp: string;
 }
 
-/** Runs observe against the product with `flags`; short windows keep each run to seconds. */
+/**
+ * Runs observe against the product with `flags`. The window is generous: a session ends when the product
+ * has done every step (or after its --receive-cycles), an event, not when a guessed window closes.
+ */
 async function observeProduct(flags: string[], forSeconds: number, extra: string[] = []): Promise<Observed> {
   const dir = await mkdtemp(join(tmpdir(), 'observe-'));
   const tmp = join(dir, 'tmp');
@@ -57,7 +60,7 @@ const findingsOf = (result: ObserveResult, id: string) => result.cases.find((c) 
 test.describe.configure({ mode: 'parallel' });
 
 test('a well-behaved product passes every rule, each verdict with the requests that prove it, in a bundle that verifies', async () => {
-  const { code, stdout, result, manifest, zipPath, tmp } = await observeProduct([], 30);
+  const { code, stdout, result, manifest, zipPath, tmp } = await observeProduct([], 600);
   expect(failed(result)).toEqual([]);
   expect(code).toBe(0);
   expect(result.rehearsal).toBe(true);
@@ -106,7 +109,7 @@ const MISBEHAVIOURS: Misbehaviour[] = [
       'fresh-token': /#\d+ GET \/messageexchange\/X26ABC1\/inbox\?.*continue_from=.* 200 reused the token .* of #\d+/,
       'handshake-once-first': /X26ABC1 validated again \(handshake number 2/,
     },
-    forSeconds: 30,
+    forSeconds: 600,
   },
   {
     flags: ['re-download', 'skip-paging'],
@@ -114,7 +117,7 @@ const MISBEHAVIOURS: Misbehaviour[] = [
       'no-download-twice': /X26ABC1 downloaded \w+ 2 times before acknowledging it/,
       paging: /after the full page of #\d+ GET \/messageexchange\/X26ABC1\/inbox 200 the product paused \d+ ms before its next poll #\d+/,
     },
-    forSeconds: 30,
+    forSeconds: 600,
   },
   // A session that can never complete ends after its receive cycle (an event), not after a guessed window.
   { flags: ['skip-report'], fails: { 'report-handled': /the REPORT \w+ was never downloaded/ }, forSeconds: 600, extra: ['--receive-cycles', '1'], keepSandboxDir: true },
@@ -133,7 +136,7 @@ const MISBEHAVIOURS: Misbehaviour[] = [
       'accept-v2': new RegExp(`${REQUEST('GET', '/outbox/tracking\\?messageID=\\w+')} sent Accept: application/vnd\\.mesh\\.v1\\+json`),
       'accept-gzip': new RegExp(`${REQUEST('GET', '/inbox/\\w+', '200')} sent Accept-Encoding: \\(none\\)`),
     },
-    forSeconds: 30,
+    forSeconds: 600,
   },
   // The sandbox answers 400 to the bare handshake, so the product's mailbox is never shown validated and
   // the session would run its whole window: it ends after one receive cycle; the rule is judged from the journal all the same.
