@@ -112,10 +112,12 @@ const MISBEHAVIOURS: Misbehaviour[] = [
     cases: ['handshake', '201', '401'],
     expect: { handshake: ['passed', []], '201': ['failed', ['handshake-once-first']], '401': ['failed', ['handshake-once-first']] },
   },
+  // --quiet-id: the send command prints no message id, so the counterpart finds 201's message by its content
+  // and the dormant mailbox 703's by its sender (never downloading it); 703's REPORT is downloaded twice.
   {
-    flags: ['re-download', 'ignore-417'],
-    cases: ['201', '401', '702'],
-    expect: { '201': ['passed', []], '401': ['failed', ['no-download-twice']], '702': ['failed', []] },
+    flags: ['re-download', 'ignore-417', 'quiet-id'],
+    cases: ['201', '401', '702', '703'],
+    expect: { '201': ['passed', []], '401': ['failed', ['no-download-twice']], '702': ['failed', []], '703': ['failed', ['no-download-twice']] },
   },
   // No gzip send command: 202 is not demonstrable. A 403 retried until the deadline is a poll storm.
   {
