@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { REPORT_PATHS } from './fixtures/report-paths.ts';
+import { REPORT_PATHS } from './src/pack/report-paths.ts';
 
 // Evaluated again in every worker: keep it free of side effects.
 export default defineConfig({

@@ -4,12 +4,14 @@
  * Playwright run, as a user would, and prints the wall time of each case and of the whole run.
  */
 import { rmSync } from 'node:fs';
-import { runWitnessPack, specsOf } from '../fixtures/pack-process.ts';
+import { specsOf } from '../src/pack/results.ts';
+import { runWitnessPack } from '../src/pack/runner.ts';
+import { packEnvironment } from '../tests/support/pack-environment.ts';
 
 const reportsDir = 'reports/bench-pack';
 rmSync(reportsDir, { recursive: true, force: true });
 const passThrough = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('MESH_') && e[1] !== undefined));
-const run = await runWitnessPack({ reportsDir, env: passThrough });
+const run = await runWitnessPack({ reportsRoot: reportsDir, output: 'capture', env: packEnvironment(passThrough) });
 
 const rows = specsOf(run.report).map((spec) => {
   const result = spec.tests[0]?.results.at(-1);

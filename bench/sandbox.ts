@@ -23,9 +23,10 @@ import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
 import { Pool } from 'undici';
-import { runWitnessPack } from '../fixtures/pack-process.ts';
+import { runWitnessPack } from '../src/pack/runner.ts';
 import { makeAuthToken, MEDIA_V2 } from '../src/protocol/index.ts';
 import { startSandboxProcess } from '../tests/support/sandbox-process.ts';
+import { packEnvironment } from '../tests/support/pack-environment.ts';
 import { peakRssMib } from '../tests/support/peak-rss.ts';
 
 const PRODUCT = 'X26ABC1';
@@ -316,7 +317,7 @@ async function measurePack(): Promise<Measured> {
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, treePeakMib(process.pid))), 250);
   try {
-    const run = await runWitnessPack({ reportsDir });
+    const run = await runWitnessPack({ reportsRoot: reportsDir, output: 'capture', env: packEnvironment() });
     if (run.exitCode !== 0) throw new Error(`the witness pack failed:\n${run.output.split('\n').slice(-30).join('\n')}`);
     return { seconds: run.wallMs / 1000, peakMib: peak, rounds: [run.wallMs / 1000] };
   } finally {

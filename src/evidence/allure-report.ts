@@ -6,12 +6,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ALLURE_BIN = join(PROJECT_ROOT, 'node_modules', 'allure', 'cli.js');
+// Resolved, not joined under this package: installed as a dependency, allure sits beside mesh-assure.
+const ALLURE_BIN = join(dirname(fileURLToPath(import.meta.resolve('allure'))), '..', 'cli.js');
 
 export interface AllureReports {
   awesome: string;

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readJsonReport, specsOf, type JsonSpec, type JsonTest } from '../pack/results.ts';
 
 export type CaseOutcome = 'passed' | 'failed' | 'pending' | 'not-demonstrable' | 'skipped' | 'not-run';
 
@@ -30,28 +31,6 @@ export interface CaseResult extends CatalogueEntry {
   allureTestResultId?: string | null;
 }
 
-interface JsonAnnotation {
-  type: string;
-  description?: string;
-}
-
-interface JsonTest {
-  projectName: string;
-  annotations: JsonAnnotation[];
-  results: { status: string; duration: number; annotations?: JsonAnnotation[]; errors: { message?: string }[] }[];
-}
-
-interface JsonSpec {
-  id: string;
-  tags: string[];
-  tests: JsonTest[];
-}
-
-interface JsonSuite {
-  specs?: JsonSpec[];
-  suites?: JsonSuite[];
-}
-
 interface AllureResult {
   uuid: string;
   stop?: number;
@@ -60,10 +39,8 @@ interface AllureResult {
 }
 
 function witnessTests(reportPath: string): Map<string, { spec: JsonSpec; test: JsonTest }> {
-  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { suites: JsonSuite[] };
-  const walk = (suite: JsonSuite): JsonSpec[] => [...(suite.specs ?? []), ...(suite.suites ?? []).flatMap(walk)];
   const byCase = new Map<string, { spec: JsonSpec; test: JsonTest }>();
-  for (const spec of report.suites.flatMap(walk)) {
+  for (const spec of specsOf(readJsonReport(reportPath))) {
     const test = spec.tests.find((t) => t.projectName === 'witness');
     const tag = spec.tags.find((t) => t !== '@optional');
     if (test && tag) byCase.set(tag.replace(/^@/, ''), { spec, test });
@@ -114,6 +91,8 @@ export interface JudgedRule {
   id: string;
   title: string;
   passed: boolean;
+  /** The requests held nothing this rule could judge: shown as not demonstrable, never as passed. */
+  notShown?: true;
   /** What broke the rule, each naming its request. */
   findings: string[];
   /** The requests that prove the verdict (`#index METHOD path status`), in journal order. */
@@ -129,10 +108,10 @@ export function judgedCase(rule: JudgedRule): CaseResult {
     title: rule.title,
     set: 'observe',
     optional: false,
-    result: rule.passed ? 'passed' : 'failed',
+    result: rule.notShown ? 'not-demonstrable' : rule.passed ? 'passed' : 'failed',
     messageIds: rule.messageIds,
     durationMs: null,
-    notes: [...rule.findings.map((f) => `violation: ${f}`), ...rule.requests.map((r) => `request: ${r}`)],
+    notes: [...(rule.notShown ? ['not shown: the requests held nothing this rule could judge'] : []),...rule.findings.map((f) => `violation: ${f}`), ...rule.requests.map((r) => `request: ${r}`)],
     playwrightTestId: null,
     allureTestResultId: null,
   };

@@ -1,5 +1,4 @@
 /** The evidence bundle: pack (the witness pack's `run`, and `observe`), verify, compare. */
-export { runAndPack, type PackContext, type RunOutcome, type RunRequest } from './run-and-pack.ts';
 export { bundleName, packBundle, type SealedBundle } from './bundle.ts';
 export { manifestBody, type BundleKind, type CertificateSummary, type Manifest, type RunFacts } from './manifest.ts';
 export { BUNDLE_FILES } from './layout.ts';

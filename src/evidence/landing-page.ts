@@ -5,7 +5,7 @@
  */
 import type { CaseResult } from './case-results.ts';
 import { BUNDLE_FILES } from './layout.ts';
-import { bundleKind, type BundleKind, type Manifest, type ManifestBody } from './manifest.ts';
+import { bundleKind, sutKind, type BundleKind, type Manifest, type ManifestBody } from './manifest.ts';
 import { REHEARSAL_TEXT } from './rehearsal-banner.ts';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -35,6 +35,7 @@ function summaryRows(m: ManifestBody): [string, string][] {
     m.odsCode ? ['ODS code', escape(m.odsCode)] : undefined,
     ['Workflow', `<code>${escape(m.workflowId)}</code>`],
     cert ? ['Client certificate', `${escape(cert.subject)}<br>issuer ${escape(cert.issuer)}<br>expires ${escape(cert.notAfter)}<br>SHA-256 <code>${escape(cert.fingerprintSha256)}</code>`] : undefined,
+    ['System under test', sutKind(m) === 'product' ? `product: the supplier's software${m.product.name ? `, ${escape(m.product.name)}` : ''}${m.product.version ? ` version ${escape(m.product.version)}` : ''}` : "reference: mesh-assure's own client played the sut mailbox"],
     product ? ['Product', escape(product)] : undefined,
     m.rfc ? ['RFC', escape(m.rfc)] : undefined,
     ['Tool', `mesh-assure ${escape(m.tool.version)} (Node ${escape(m.tool.node)})`],
@@ -102,7 +103,7 @@ const HEADINGS: Record<BundleKind, string> = {
 export function renderLandingPage(m: ManifestBody | Manifest): string {
   const kind = bundleKind(m);
   const product = [m.product.name, m.product.version].filter(Boolean).join(' ');
-  const banner = m.rehearsal ? `<div class="rehearsal" role="note">${REHEARSAL_TEXT}. The sandbox is mesh-assure's own MESH server; submit a run against INT.</div>` : '';
+  const banner = m.rehearsal ? `<div class="rehearsal" role="note">${REHEARSAL_TEXT}. The sandbox is ${m.target.kind === 'nhs-sandbox' ? "NHS England's own development sandbox" : "mesh-assure's own MESH server"}, not the live service; submit a run against INT.</div>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>MESH evidence ${escape(m.mailboxes.sut)} ${escape(m.target.kind)}${product ? ` ${escape(product)}` : ''}</title>

@@ -15,6 +15,9 @@ export const MANIFEST_FORMAT = 'mesh-assure-evidence/1';
 /** What was run: the witness pack (`run`), or a supplier's product judged from the journal (`observe`). */
 export type BundleKind = 'witness' | 'observe';
 
+/** Who played the sut mailbox: our client (`reference`), or the supplier's product (`product`, named in `product`). */
+export type SutKind = 'reference' | 'product';
+
 export interface CertificateSummary {
   subject: string;
   issuer: string;
@@ -41,6 +44,8 @@ export interface Manifest {
   format: typeof MANIFEST_FORMAT;
   /** Absent in bundles sealed before observe was packed: those are witness runs. */
   kind?: BundleKind;
+  /** Absent in bundles sealed before product mode: witness bundles were reference, observe bundles product. */
+  sut?: SutKind;
   runId: string;
   rehearsal: boolean;
   target: { kind: TargetKind; url: string | null };
@@ -63,6 +68,8 @@ export interface Manifest {
 export type ManifestBody = Omit<Manifest, 'files'>;
 
 export const bundleKind = (m: Pick<Manifest, 'kind'>): BundleKind => m.kind ?? 'witness';
+
+export const sutKind = (m: Pick<Manifest, 'kind' | 'sut'>): SutKind => m.sut ?? (bundleKind(m) === 'observe' ? 'product' : 'reference');
 
 /** What a run knows of itself; the format, the tool, the summary and an empty comparison are the same for every kind. */
 export type RunFacts = Omit<ManifestBody, 'format' | 'tool' | 'summary' | 'comparison' | 'kind'> & { kind: BundleKind };

@@ -3,7 +3,7 @@
  * it in, and the Allure and Playwright pages get it injected right after `<body>`, fixed to the bottom of
  * the window so that the single-page apps, which render into their own root element, leave it in place.
  */
-export const REHEARSAL_TEXT = 'REHEARSAL against the embedded MESH sandbox: not assurance evidence';
+export const REHEARSAL_TEXT = 'REHEARSAL against a MESH sandbox: not assurance evidence';
 
 export const REHEARSAL_BANNER =
   '<div id="mesh-assure-rehearsal" role="note" style="position:fixed;left:0;right:0;bottom:0;z-index:2147483647;' +

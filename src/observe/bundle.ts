@@ -30,6 +30,7 @@ export function packObserveBundle(outDir: string, session: ObservedSession): Pro
   const { result, identity } = session;
   const body = manifestBody({
     kind: 'observe',
+    sut: 'product',
     runId: `observe-${result.startedAt.replace(/[:.]/g, '-')}`,
     rehearsal: result.rehearsal,
     target: { kind: 'sandbox', url: result.target },

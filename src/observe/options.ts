@@ -18,6 +18,8 @@ export interface ObserveOptions {
   productReceiveCmd?: string;
   /** How long the product has to do everything, from when the counterpart has filled its inbox. */
   forMs: number;
+  /** The most receive cycles to run (unattended), ending the session sooner than --for when reached. */
+  receiveCycles?: number;
   ackWithinMs: number;
   pollIntervalMs: number;
   handshakeWindowMs: number;

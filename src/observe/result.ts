@@ -27,7 +27,7 @@ export interface ObserveResult {
 
 export function verdictCase(v: Verdict): ObserveCase {
   const messageIds = [...new Set(v.proof.flatMap((p) => (p.messageId ? [p.messageId] : [])))];
-  return { id: v.rule, title: v.title, passed: v.passed, findings: v.violations.map((x) => x.text), requests: v.proof.map((p) => p.request), messageIds };
+  return { id: v.rule, title: v.title, passed: v.passed, ...(v.status === 'not-shown' ? { notShown: true as const } : {}), findings: v.violations.map((x) => x.text), requests: v.proof.map((p) => p.request), messageIds };
 }
 
 export function sentMessageCase(checks: ReceivedCheck[], counterpart: string): ObserveCase {
@@ -48,12 +48,14 @@ const PRINTED_FINDINGS = 5;
 export function printResult(out: Writable, result: ObserveResult): void {
   out.write(`\nVerdicts (sandbox rehearsal, product mailbox ${result.product}):\n`);
   for (const c of result.cases) {
-    out.write(`  ${c.passed ? 'PASS' : 'FAIL'}  ${c.id.padEnd(20)} ${c.title}\n`);
+    out.write(`  ${c.notShown ? 'NOT SHOWN' : c.passed ? 'PASS' : 'FAIL'}  ${c.id.padEnd(20)} ${c.title}\n`);
     for (const finding of c.findings.slice(0, PRINTED_FINDINGS)) out.write(`          - ${finding}\n`);
     if (c.findings.length > PRINTED_FINDINGS) out.write(`          … and ${c.findings.length - PRINTED_FINDINGS} more (see reports/observe.json in the bundle)\n`);
   }
   for (const step of result.openSteps) out.write(`  not done: ${step}\n`);
   for (const failed of result.failedCommands) out.write(`  product command exited ${failed.code}: ${failed.command}\n${failed.tail.replace(/^/gm, '      ')}\n`);
-  const failedCount = result.cases.filter((c) => !c.passed).length;
-  out.write(`\n${failedCount === 0 ? 'Every rule passed.' : `${failedCount} of ${result.cases.length} rules failed.`}\n`);
+  const failedCount = result.cases.filter((c) => !c.passed && !c.notShown).length;
+  const notShown = result.cases.filter((c) => c.notShown).length;
+  const verdict = failedCount > 0 ? `${failedCount} of ${result.cases.length} rules failed.` : notShown > 0 ? 'No rule failed.' : 'Every rule passed.';
+  out.write(`\n${verdict}${notShown > 0 ? ` ${notShown} not shown (nothing to judge).` : ''}\n`);
 }

@@ -2,7 +2,24 @@
 import { textPayload } from '../../fixtures/generated-payload.ts';
 import { sha256 } from '../../src/evidence/checksums.ts';
 import { awaitDelivery, exchangesSince, receiveAndAcknowledge, sendAndTrack } from '../../fixtures/message-flows.ts';
-import { expect, test, witnessCase } from '../../fixtures/witness.ts';
+import { counterpartReceives, productSends } from '../../fixtures/product-flows.ts';
+import { expect, test, witnessCase, type ProductCaseContext } from '../../fixtures/witness.ts';
+
+/** 201 and 202 through the product: it sends, the counterpart gets the same bytes, flagged as the case says. */
+async function productSendCase(ctx: ProductCaseContext, gzip: boolean): Promise<void> {
+  ctx.needs(gzip ? 'sendGzip' : 'send');
+  const content = textPayload(ctx.witness.id);
+  const sent = await productSends(ctx, { to: ctx.pack.peer.mailboxId, content, gzip });
+  expect(sent.result.code, 'the send command succeeded').toBe(0);
+  const got = await counterpartReceives(ctx, ctx.pack.peer, sent, sha256(content));
+  expect(got.metadata.compressed, 'mex-content-compressed at the counterpart').toBe(gzip);
+  const own = await ctx.productRequests();
+  if (!own) return;
+  await ctx.step(`the journal: the product's send was ${gzip ? 'gzip-encoded and flagged mex-content-compressed' : 'plain'}, accepted with 202`, async () => {
+    const sends = own.filter((r) => r.kind === 'send');
+    expect(sends.map((r) => [r.status, r.headers?.['content-encoding'], r.headers?.['mex-content-compressed']?.toUpperCase()])).toEqual([[202, gzip ? 'gzip' : undefined, gzip ? 'Y' : undefined]]);
+  });
+}
 
 const isSend = (e: { method: string; path: string }) => e.method === 'POST' && e.path.endsWith('/outbox');
 
@@ -19,7 +36,7 @@ test(...witnessCase('201', async (ctx) => {
   const got = await receiveAndAcknowledge(ctx, pack.peer, sent.messageId, { acceptGzip: false });
   expect([got.bytes, got.sha256]).toEqual([Buffer.byteLength(content), sha256(content)]);
   expect([got.metadata.from, got.metadata.workflowId]).toEqual([pack.sut.mailboxId, pack.settings.workflowId]);
-}));
+}, (ctx) => productSendCase(ctx, false)));
 
 test(...witnessCase('202', async (ctx) => {
   const { pack } = ctx;
@@ -34,4 +51,4 @@ test(...witnessCase('202', async (ctx) => {
   await awaitDelivery(ctx, pack.peer, [sent.messageId]);
   const got = await receiveAndAcknowledge(ctx, pack.peer, sent.messageId);
   expect([got.bytes, got.sha256, got.metadata.compressed]).toEqual([Buffer.byteLength(content), sha256(content), true]);
-}));
+}, (ctx) => productSendCase(ctx, true)));

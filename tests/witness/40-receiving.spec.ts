@@ -2,8 +2,8 @@
 import { textPayload } from '../../fixtures/generated-payload.ts';
 import { sha256 } from '../../src/evidence/checksums.ts';
 import { awaitDelivery, exchangesSince, inboxIds, receiveAndAcknowledge, sendAndTrack } from '../../fixtures/message-flows.ts';
-import { expect, test, witnessCase, type CaseContext } from '../../fixtures/witness.ts';
-
+import { downloadedThenAcknowledged, productReceives, trackedAcknowledged } from '../../fixtures/product-flows.ts';
+import { expect, test, witnessCase, type CaseContext, type ProductCaseContext } from '../../fixtures/witness.ts';
 
 async function receiveCase(ctx: CaseContext, acceptGzip: boolean): Promise<void> {
   const { pack } = ctx;
@@ -26,5 +26,16 @@ async function receiveCase(ctx: CaseContext, acceptGzip: boolean): Promise<void>
   });
 }
 
-test(...witnessCase('401', (ctx) => receiveCase(ctx, false)));
-test(...witnessCase('402', (ctx) => receiveCase(ctx, true)));
+/** 401 and 402 through the product: the counterpart sends (gzip-encoded for 402), the product receives. */
+async function productReceiveCase(ctx: ProductCaseContext, gzip: boolean): Promise<void> {
+  ctx.needs('receive');
+  const { pack } = ctx;
+  const content = textPayload(ctx.witness.id);
+  const sent = await sendAndTrack(ctx, pack.peer, { to: pack.sut.mailboxId, fileName: `${ctx.witness.id}.txt`, contentType: 'text/plain', gzip, compressed: gzip }, { kind: 'bytes', data: content });
+  await productReceives(ctx, [sha256(content)], `receives ${sent.messageId}`);
+  await trackedAcknowledged(ctx, pack.peer, sent.messageId);
+  await downloadedThenAcknowledged(ctx, sent.messageId);
+}
+
+test(...witnessCase('401', (ctx) => receiveCase(ctx, false), (ctx) => productReceiveCase(ctx, false)));
+test(...witnessCase('402', (ctx) => receiveCase(ctx, true), (ctx) => productReceiveCase(ctx, true)));

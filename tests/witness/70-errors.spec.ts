@@ -7,9 +7,12 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { attachJson } from '../../fixtures/evidence-steps.ts';
 import { awaitDelivery, exchangesSince, inboxIds, receiveAndAcknowledge, sendAndTrack } from '../../fixtures/message-flows.ts';
-import { pending703, pendingKey } from '../../fixtures/pending-cases.ts';
-import { stateFile } from '../../fixtures/run-state.ts';
-import { expect, notDemonstrable, test, witnessCase, type CaseContext } from '../../fixtures/witness.ts';
+import { pending703, pendingKey } from '../../src/pack/pending-cases.ts';
+import { stateFile } from '../../src/pack/run-state.ts';
+import { digestsIn } from '../../fixtures/product-driver.ts';
+import { findFromProduct, productReceives, productRequestsOn, productSends, trackedAcknowledged } from '../../fixtures/product-flows.ts';
+import { expect, notDemonstrable, test, witnessCase, type CaseContext, type ProductCaseContext } from '../../fixtures/witness.ts';
+import { sha256 } from '../../src/evidence/checksums.ts';
 import { MeshError, type MeshClient } from '../../src/mesh/index.ts';
 
 const DAY_MS = 86_400_000;
@@ -18,6 +21,10 @@ const EXPIRY_MS = 5 * DAY_MS;
 const REPORT_GRACE_MS = 6 * 3_600_000;
 const UNREGISTERED_MAILBOX = 'X00UNREG01';
 const VERIFIED_703 = 'verified-703.json';
+/** How long the product gets to give up after a 403: one that retries forever is stopped here. */
+const GIVE_UP_WITHIN_MS = 30_000;
+/** Requests refused with 403 that still count as reporting it, not a retry storm. */
+const MOST_403_ATTEMPTS = 3;
 
 /**
  * Runs `call`, expecting MESH to refuse it with `expected`; returns the error. A server that answers instead
@@ -53,6 +60,29 @@ async function expect403Once(ctx: CaseContext, client: MeshClient, what: string)
   });
 }
 
+/** 701 through the product: its mailbox disabled, it gets 403 and gives up instead of retrying. */
+async function productAuthFailure(ctx: ProductCaseContext): Promise<void> {
+  ctx.needs('receive');
+  const { admin } = ctx.pack;
+  if (!admin) notDemonstrable("disabling the product's mailbox needs the sandbox admin API; on INT ask NHS to disable it during the witness session");
+  const mailbox = ctx.product.mailboxId;
+  await ctx.step(`the sandbox disables ${mailbox}`, () => admin!.setMailboxActive(mailbox, false));
+  let result;
+  try {
+    result = await ctx.product.run('receive', { dir: await ctx.product.folder('701-received') }, `runs a receive cycle while ${mailbox} is disabled`, Math.min(GIVE_UP_WITHIN_MS, ctx.product.mode.commandTimeoutMs));
+  } finally {
+    await admin!.setMailboxActive(mailbox, true);
+  }
+  expect(result.stoppedAtDeadline, `the product gave up within ${GIVE_UP_WITHIN_MS / 1000} s instead of retrying until stopped`).toBe(false);
+  expect(result.code, 'the product reported the failure (non-zero exit)').not.toBe(0);
+  const own = await ctx.productRequests();
+  await ctx.step(`the journal: 403, and at most ${MOST_403_ATTEMPTS} attempts`, async () => {
+    const refused = own!.filter((r) => r.status === 403);
+    expect(refused.length, 'requests refused with 403').toBeGreaterThan(0);
+    expect(refused.length, 'requests refused with 403: a retry storm').toBeLessThanOrEqual(MOST_403_ATTEMPTS);
+  });
+}
+
 test(...witnessCase('701', async (ctx) => {
   const { pack } = ctx;
   const wrongPassword = pack.extraClient({ ...pack.settings.sut, password: randomBytes(12).toString('hex') });
@@ -69,7 +99,20 @@ test(...witnessCase('701', async (ctx) => {
     await admin.setMailboxActive(pack.sut.mailboxId, true);
   }
   await ctx.step(`${pack.sut.mailboxId} works again once enabled`, () => pack.sut.listInbox());
-}));
+}, productAuthFailure));
+
+/** 702 through the product: its send to an unregistered mailbox gets 417 code 12; it fails and does not send again. */
+async function productInvalidRecipient(ctx: ProductCaseContext): Promise<void> {
+  ctx.needs('send');
+  const sent = await productSends(ctx, { to: UNREGISTERED_MAILBOX, content: '702 to nobody' });
+  expect(sent.result.code, 'the send command reported the refusal (non-zero exit)').not.toBe(0);
+  const own = await ctx.productRequests();
+  if (!own) return ctx.partNotDemonstrable('417 and no second send', "the server's answer to the product is seen only in the sandbox journal or through the recording relay");
+  await ctx.step(`the journal: one send to ${UNREGISTERED_MAILBOX}, refused with 417, never repeated`, async () => {
+    const sends = own.filter((r) => r.kind === 'send' && r.to === UNREGISTERED_MAILBOX);
+    expect(sends.map((r) => r.status)).toEqual([417]);
+  });
+}
 
 test(...witnessCase('702', async (ctx) => {
   const { pack } = ctx;
@@ -80,7 +123,7 @@ test(...witnessCase('702', async (ctx) => {
     expect([error.status, error.event, error.meshCode]).toEqual([417, 'SEND', '12']);
     await attachJson('MESH error', { status: error.status, event: error.event, code: error.meshCode, description: error.description });
   });
-}));
+}, productInvalidRecipient));
 
 /** Finds, by its headers only (HEAD is no download), the REPORT in the sut inbox linked to `original`. */
 async function findReport(ctx: CaseContext, original: string): Promise<string> {
@@ -120,6 +163,39 @@ function recordVerified(ctx: CaseContext, original: string, reportId: string): v
   stateFile.writeJson(VERIFIED_703, { runId: ctx.pack.run.runId, original, reportId });
 }
 
+/**
+ * 703 through the product, on the sandbox: its message to the dormant mailbox is expired through the admin
+ * API (the product signs with real time, so the sandbox clock stays put), and the product downloads and
+ * acknowledges the REPORT.
+ */
+async function productUndelivered(ctx: ProductCaseContext): Promise<void> {
+  ctx.needs('send', 'receive');
+  const { pack } = ctx;
+  const admin = pack.admin;
+  const dormant = await pack.dormant();
+  if (!admin || !dormant) notDemonstrable('in product mode 703 runs on the embedded sandbox only: on INT the report comes five days later, and a two-phase product run is not built yet');
+  const content = `703 left uncollected ${randomBytes(8).toString('hex')}`;
+  const sent = await productSends(ctx, { to: dormant!.mailboxId, content });
+  expect(sent.result.code, 'the send command succeeded').toBe(0);
+  // Found by its sender alone: downloading it at the dormant mailbox would collect it.
+  const original = sent.printedId ?? (await findFromProduct(ctx, dormant!, undefined, undefined)).messageId;
+  pack.ledger.add(original, '703');
+  await ctx.messageIds({ 'message id': original });
+  const expiry = await ctx.step(`the sandbox expires ${original}: a REPORT goes to the product`, () => admin!.expire(original));
+  await attachJson('expiry', expiry);
+  const reportId = expiry.report_message_id;
+  expect(reportId, 'the REPORT the sandbox wrote').toBeDefined();
+  await ctx.messageIds({ 'report id': reportId! });
+  ctx.facts.reportIds.push(reportId!);
+  const dir = await ctx.product.folder('703-received');
+  const handled = async () => Boolean((await productRequestsOn(ctx, reportId!))?.some((r) => r.kind === 'acknowledge' && r.status === 200));
+  await ctx.product.receiveUntil(dir, handled, `receives the REPORT ${reportId}`);
+  await ctx.step(`the journal: the product downloaded the REPORT ${reportId} and acknowledged it`, async () => {
+    const own = (await productRequestsOn(ctx, reportId!))!;
+    expect(own.map((r) => [r.kind, r.status]).filter(([kind]) => kind !== 'head')).toEqual([['download', 200], ['acknowledge', 200]]);
+  });
+}
+
 test(...witnessCase('703', async (ctx) => {
   const { pack } = ctx;
   const dormant = pack.dormantMailboxId;
@@ -143,18 +219,53 @@ test(...witnessCase('703', async (ctx) => {
     await attachJson('sandbox clock', await pack.admin!.advanceClock(EXPIRY_MS / 1000 + 60));
   });
   recordVerified(ctx, sent.messageId, await handleReport(ctx, sent.messageId));
-}));
+}, productUndelivered));
+
+/** Has the product download `messageId`; it must fail and write nothing. */
+async function productDownloadRefused(ctx: ProductCaseContext, messageId: string, status: number, why: string): Promise<void> {
+  const dir = await ctx.product.folder(`${ctx.witness.id}-download`);
+  const before = (await ctx.productRequests())?.length ?? 0;
+  const result = await ctx.product.run('download', { id: messageId, dir }, `downloads ${messageId} (${why})`);
+  expect(result.code, 'the download command reported the failure (non-zero exit)').not.toBe(0);
+  expect((await digestsIn(dir)).size, 'files the product wrote').toBe(0);
+  const own = (await ctx.productRequests())?.slice(before).filter((r) => r.kind === 'download' && r.messageId === messageId.toUpperCase());
+  if (!own) return ctx.partNotDemonstrable(`${status} answer`, "the server's answer to the product is seen only in the sandbox journal or through the recording relay");
+  await ctx.step(`the journal: the product's download of ${messageId} got ${status}`, async () => {
+    expect(own.map((r) => r.status)).toContain(status);
+    expect(own.filter((r) => r.status < 300)).toEqual([]);
+  });
+}
+
+async function productUnknownMessage(ctx: ProductCaseContext): Promise<void> {
+  ctx.needs('download');
+  const unknown = unknownMessageId();
+  await ctx.messageIds({ 'unknown message id': unknown });
+  await productDownloadRefused(ctx, unknown, 404, 'it does not exist');
+}
+
+/** 705 through the product: a message it received and acknowledged, downloaded again, is gone (410). */
+async function productGoneMessage(ctx: ProductCaseContext): Promise<void> {
+  ctx.needs('receive', 'download');
+  const { pack } = ctx;
+  const content = `705 acknowledged ${randomBytes(8).toString('hex')}`;
+  const sent = await sendAndTrack(ctx, pack.peer, { to: pack.sut.mailboxId, fileName: '705.txt' }, { kind: 'bytes', data: content });
+  await productReceives(ctx, [sha256(content)], `receives ${sent.messageId}`);
+  await trackedAcknowledged(ctx, pack.peer, sent.messageId);
+  await productDownloadRefused(ctx, sent.messageId, 410, 'already acknowledged');
+}
+
+const unknownMessageId = () => `${new Date().toISOString().replace(/\D/g, '').slice(0, 20)}_${randomBytes(3).toString('hex').toUpperCase()}`;
 
 test(...witnessCase('704', async (ctx) => {
   const { sut } = ctx.pack;
-  const unknown = `${new Date().toISOString().replace(/\D/g, '').slice(0, 20)}_${randomBytes(3).toString('hex').toUpperCase()}`;
+  const unknown = unknownMessageId();
   await ctx.messageIds({ 'unknown message id': unknown });
   await ctx.step(`${sut.mailboxId} downloads ${unknown}, which does not exist: 404, RECEIVE, code 20`, async () => {
     const what = `downloading ${unknown}, an id that does not exist`;
     const error = await refused(ctx, what, '404 RECEIVE/20', () => sut.downloadChunk(unknown, 1));
     expect([error.status, error.event, error.meshCode], what).toEqual([404, 'RECEIVE', '20']);
   });
-}));
+}, productUnknownMessage));
 
 async function expectGone(ctx: CaseContext, client: MeshClient, messageId: string, why: string): Promise<void> {
   await ctx.step(`${client.mailboxId} downloads ${messageId} (${why}): 410 Gone`, async () => {
@@ -183,4 +294,4 @@ test(...witnessCase('705', async (ctx) => {
   });
   await expectGone(ctx, dormant, expiring.messageId, 'expired');
   await handleReport(ctx, expiring.messageId);
-}));
+}, productGoneMessage));

@@ -3,7 +3,7 @@
  * read the MESH server's logs. Interactive on a terminal; unattended with the product command options.
  */
 import type { Command } from 'commander';
-import { REPORT_PATHS } from '../../../fixtures/report-paths.ts';
+import { REPORT_PATHS } from '../../pack/report-paths.ts';
 import { readVariables } from '../../config/index.ts';
 import { observe, parseDuration } from '../../observe/index.ts';
 
@@ -20,6 +20,7 @@ interface ObserveCliOptions {
   pollInterval: string;
   handshakeWindow: string;
   pagingMessages: string;
+  receiveCycles?: string;
 }
 
 const PLACEHOLDER_HELP = `
@@ -48,6 +49,7 @@ export function registerObserveCommand(program: Command): void {
     .option('--poll-interval <duration>', 'shortest allowed time between inbox polls', '5m')
     .option('--handshake-window <duration>', 'a mailbox is validated at most once in this time', '24h')
     .option('--paging-messages <n>', 'messages delivered for paging (over 500)', '510')
+    .option('--receive-cycles <n>', 'end the session after this many runs of --product-receive-cmd, sooner than --for')
     .addHelpText('after', PLACEHOLDER_HELP)
     .action(async (options: ObserveCliOptions) => {
       if (options.tls && options.mtls) throw new Error('choose one of --tls and --mtls');
@@ -55,6 +57,8 @@ export function registerObserveCommand(program: Command): void {
       const paging = Number(options.pagingMessages);
       if (!Number.isInteger(port) || port < 0) throw new Error(`--port must be a whole number >= 0, not "${options.port}"`);
       if (!Number.isInteger(paging) || paging <= 500) throw new Error(`--paging-messages must be a whole number over 500, not "${options.pagingMessages}"`);
+      const cycles = options.receiveCycles === undefined ? undefined : Number(options.receiveCycles);
+      if (cycles !== undefined && (!Number.isInteger(cycles) || cycles < 1)) throw new Error(`--receive-cycles must be a whole number of 1 or more, not "${options.receiveCycles}"`);
       const unattended = Boolean(options.productSendCmd || options.productReceiveCmd);
       // The product's identity comes from the variables `run` reads, .env included.
       const vars = readVariables();
@@ -68,6 +72,7 @@ export function registerObserveCommand(program: Command): void {
           ...(options.productSendCmd ? { productSendCmd: options.productSendCmd } : {}),
           ...(options.productReceiveCmd ? { productReceiveCmd: options.productReceiveCmd } : {}),
           forMs: parseDuration('for', options.for),
+          ...(cycles !== undefined ? { receiveCycles: cycles } : {}),
           ackWithinMs: parseDuration('ack-within', options.ackWithin),
           pollIntervalMs: parseDuration('poll-interval', options.pollInterval),
           handshakeWindowMs: parseDuration('handshake-window', options.handshakeWindow),

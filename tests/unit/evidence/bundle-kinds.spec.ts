@@ -47,7 +47,7 @@ test('an observe run packs to mesh-evidence-<mailbox>-observe-<time>.zip and ver
 
 test("the observe landing page is marked a rehearsal, links observe.json and folds a long proof", () => {
   const page = renderLandingPage(observeBody('2026-11-24T12:00:00Z', [rule('ack-within', true, 40)]));
-  expect(page).toContain('REHEARSAL against the embedded MESH sandbox');
+  expect(page).toContain('REHEARSAL against a MESH sandbox');
   expect(page).toContain("MESH behaviour of the product, judged from the sandbox's journal");
   expect(page).toContain('<a href="reports/observe.json">observe.json</a>');
   expect(page).not.toContain('reports/allure/index.html');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { sealBundle } from '../../../src/evidence/bundle.ts';
 import { compareCases } from '../../../src/evidence/compare.ts';
-import { grepForCases } from '../../../src/evidence/witness-run.ts';
+import { grepForCases } from '../../../src/pack/runner.ts';
 import { assertOffline, hasAnalytics, stripAnalytics } from '../../../src/evidence/offline.ts';
 import { injectRehearsalBanner, REHEARSAL_TEXT } from '../../../src/evidence/rehearsal-banner.ts';
 import { verifyBundle } from '../../../src/evidence/verify.ts';

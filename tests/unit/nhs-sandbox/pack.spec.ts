@@ -9,8 +9,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { CASES } from '../../../fixtures/cases.ts';
-import { runWitnessPack, specsOf, type JsonReport } from '../../../fixtures/pack-process.ts';
+import { CASES } from '../../../src/pack/catalogue.ts';
+import { specsOf, type JsonReport } from '../../../src/pack/results.ts';
+import { runWitnessPack } from '../../../src/pack/runner.ts';
+import { packEnvironment } from '../../support/pack-environment.ts';
 import { runCli } from '../cli/run-cli.ts';
 import { NHS_SANDBOX_KIT, nhsSandboxKitPresent, startNhsSandbox, type NhsSandbox } from '../../support/nhs-sandbox.ts';
 
@@ -65,7 +67,7 @@ test("mesh-assure run over plain HTTP needs MESH_TARGET and MESH_URL only: nothi
 
 test("the whole pack over TLS, the certificate run.sh printed as the CA: nothing fails, 703 and 705 not demonstrable", async () => {
   server = await startNhsSandbox({ tls: true });
-  const run = await runWitnessPack({ reportsDir: join(work, 'tls'), env: { MESH_TARGET: 'nhs-sandbox', MESH_URL: server.baseUrl, MESH_CA_CERT: server.caCertPath! } });
+  const run = await runWitnessPack({ reportsRoot: join(work, 'tls'), output: 'capture', env: packEnvironment({ MESH_TARGET: 'nhs-sandbox', MESH_URL: server.baseUrl, MESH_CA_CERT: server.caCertPath! }) });
   expect(run.exitCode, run.output.split('\n').slice(-40).join('\n')).toBe(0);
   expectOutcomes(run.report);
 });

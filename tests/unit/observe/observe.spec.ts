@@ -1,5 +1,5 @@
 /**
- * mesh-assure observe, unattended: a well-behaved product (tests/unit/observe/product.ts, on our client)
+ * mesh-assure observe, unattended: a well-behaved product (tests/demo-product/product.ts, on our client)
  * passes every rule; each misbehaviour fails exactly its rules, and the verdict names the requests. Every
  * run ends in an evidence bundle that verifies, and leaves no working folder behind unless asked to.
  * Misbehaviours whose rules are independent share a run: the union of their rules fails, nothing else.
@@ -15,7 +15,7 @@ import { readZip } from '../../../src/evidence/zip.ts';
 import type { ObserveResult } from '../../../src/observe/index.ts';
 import { runCli } from '../cli/run-cli.ts';
 
-const PRODUCT = fileURLToPath(new URL('./product.ts', import.meta.url));
+const PRODUCT = fileURLToPath(new URL('../../demo-product/product.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 interface Observed {
@@ -28,7 +28,10 @@ interface Observed {
   tmp: string;
 }
 
-/** Runs observe against the product with `flags`; short windows keep each run to seconds. */
+/**
+ * Runs observe against the product with `flags`. The window is generous: a session ends when the product
+ * has done every step (or after its --receive-cycles), an event, not when a guessed window closes.
+ */
 async function observeProduct(flags: string[], forSeconds: number, extra: string[] = []): Promise<Observed> {
   const dir = await mkdtemp(join(tmpdir(), 'observe-'));
   const tmp = join(dir, 'tmp');
@@ -57,13 +60,13 @@ const findingsOf = (result: ObserveResult, id: string) => result.cases.find((c) 
 test.describe.configure({ mode: 'parallel' });
 
 test('a well-behaved product passes every rule, each verdict with the requests that prove it, in a bundle that verifies', async () => {
-  const { code, stdout, result, manifest, zipPath, tmp } = await observeProduct([], 30);
+  const { code, stdout, result, manifest, zipPath, tmp } = await observeProduct([], 600);
   expect(failed(result)).toEqual([]);
   expect(code).toBe(0);
   expect(result.rehearsal).toBe(true);
   expect(result.openSteps).toEqual([]);
   expect(result.cases.map((c) => c.id)).toEqual([
-    'handshake-once-first', 'handshake-headers', 'fresh-token', 'accept-v2', 'inbox-after-send', 'ack-within',
+    'handshake-once-first', 'handshake-headers', 'fresh-token', 'accept-v2', 'inbox-after-send', 'ack-after-download', 'ack-within',
     'no-download-twice', 'paging', 'accept-gzip', 'chunked-whole', 'report-handled', 'poll-interval', 'sent-message',
   ]);
   for (const c of result.cases) expect(c.requests.length, c.id).toBeGreaterThan(0);
@@ -75,7 +78,7 @@ test('a well-behaved product passes every rule, each verdict with the requests t
   expect(zipPath).toMatch(/\/evidence\/mesh-evidence-X26ABC1-observe-\d{8}T\d{6}Z\.zip$/);
   expect(existsSync(`${zipPath}.sha256`)).toBe(true);
   expect(manifest).toMatchObject({ kind: 'observe', rehearsal: true, target: { kind: 'sandbox' }, mailboxes: { sut: 'X26ABC1', peer: 'X26ABC2' }, odsCode: 'X26' });
-  expect(manifest.summary).toMatchObject({ passed: 13, failed: 0, total: 13 });
+  expect(manifest.summary).toMatchObject({ passed: 14, failed: 0, total: 14 });
   expect(manifest.cases.map((c) => c.id)).toEqual(result.cases.map((c) => c.id));
   for (const c of manifest.cases) expect([c.set, c.result, c.playwrightTestId, c.notes.some((n) => n.startsWith('request: #'))], c.id).toEqual(['observe', 'passed', null, c.id !== 'sent-message']);
   expect(manifest.cases.find((c) => c.id === 'chunked-whole')!.messageIds).toHaveLength(1);
@@ -94,6 +97,7 @@ interface Misbehaviour {
   forSeconds: number;
   /** Also runs with --keep-sandbox-dir, and checks the folder is kept and named. */
   keepSandboxDir?: true;
+  extra?: string[];
 }
 
 const REQUEST = (method: string, path: string, status = '\\d{3}') => `#\\d+ ${method} /messageexchange/X26ABC1${path} ${status}`;
@@ -105,23 +109,25 @@ const MISBEHAVIOURS: Misbehaviour[] = [
       'fresh-token': /#\d+ GET \/messageexchange\/X26ABC1\/inbox\?.*continue_from=.* 200 reused the token .* of #\d+/,
       'handshake-once-first': /X26ABC1 validated again \(handshake number 2/,
     },
-    forSeconds: 30,
+    forSeconds: 600,
   },
   {
-    flags: ['download-twice', 'ignore-paging'],
+    flags: ['re-download', 'skip-paging'],
     fails: {
       'no-download-twice': /X26ABC1 downloaded \w+ 2 times before acknowledging it/,
       paging: /after the full page of #\d+ GET \/messageexchange\/X26ABC1\/inbox 200 the product paused \d+ ms before its next poll #\d+/,
     },
-    forSeconds: 30,
+    forSeconds: 600,
   },
-  { flags: ['skip-report'], fails: { 'report-handled': /the REPORT \w+ was never downloaded/ }, forSeconds: 8, keepSandboxDir: true },
+  // A session that can never complete ends after its receive cycle (an event), not after a guessed window.
+  { flags: ['skip-report'], fails: { 'report-handled': /the REPORT \w+ was never downloaded/ }, forSeconds: 600, extra: ['--receive-cycles', '1'], keepSandboxDir: true },
   // Unacknowledged messages stay in the inbox, so the next cycle downloads them again, the REPORT included:
-  // the window leaves room for a second cycle after the first's 500-odd downloads, on a loaded machine too.
+  // the session ends after that second cycle (an event), however long the first one took on a loaded machine.
   {
-    flags: ['never-ack'],
-    fails: { 'ack-within': /#\d+ GET \/messageexchange\/X26ABC1\/inbox\/\w+ 200: \w+ never acknowledged/, 'no-download-twice': /downloaded \w+ 2 times/, 'report-handled': /downloaded but never acknowledged/ },
-    forSeconds: 12,
+    flags: ['no-ack'],
+    fails: { 'ack-within': /#\d+ GET \/messageexchange\/X26ABC1\/inbox\/\w+ 200: \w+ never acknowledged/, 'no-download-twice': /downloaded \w+ 2 times/, 'report-handled': /downloaded but never acknowledged/, 'ack-after-download': /downloaded \w+ and then did/ },
+    forSeconds: 600,
+    extra: ['--receive-cycles', '2'],
   },
   {
     flags: ['poll-often', 'accept-v1', 'no-gzip'],
@@ -130,24 +136,25 @@ const MISBEHAVIOURS: Misbehaviour[] = [
       'accept-v2': new RegExp(`${REQUEST('GET', '/outbox/tracking\\?messageID=\\w+')} sent Accept: application/vnd\\.mesh\\.v1\\+json`),
       'accept-gzip': new RegExp(`${REQUEST('GET', '/inbox/\\w+', '200')} sent Accept-Encoding: \\(none\\)`),
     },
-    forSeconds: 30,
+    forSeconds: 600,
   },
   // The sandbox answers 400 to the bare handshake, so the product's mailbox is never shown validated and
-  // the session runs its whole window; the rule is judged from the journal all the same.
+  // the session would run its whole window: it ends after one receive cycle; the rule is judged from the journal all the same.
   {
     flags: ['bare-handshake', 'chunk-one-only'],
     fails: {
       'handshake-headers': new RegExp(`handshake ${REQUEST('POST', '', '400')} lacks mex-clientversion, mex-osname, mex-osversion`),
       'chunked-whole': new RegExp(`\\w+: chunks 2, 3 of 3 never fetched before its acknowledgement ${REQUEST('PUT', '/inbox/\\w+/status/acknowledged', '200')}`),
     },
-    forSeconds: 10,
+    forSeconds: 600,
+    extra: ['--receive-cycles', '1'],
   },
 ];
 
-for (const { flags, fails, forSeconds, keepSandboxDir } of MISBEHAVIOURS) {
+for (const { flags, fails, forSeconds, keepSandboxDir, extra = [] } of MISBEHAVIOURS) {
   const rules = Object.keys(fails).sort();
   test(`a product with --${flags.join(' --')} fails ${rules.join(', ')}, and the verdicts name the requests`, async () => {
-    const { code, stdout, result, manifest, tmp } = await observeProduct(flags, forSeconds, keepSandboxDir ? ['--keep-sandbox-dir'] : []);
+    const { code, stdout, result, manifest, tmp } = await observeProduct(flags, forSeconds, [...extra, ...(keepSandboxDir ? ['--keep-sandbox-dir'] : [])]);
     expect(failed(result)).toEqual(rules);
     expect(code).toBe(1);
     for (const [rule, names] of Object.entries(fails)) expect(findingsOf(result, rule).join('\n'), rule).toMatch(names);

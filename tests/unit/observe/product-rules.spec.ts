@@ -94,9 +94,16 @@ const CASES: Case[] = [
   },
   {
     rule: 'ack-within',
-    misbehave: (log) => [...without(log, at(log, '/inbox/A/status/acknowledged', 'PUT')), ack(7000, 'A')],
+    // Next, but late: the time, not the order, breaks this rule.
+    misbehave: (log) => replace(log, at(log, '/inbox/A/status/acknowledged', 'PUT'), { time: new Date(T0 + 7000).toISOString() }),
     check: (r) => rules.ackWithin(r, FACTS.ackWithinMs),
-    names: /^#5 GET \/messageexchange\/X26ABC1\/inbox\/A 200: A acknowledged 5800 ms later by #13 \(allowed 5000 ms\)$/,
+    names: /^#5 GET \/messageexchange\/X26ABC1\/inbox\/A 200: A acknowledged 5800 ms later by #6 \(allowed 5000 ms\)$/,
+  },
+  {
+    rule: 'ack-after-download',
+    misbehave: (log) => [...log.slice(0, 6), req(1250, 'GET', '/outbox/tracking?messageID=S'), ...log.slice(6)],
+    check: rules.ackAfterDownload,
+    names: /^X26ABC1 downloaded A and then did GET \/messageexchange\/X26ABC1\/outbox\/tracking\?messageID=S instead of acknowledging it$/,
   },
   {
     rule: 'no-download-twice',
@@ -167,7 +174,23 @@ test('a poll after a download is not too soon: the poll before found work', () =
   expect(rules.pollInterval(toRequestRecords(log), 1_000).violations).toEqual([]);
 });
 
-test('a chunked message never downloaded, and a product that never validated, are named as such', () => {
+test('a chunked message never downloaded is named as such', () => {
   expect(rules.chunkedFetchedWhole([], FACTS.chunked).violations.map((v) => v.text)).toEqual(['the chunked message C (3 chunks) was never downloaded']);
-  expect(rules.handshakeHeaders([]).violations.map((v) => v.text)).toEqual(['the product never validated its mailbox']);
+});
+
+test('a rule with nothing to judge is not shown, never passed: ack-within with no download, paging and REPORTs without their facts', () => {
+  const records = toRequestRecords([req(0, 'POST', '', 200, IDENTITY), req(100, 'POST', '/outbox', 202, { 'mex-to': 'X26ABC2' }), req(200, 'GET', '/outbox/tracking?messageID=S')]);
+  const verdicts = judgeProduct(records, { ...FACTS, pagingFrom: undefined, chunked: [], reportIds: [] });
+  const status = Object.fromEntries(verdicts.map((v) => [v.rule, v.status]));
+  expect(status).toMatchObject({ 'ack-within': 'not-shown', 'ack-after-download': 'not-shown', paging: 'not-shown', 'chunked-whole': 'not-shown', 'report-handled': 'not-shown', 'inbox-after-send': 'passed' });
+  expect(verdicts.filter((v) => v.status === 'not-shown').every((v) => !v.passed && v.proof.length === 0)).toBe(true);
+});
+
+test('judged from a case onwards: earlier requests inform run-wide rules, but only the case is judged', () => {
+  const log = wellBehaved();
+  const records = toRequestRecords([...log, req(4000, 'POST', '', 200, IDENTITY), req(4100, 'GET', '/inbox')]);
+  const verdicts = judgeProduct(records, { ...FACTS, pagingFrom: undefined, chunked: [], reportIds: [] }, log.length);
+  const status = Object.fromEntries(verdicts.map((v) => [v.rule, v.status]));
+  // The second handshake is wrong because of the first, before the case; the case downloaded nothing.
+  expect(status).toMatchObject({ 'handshake-once-first': 'failed', 'handshake-headers': 'passed', 'ack-within': 'not-shown', 'no-download-twice': 'not-shown' });
 });

@@ -1,8 +1,8 @@
 /** The catalogue and the pack agree: every case has exactly one test with its title and tag, and nothing else is in the pack. */
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { CASES, caseTitle } from '../../../fixtures/cases.ts';
-import { specsOf, type JsonReport } from '../../../fixtures/pack-process.ts';
+import { CASES, caseTitle } from '../../../src/pack/catalogue.ts';
+import { specsOf, type JsonReport } from '../../../src/pack/results.ts';
 
 test('every catalogue case is one witness test with its title and tag, and every witness test is a case', () => {
   // --list loads the pack without running it (no global setup, no sandbox).

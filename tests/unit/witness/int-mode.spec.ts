@@ -8,7 +8,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { runWitnessPack, specsOf } from '../../../fixtures/pack-process.ts';
+import { specsOf } from '../../../src/pack/results.ts';
+import { runWitnessPack } from '../../../src/pack/runner.ts';
+import { packEnvironment } from '../../support/pack-environment.ts';
 import { startHarness, type Harness } from '../mesh/helpers.ts';
 
 const SUT = 'X26ABC1';
@@ -45,8 +47,9 @@ test('a run in INT mode acknowledges only the messages it created', async () => 
   }
 
   const run = await runWitnessPack({
-    reportsDir: join(work, 'reports'),
-    env: {
+    reportsRoot: join(work, 'reports'),
+    output: 'capture',
+    env: packEnvironment({
       MESH_TARGET: sandbox.baseUrl.replace('127.0.0.1', 'localhost'),
       MESH_CA_CERT: tls.caCertPath,
       MESH_SHARED_KEY: sandbox.sharedKey,
@@ -62,7 +65,7 @@ test('a run in INT mode acknowledges only the messages it created', async () => 
       MESH_DORMANT_MAILBOX_ID: DORMANT,
       MESH_LARGE_MESSAGE_MB: '3',
       MESH_DELIVERY_TIMEOUT_S: '20',
-    },
+    }),
   });
   expect(run.exitCode, run.output.split('\n').slice(-60).join('\n')).toBe(0);
 
