@@ -1,0 +1,81 @@
+/**
+ * A witness pack run in product mode with the demo product (tests/demo-product, its own process on our
+ * client library) as the sut, and each case's outcome as the report gives it: status, the rules its
+ * per-case verdicts passed and failed, and which journal they were judged from.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { specsOf, type JsonReport } from '../../src/pack/results.ts';
+import { runWitnessPack } from '../../src/pack/runner.ts';
+import { packEnvironment } from './pack-environment.ts';
+
+const PRODUCT = fileURLToPath(new URL('../demo-product/product.ts', import.meta.url));
+
+export interface CaseOutcome {
+  status: string;
+  /** Rules the per-case verdicts failed. */
+  failedRules: string[];
+  /** Rules with a verdict of passed. */
+  passedRules: string[];
+  /** Where the verdicts were judged from, as the report says. */
+  judgedFrom: string | undefined;
+  notDemonstrable: string | undefined;
+  /** What the report says of a product command stopped at its deadline. */
+  stopped: string | undefined;
+}
+
+/** Runs the pack with the demo product as the sut; `commands` leaves some out on purpose; `env` adds or overrides settings (a URL target). */
+export async function productRun(flags: string[], cases: string[] | undefined, options: { commands?: string[]; env?: Record<string, string> } = {}): Promise<{ outcome: Map<string, CaseOutcome>; output: string }> {
+  const work = mkdtempSync(join(tmpdir(), 'mesh-assure-product-mode-'));
+  try {
+    const product = `"${process.execPath}" --import tsx "${PRODUCT}"`;
+    const extra = flags.map((f) => ` --${f}`).join('');
+    const state = `--state "${work}"`;
+    const all: Record<string, [string, string]> = {
+      send: ['MESH_PRODUCT_SEND_CMD', `${product} send ${state} --to {to} --workflow {workflow} --file {file} --subject {subject} --local-id {local_id} --chunk-bytes 1000000${extra}`],
+      sendGzip: ['MESH_PRODUCT_SEND_GZIP_CMD', `${product} send --gzip ${state} --to {to} --workflow {workflow} --file {file}${extra}`],
+      receive: ['MESH_PRODUCT_RECEIVE_CMD', `${product} receive ${state} --dir {dir}${extra}`],
+      download: ['MESH_PRODUCT_DOWNLOAD_CMD', `${product} download ${state} --id {id} --dir {dir}${extra}`],
+    };
+    const chosen = options.commands ?? Object.keys(all);
+    const run = await runWitnessPack({
+      reportsRoot: join(work, 'reports'),
+      output: 'capture',
+      ...(cases ? { caseIds: cases } : {}),
+      env: packEnvironment({
+        ...Object.fromEntries(chosen.map((c) => all[c]!)),
+        MESH_LARGE_MESSAGE_MB: '3',
+        MESH_PRODUCT_POLL_INTERVAL_S: '1',
+        MESH_PRODUCT_ACK_WITHIN_S: '5',
+        MESH_PRODUCT_COMMAND_TIMEOUT_S: '60',
+        MESH_DELIVERY_TIMEOUT_S: '20',
+        ...options.env,
+      }),
+    });
+    return { outcome: outcomes(run.report), output: run.output };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function outcomes(report: JsonReport): Map<string, CaseOutcome> {
+  const byCase = new Map<string, CaseOutcome>();
+  for (const spec of specsOf(report)) {
+    const id = spec.tags.find((t) => t.replace(/^@/, '') !== 'optional')!.replace(/^@/, '');
+    const result = spec.tests[0]!.results.at(-1)!;
+    const rules = result.attachments.find((a) => a.name === 'assessor rules (product)');
+    const attached = rules?.body ? (JSON.parse(Buffer.from(rules.body, 'base64').toString('utf8')) as { judgedFrom: string; verdicts: { rule: string; status: string }[] }) : undefined;
+    const verdicts = attached?.verdicts ?? [];
+    byCase.set(id, {
+      status: result.status,
+      failedRules: verdicts.filter((v) => v.status === 'failed').map((v) => v.rule).sort(),
+      passedRules: verdicts.filter((v) => v.status === 'passed').map((v) => v.rule).sort(),
+      judgedFrom: attached?.judgedFrom,
+      notDemonstrable: spec.tests[0]!.annotations.find((a) => a.type === 'not-demonstrable')?.description,
+      stopped: spec.tests[0]!.annotations.find((a) => a.type === 'product command stopped')?.description,
+    });
+  }
+  return byCase;
+}

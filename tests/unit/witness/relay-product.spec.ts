@@ -1,0 +1,70 @@
+/**
+ * Product mode off the embedded sandbox: `run` starts the recording relay in front of the target, the demo
+ * product talks to it, and every assessor rule is judged per case from the relay's journal. The target is a
+ * second sandbox started as a URL target with mutual TLS (the pack cannot use its admin API: it plays INT).
+ * A misbehaviour fails through the relay the same rule it fails on the sandbox.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index.ts';
+import { productRun } from '../../support/product-run.ts';
+
+const [SUT, PEER, DORMANT] = ['X26ABC1', 'X26ABC2', 'X26ABC3'];
+
+test.describe.configure({ timeout: 300_000 });
+
+let sandbox: RunningSandbox;
+let work: string;
+
+test.beforeEach(async () => {
+  work = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'mesh-assure-relay-product-'));
+  sandbox = await startSandbox({ tls: 'mtls', port: 0, dataDir: join(work, 'sandbox') });
+});
+
+test.afterEach(async () => {
+  await sandbox?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** The settings a supplier would give for INT, pointing at the second sandbox. */
+function urlTarget(): Record<string, string> {
+  const tls = sandbox.tls!;
+  return {
+    MESH_TARGET: sandbox.baseUrl.replace('127.0.0.1', 'localhost'),
+    MESH_CA_CERT: tls.caCertPath,
+    MESH_SHARED_KEY: sandbox.sharedKey,
+    MESH_WORKFLOW_ID: 'MESH_ASSURE_TEST',
+    MESH_MAILBOX_ID: SUT!,
+    MESH_MAILBOX_PASSWORD: 'password',
+    MESH_CLIENT_CERT: tls.clients[SUT!]!.certPath,
+    MESH_CLIENT_KEY: tls.clients[SUT!]!.keyPath,
+    MESH_PEER_MAILBOX_ID: PEER!,
+    MESH_PEER_MAILBOX_PASSWORD: 'password',
+    MESH_PEER_CLIENT_CERT: tls.clients[PEER!]!.certPath,
+    MESH_PEER_CLIENT_KEY: tls.clients[PEER!]!.keyPath,
+    MESH_DORMANT_MAILBOX_ID: DORMANT!,
+  };
+}
+
+test('through the relay on a URL target, the cases pass and every rule is judged from the relay journal', async () => {
+  const { outcome, output } = await productRun([], ['handshake', '201', '401', '702'], { env: urlTarget() });
+  const summary = Object.fromEntries([...outcome].map(([id, o]) => [id, [o.status, o.failedRules]]));
+  expect(summary, output.split('\n').slice(-80).join('\n')).toEqual({ handshake: ['passed', []], '201': ['passed', []], '401': ['passed', []], '702': ['passed', []] });
+  for (const [id, o] of outcome) expect(o.judgedFrom, id).toMatch(/^the recording relay's journal \(in front of https:\/\/localhost:\d+\)/);
+  expect(outcome.get('handshake')!.passedRules).toEqual(expect.arrayContaining(['handshake-once-first', 'handshake-headers']));
+  expect(outcome.get('201')!.passedRules).toEqual(expect.arrayContaining(['inbox-after-send', 'fresh-token', 'accept-v2']));
+  expect(outcome.get('401')!.passedRules).toEqual(expect.arrayContaining(['ack-after-download', 'ack-within', 'no-download-twice', 'accept-gzip']));
+  // The product's requests reached the target: its journal has them, after the product's own handshake.
+  const reached = sandbox.journal.entries({ mailbox: SUT }).map((e) => `${e.method} ${e.path.split('?')[0]}`);
+  expect(reached[0]).toBe(`POST /messageexchange/${SUT}`);
+  expect(reached).toContain(`POST /messageexchange/${SUT}/outbox`);
+});
+
+test('a product that handshakes before every call fails handshake-once-first through the relay, as on the sandbox', async () => {
+  const { outcome, output } = await productRun(['handshake-per-call'], ['handshake', '201'], { env: urlTarget() });
+  const summary = Object.fromEntries([...outcome].map(([id, o]) => [id, [o.status, o.failedRules]]));
+  expect(summary, output.split('\n').slice(-80).join('\n')).toEqual({ handshake: ['passed', []], '201': ['failed', ['handshake-once-first']] });
+  expect(outcome.get('201')!.judgedFrom).toMatch(/^the recording relay's journal/);
+});
