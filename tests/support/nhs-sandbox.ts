@@ -14,6 +14,17 @@ export const NHS_SANDBOX_KIT = process.env.NHS_MESH_SANDBOX_KIT ?? fileURLToPath
 
 export const nhsSandboxKitPresent = (): boolean => existsSync(`${NHS_SANDBOX_KIT}/run.sh`);
 
+/** The pack's mailbox settings for NHS's sandbox: the mailboxes, shared key and workflow its kit configures. */
+export const NHS_SANDBOX_MAILBOXES = {
+  MESH_SHARED_KEY: 'TestKey',
+  MESH_MAILBOX_ID: 'X26ABC1',
+  MESH_MAILBOX_PASSWORD: 'password',
+  MESH_PEER_MAILBOX_ID: 'X26ABC2',
+  MESH_PEER_MAILBOX_PASSWORD: 'password',
+  MESH_DORMANT_MAILBOX_ID: 'X26ABC3',
+  MESH_WORKFLOW_ID: 'TEST_WORKFLOW',
+} as const;
+
 export interface NhsSandbox {
   baseUrl: string;
   /** The self-signed server certificate run.sh printed, with --tls. */

@@ -16,6 +16,7 @@ import { expect, test } from '@playwright/test';
 import { specsOf } from '../../../src/pack/results.ts';
 import { runWitnessPack } from '../../../src/pack/runner.ts';
 import { packEnvironment } from '../../support/pack-environment.ts';
+import { NHS_SANDBOX_MAILBOXES } from '../../support/nhs-sandbox.ts';
 
 const RUN_SH = fileURLToPath(new URL('../../../../shared/peers/nhs-mesh-sandbox/run.sh', import.meta.url));
 const PRODUCT = fileURLToPath(new URL('../../demo-product/product.ts', import.meta.url));
@@ -51,13 +52,7 @@ test('the demo product against NHS sandbox as a URL target: what that server can
       caseIds: ['handshake', '201', '202', '401', '402', '501', '502', '601', '701', '702', '703', '704'],
       env: packEnvironment({
         MESH_TARGET: nhs.url,
-        MESH_SHARED_KEY: 'TestKey',
-        MESH_MAILBOX_ID: 'X26ABC1',
-        MESH_MAILBOX_PASSWORD: 'password',
-        MESH_PEER_MAILBOX_ID: 'X26ABC2',
-        MESH_PEER_MAILBOX_PASSWORD: 'password',
-        MESH_DORMANT_MAILBOX_ID: 'X26ABC3',
-        MESH_WORKFLOW_ID: 'TEST_WORKFLOW',
+        ...NHS_SANDBOX_MAILBOXES,
         MESH_LARGE_MESSAGE_MB: '3',
         MESH_DELIVERY_TIMEOUT_S: '30',
         MESH_PRODUCT_POLL_INTERVAL_S: '1',

@@ -5,7 +5,7 @@
  * own requests (its handshake) are shown, with every rule judged from the relay's journal.
  */
 import { expect, test } from '@playwright/test';
-import { NHS_SANDBOX_KIT, nhsSandboxKitPresent, startNhsSandbox, type NhsSandbox } from '../../support/nhs-sandbox.ts';
+import { NHS_SANDBOX_KIT, NHS_SANDBOX_MAILBOXES, nhsSandboxKitPresent, startNhsSandbox, type NhsSandbox } from '../../support/nhs-sandbox.ts';
 import { productRun } from '../../support/product-run.ts';
 
 test.skip(!nhsSandboxKitPresent(), `NHS's MESH sandbox kit is not at ${NHS_SANDBOX_KIT}: the product is not run through the relay in front of it`);
@@ -25,13 +25,7 @@ test("through the relay in front of NHS's sandbox, the product's handshake and s
       MESH_TARGET: 'nhs-sandbox',
       MESH_URL: server.baseUrl,
       MESH_CA_CERT: server.caCertPath!,
-      MESH_SHARED_KEY: 'TestKey',
-      MESH_MAILBOX_ID: 'X26ABC1',
-      MESH_MAILBOX_PASSWORD: 'password',
-      MESH_PEER_MAILBOX_ID: 'X26ABC2',
-      MESH_PEER_MAILBOX_PASSWORD: 'password',
-      MESH_DORMANT_MAILBOX_ID: 'X26ABC3',
-      MESH_WORKFLOW_ID: 'TEST_WORKFLOW',
+      ...NHS_SANDBOX_MAILBOXES,
       MESH_DELIVERY_TIMEOUT_S: '30',
     },
   });
