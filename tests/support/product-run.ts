@@ -27,15 +27,25 @@ export interface CaseOutcome {
 }
 
 /** Runs the pack with the demo product as the sut; `commands` leaves some out on purpose; `env` adds or overrides settings (a URL target). */
-export async function productRun(flags: string[], cases: string[] | undefined, options: { commands?: string[]; env?: Record<string, string> } = {}): Promise<{ outcome: Map<string, CaseOutcome>; output: string }> {
+export async function productRun(
+  flags: string[],
+  cases: string[] | undefined,
+  options: { commands?: string[]; env?: Record<string, string> } = {},
+): Promise<{ outcome: Map<string, CaseOutcome>; output: string }> {
   const work = mkdtempSync(join(tmpdir(), 'mesh-assure-product-mode-'));
   try {
     const product = `"${process.execPath}" --import tsx "${PRODUCT}"`;
     const extra = flags.map((f) => ` --${f}`).join('');
     const state = `--state "${work}"`;
     const all: Record<string, [string, string]> = {
-      send: ['MESH_PRODUCT_SEND_CMD', `${product} send ${state} --to {to} --workflow {workflow} --file {file} --subject {subject} --local-id {local_id} --chunk-bytes 1000000${extra}`],
-      sendGzip: ['MESH_PRODUCT_SEND_GZIP_CMD', `${product} send --gzip ${state} --to {to} --workflow {workflow} --file {file}${extra}`],
+      send: [
+        'MESH_PRODUCT_SEND_CMD',
+        `${product} send ${state} --to {to} --workflow {workflow} --file {file} --subject {subject} --local-id {local_id} --chunk-bytes 1000000${extra}`,
+      ],
+      sendGzip: [
+        'MESH_PRODUCT_SEND_GZIP_CMD',
+        `${product} send --gzip ${state} --to {to} --workflow {workflow} --file {file}${extra}`,
+      ],
       receive: ['MESH_PRODUCT_RECEIVE_CMD', `${product} receive ${state} --dir {dir}${extra}`],
       download: ['MESH_PRODUCT_DOWNLOAD_CMD', `${product} download ${state} --id {id} --dir {dir}${extra}`],
     };
@@ -66,12 +76,23 @@ function outcomes(report: JsonReport): Map<string, CaseOutcome> {
     const id = spec.tags.find((t) => t.replace(/^@/, '') !== 'optional')!.replace(/^@/, '');
     const result = spec.tests[0]!.results.at(-1)!;
     const rules = result.attachments.find((a) => a.name === 'assessor rules (product)');
-    const attached = rules?.body ? (JSON.parse(Buffer.from(rules.body, 'base64').toString('utf8')) as { judgedFrom: string; verdicts: { rule: string; status: string }[] }) : undefined;
+    const attached = rules?.body
+      ? (JSON.parse(Buffer.from(rules.body, 'base64').toString('utf8')) as {
+          judgedFrom: string;
+          verdicts: { rule: string; status: string }[];
+        })
+      : undefined;
     const verdicts = attached?.verdicts ?? [];
     byCase.set(id, {
       status: result.status,
-      failedRules: verdicts.filter((v) => v.status === 'failed').map((v) => v.rule).sort(),
-      passedRules: verdicts.filter((v) => v.status === 'passed').map((v) => v.rule).sort(),
+      failedRules: verdicts
+        .filter((v) => v.status === 'failed')
+        .map((v) => v.rule)
+        .sort(),
+      passedRules: verdicts
+        .filter((v) => v.status === 'passed')
+        .map((v) => v.rule)
+        .sort(),
       judgedFrom: attached?.judgedFrom,
       notDemonstrable: spec.tests[0]!.annotations.find((a) => a.type === 'not-demonstrable')?.description,
       stopped: spec.tests[0]!.annotations.find((a) => a.type === 'product command stopped')?.description,

@@ -5,10 +5,19 @@
  * own requests (its handshake) are shown, with every rule judged from the relay's journal.
  */
 import { expect, test } from '@playwright/test';
-import { NHS_SANDBOX_KIT, NHS_SANDBOX_MAILBOXES, nhsSandboxKitPresent, startNhsSandbox, type NhsSandbox } from '../../support/nhs-sandbox.ts';
+import {
+  NHS_SANDBOX_KIT,
+  NHS_SANDBOX_MAILBOXES,
+  nhsSandboxKitPresent,
+  startNhsSandbox,
+  type NhsSandbox,
+} from '../../support/nhs-sandbox.ts';
 import { productRun } from '../../support/product-run.ts';
 
-test.skip(!nhsSandboxKitPresent(), `NHS's MESH sandbox kit is not at ${NHS_SANDBOX_KIT}: the product is not run through the relay in front of it`);
+test.skip(
+  !nhsSandboxKitPresent(),
+  `NHS's MESH sandbox kit is not at ${NHS_SANDBOX_KIT}: the product is not run through the relay in front of it`,
+);
 test.describe.configure({ timeout: 420_000 });
 
 let server: NhsSandbox | undefined;
@@ -30,8 +39,14 @@ test("through the relay in front of NHS's sandbox, the product's handshake and s
     },
   });
   const summary = Object.fromEntries([...outcome].map(([id, o]) => [id, [o.status, o.failedRules]]));
-  expect(summary, output.split('\n').slice(-80).join('\n')).toEqual({ handshake: ['passed', []], '201': ['passed', []], '401': ['passed', []], '702': ['passed', []] });
-  for (const [id, o] of outcome) expect(o.judgedFrom, id).toMatch(/^the recording relay's journal \(in front of https:\/\/localhost:\d+\)/);
+  expect(summary, output.split('\n').slice(-80).join('\n')).toEqual({
+    handshake: ['passed', []],
+    '201': ['passed', []],
+    '401': ['passed', []],
+    '702': ['passed', []],
+  });
+  for (const [id, o] of outcome)
+    expect(o.judgedFrom, id).toMatch(/^the recording relay's journal \(in front of https:\/\/localhost:\d+\)/);
   expect(outcome.get('handshake')!.passedRules).toContain('handshake-once-first');
   expect(outcome.get('401')!.passedRules).toEqual(expect.arrayContaining(['ack-after-download', 'no-download-twice']));
 });
