@@ -10,7 +10,14 @@ export default defineConfig({
   plugins: {
     // The tree groups cases by the test pack's sets (Sending, Receiving ...), which the pack labels as features;
     // en-iso is English with ISO 8601 dates, unambiguous for UK readers.
-    awesome: { options: { singleFile: true, reportName: 'MESH technical conformance', groupBy: ['feature'], reportLanguage: 'en-iso' } },
+    awesome: {
+      options: {
+        singleFile: true,
+        reportName: 'MESH technical conformance',
+        groupBy: ['feature'],
+        reportLanguage: 'en-iso',
+      },
+    },
     allure2: { options: { singleFile: true, reportName: 'MESH technical conformance' } },
   },
 });

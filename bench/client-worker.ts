@@ -14,7 +14,10 @@ const client = new MeshClient(options);
 const started = process.hrtime.bigint();
 let result: { messageId: string; bytes: number; sha256: string };
 if (mode === 'send') {
-  const sent = await client.sendChunked({ to: options.to, workflowId: 'MESH_ASSURE_TEST', gzip: gzipFlag === '1' }, fileSource(file!));
+  const sent = await client.sendChunked(
+    { to: options.to, workflowId: 'MESH_ASSURE_TEST', gzip: gzipFlag === '1' },
+    fileSource(file!),
+  );
   result = { messageId: sent.messageId, bytes: sent.bytes, sha256: sent.sha256 };
 } else {
   const sink = file === '-' ? process.stdout : createWriteStream(file!);

@@ -11,7 +11,16 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
@@ -21,11 +30,12 @@ import { makeAuthToken, MEDIA_V2 } from '../src/protocol/index.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 
 const run = promisify(execFile);
-const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
+const arg = (name: string, fallback: number) =>
+  Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
 const mib = arg('mib', 1024);
 const rounds = arg('rounds', 3);
 /** `--only <text>`: measure only the paths whose name contains it (the sends always run: they make the messages). */
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] ?? '' : '';
+const only = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '') : '';
 const size = mib * 1024 * 1024;
 const chunkCount = Math.ceil(size / DEFAULT_CHUNK_BYTES);
 const work = mkdtempSync(join(tmpdir(), 'bench-client-'));
@@ -53,7 +63,10 @@ async function writePayload(): Promise<void> {
   await finished(out);
   for (let n = 1; n <= chunkCount; n += 1) {
     const start = (n - 1) * DEFAULT_CHUNK_BYTES;
-    await pipeline(createReadStream(payload, { start, end: Math.min(size, start + DEFAULT_CHUNK_BYTES) - 1 }), createWriteStream(chunkFile(n)));
+    await pipeline(
+      createReadStream(payload, { start, end: Math.min(size, start + DEFAULT_CHUNK_BYTES) - 1 }),
+      createWriteStream(chunkFile(n)),
+    );
   }
 }
 const chunkFile = (n: number) => join(work, `chunk-${n}`);
@@ -67,18 +80,41 @@ interface Measured {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:client: ${mib} MiB message in ${chunkCount} chunks of 20 MiB, mutual TLS on loopback, ${rounds} round(s)`);
+  console.log(
+    `bench:client: ${mib} MiB message in ${chunkCount} chunks of 20 MiB, mutual TLS on loopback, ${rounds} round(s)`,
+  );
   await writePayload();
   const sandbox = await startSandbox({ tls: 'mtls', dataDir: join(work, 'sandbox'), maxRequestBytes: 100_000_000 });
   const tls = sandbox.tls!;
   const ids = { X26ABC1: tls.clients.X26ABC1!, X26ABC2: tls.clients.X26ABC2! };
-  const common = { baseUrl: sandbox.baseUrl, sharedKey: sandbox.sharedKey, password: 'password', caCertPath: tls.caCertPath };
+  const common = {
+    baseUrl: sandbox.baseUrl,
+    sharedKey: sandbox.sharedKey,
+    password: 'password',
+    caCertPath: tls.caCertPath,
+  };
   const token = (mailboxId: string) => makeAuthToken({ sharedKey: sandbox.sharedKey, mailboxId, password: 'password' });
 
-  const worker = async (mailboxId: 'X26ABC1' | 'X26ABC2', args: string[], options: { flags?: string[]; stdoutTo?: string } = {}): Promise<Measured> => {
-    const env = { ...process.env, BENCH_CLIENT: JSON.stringify({ ...common, mailboxId, to: 'X26ABC2', tls: { certPath: ids[mailboxId].certPath, keyPath: ids[mailboxId].keyPath } }) };
+  const worker = async (
+    mailboxId: 'X26ABC1' | 'X26ABC2',
+    args: string[],
+    options: { flags?: string[]; stdoutTo?: string } = {},
+  ): Promise<Measured> => {
+    const env = {
+      ...process.env,
+      BENCH_CLIENT: JSON.stringify({
+        ...common,
+        mailboxId,
+        to: 'X26ABC2',
+        tls: { certPath: ids[mailboxId].certPath, keyPath: ids[mailboxId].keyPath },
+      }),
+    };
     const out = options.stdoutTo ? openSync(options.stdoutTo, 'w') : 'ignore';
-    const child = spawn(process.execPath, [...(options.flags ?? OWNER_FLAGS), '--import', 'tsx', 'bench/client-worker.ts', ...args], { env, stdio: ['ignore', out, 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [...(options.flags ?? OWNER_FLAGS), '--import', 'tsx', 'bench/client-worker.ts', ...args],
+      { env, stdio: ['ignore', out, 'pipe'] },
+    );
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const [code] = (await once(child, 'exit')) as [number];
@@ -88,10 +124,30 @@ async function main(): Promise<void> {
   };
 
   /** One curl process making `requests` in order over the same mutual TLS, a fresh token each, all bodies into `output`. */
-  const curl = async (mailboxId: 'X26ABC1' | 'X26ABC2', requests: { path: string; extra: string[] }[], output: string): Promise<{ seconds: number }> => {
-    const lines = [`cacert = "${tls.caCertPath}"`, `cert = "${ids[mailboxId].certPath}"`, `key = "${ids[mailboxId].keyPath}"`];
+  const curl = async (
+    mailboxId: 'X26ABC1' | 'X26ABC2',
+    requests: { path: string; extra: string[] }[],
+    output: string,
+  ): Promise<{ seconds: number }> => {
+    const lines = [
+      `cacert = "${tls.caCertPath}"`,
+      `cert = "${ids[mailboxId].certPath}"`,
+      `key = "${ids[mailboxId].keyPath}"`,
+    ];
     const config = requests
-      .map((r, i) => [...(i > 0 ? ['next'] : []), ...lines, `url = "${sandbox.baseUrl}${r.path}"`, `header = "Authorization: ${token(mailboxId)}"`, `header = "Accept: ${MEDIA_V2}"`, 'silent', 'show-error', 'fail', ...r.extra].join('\n'))
+      .map((r, i) =>
+        [
+          ...(i > 0 ? ['next'] : []),
+          ...lines,
+          `url = "${sandbox.baseUrl}${r.path}"`,
+          `header = "Authorization: ${token(mailboxId)}"`,
+          `header = "Accept: ${MEDIA_V2}"`,
+          'silent',
+          'show-error',
+          'fail',
+          ...r.extra,
+        ].join('\n'),
+      )
       .join('\n');
     const file = join(work, 'curl.cfg');
     writeFileSync(file, config, { mode: 0o600 });
@@ -107,20 +163,55 @@ async function main(): Promise<void> {
   const curlSend = async (gzip: boolean): Promise<{ seconds: number }> => {
     const started = process.hrtime.bigint();
     const wire = (n: number) => (gzip ? `${chunkFile(n)}.gz` : chunkFile(n));
-    if (gzip) for (let n = 1; n <= chunkCount; n += 1) await run('sh', ['-c', `gzip -c '${chunkFile(n)}' > '${wire(n)}'`]);
-    const upload = (n: number) => ['request = "POST"', `upload-file = "${wire(n)}"`, 'header = "Expect:"', `header = "mex-chunk-range: ${n}:${chunkCount}"`, 'header = "Content-Type: application/octet-stream"', ...(gzip ? ['header = "Content-Encoding: gzip"'] : [])];
+    if (gzip)
+      for (let n = 1; n <= chunkCount; n += 1) await run('sh', ['-c', `gzip -c '${chunkFile(n)}' > '${wire(n)}'`]);
+    const upload = (n: number) => [
+      'request = "POST"',
+      `upload-file = "${wire(n)}"`,
+      'header = "Expect:"',
+      `header = "mex-chunk-range: ${n}:${chunkCount}"`,
+      'header = "Content-Type: application/octet-stream"',
+      ...(gzip ? ['header = "Content-Encoding: gzip"'] : []),
+    ];
     const first = join(work, 'first.json');
-    await curl('X26ABC1', [{ path: '/messageexchange/X26ABC1/outbox', extra: [...upload(1), 'header = "mex-to: X26ABC2"', 'header = "mex-workflowid: MESH_ASSURE_TEST"'] }], first);
+    await curl(
+      'X26ABC1',
+      [
+        {
+          path: '/messageexchange/X26ABC1/outbox',
+          extra: [...upload(1), 'header = "mex-to: X26ABC2"', 'header = "mex-workflowid: MESH_ASSURE_TEST"'],
+        },
+      ],
+      first,
+    );
     const messageId = (JSON.parse(readFileSync(first, 'utf8')) as { message_id: string }).message_id;
-    const rest = Array.from({ length: chunkCount - 1 }, (_, i) => ({ path: `/messageexchange/X26ABC1/outbox/${messageId}/${i + 2}`, extra: upload(i + 2) }));
+    const rest = Array.from({ length: chunkCount - 1 }, (_, i) => ({
+      path: `/messageexchange/X26ABC1/outbox/${messageId}/${i + 2}`,
+      extra: upload(i + 2),
+    }));
     if (rest.length > 0) await curl('X26ABC1', rest, join(work, 'rest.json'));
     return { seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   };
 
-  const download = (messageId: string, acceptGzip: boolean, out: string, options: { flags?: string[]; stdout?: boolean } = {}) =>
-    worker('X26ABC2', ['download', acceptGzip ? '1' : '0', options.stdout ? '-' : out, messageId], { flags: options.flags, ...(options.stdout ? { stdoutTo: out } : {}) });
+  const download = (
+    messageId: string,
+    acceptGzip: boolean,
+    out: string,
+    options: { flags?: string[]; stdout?: boolean } = {},
+  ) =>
+    worker('X26ABC2', ['download', acceptGzip ? '1' : '0', options.stdout ? '-' : out, messageId], {
+      flags: options.flags,
+      ...(options.stdout ? { stdoutTo: out } : {}),
+    });
   const curlDownload = (messageId: string, acceptGzip: boolean, out: string) =>
-    curl('X26ABC2', Array.from({ length: chunkCount }, (_, i) => ({ path: `/messageexchange/X26ABC2/inbox/${messageId}${i === 0 ? '' : `/${i + 1}`}`, extra: acceptGzip ? ['compressed'] : [] })), out);
+    curl(
+      'X26ABC2',
+      Array.from({ length: chunkCount }, (_, i) => ({
+        path: `/messageexchange/X26ABC2/inbox/${messageId}${i === 0 ? '' : `/${i + 1}`}`,
+        extra: acceptGzip ? ['compressed'] : [],
+      })),
+      out,
+    );
 
   const rows: { path: string; client: number; curl: number; peak: number }[] = [];
   const pairRounds = async (path: string, pair: () => Promise<{ client: Measured; curl: number }>) => {
@@ -129,10 +220,19 @@ async function main(): Promise<void> {
     for (let round = 1; round <= rounds; round += 1) {
       const r = await pair();
       results.push(r);
-      console.log(`  ${path}, round ${round}: client ${r.client.seconds.toFixed(2)} s, curl ${r.curl.toFixed(2)} s, ratio ${(r.curl / r.client.seconds).toFixed(2)}, peak RSS ${r.client.peakRssMib?.toFixed(0)} MiB`);
+      console.log(
+        `  ${path}, round ${round}: client ${r.client.seconds.toFixed(2)} s, curl ${r.curl.toFixed(2)} s, ratio ${(r.curl / r.client.seconds).toFixed(2)}, peak RSS ${r.client.peakRssMib?.toFixed(0)} MiB`,
+      );
     }
-    const median = [...results].sort((a, b) => a.curl / a.client.seconds - b.curl / b.client.seconds)[Math.floor(results.length / 2)]!;
-    rows.push({ path, client: median.client.seconds, curl: median.curl, peak: Math.max(...results.map((r) => r.client.peakRssMib ?? 0)) });
+    const median = [...results].sort((a, b) => a.curl / a.client.seconds - b.curl / b.client.seconds)[
+      Math.floor(results.length / 2)
+    ]!;
+    rows.push({
+      path,
+      client: median.client.seconds,
+      curl: median.curl,
+      peak: Math.max(...results.map((r) => r.client.peakRssMib ?? 0)),
+    });
   };
 
   // Sends: each round sends the payload once by curl and once by the client. The client's message ids
@@ -152,12 +252,16 @@ async function main(): Promise<void> {
   for (const storedAs of ['plain', 'gzip'] as const) {
     for (const acceptGzip of [true, false]) {
       const { messageId, sha256 } = stored[storedAs];
-      await pairRounds(`download ${storedAs}-stored, gzip ${acceptGzip ? 'accepted' : 'refused'}, to a file`, async () => {
-        const byCurl = await curlDownload(messageId, acceptGzip, curlOut);
-        const client = await download(messageId, acceptGzip, out);
-        if (client.sha256 !== sha256 || client.bytes !== size) throw new Error(`download ${storedAs}-stored: the content differs from what was sent`);
-        return { client, curl: byCurl.seconds };
-      });
+      await pairRounds(
+        `download ${storedAs}-stored, gzip ${acceptGzip ? 'accepted' : 'refused'}, to a file`,
+        async () => {
+          const byCurl = await curlDownload(messageId, acceptGzip, curlOut);
+          const client = await download(messageId, acceptGzip, out);
+          if (client.sha256 !== sha256 || client.bytes !== size)
+            throw new Error(`download ${storedAs}-stored: the content differs from what was sent`);
+          return { client, curl: byCurl.seconds };
+        },
+      );
     }
   }
   // The default path again, to stdout, and without the process owner's V8 flags: memory is the question.
@@ -174,16 +278,22 @@ async function main(): Promise<void> {
   await sandbox.close();
   rmSync(work, { recursive: true, force: true });
 
-  console.log(`\nmedian of ${rounds} round(s) (the round with the median ratio; peak RSS is the highest of all rounds)`);
+  console.log(
+    `\nmedian of ${rounds} round(s) (the round with the median ratio; peak RSS is the highest of all rounds)`,
+  );
   console.log('| path | client s | curl s | ratio curl/client | client peak RSS |');
   console.log('|---|---|---|---|---|');
   let ok = true;
   for (const r of rows) {
     const ratio = r.curl / r.client;
     if ((r.path.startsWith('download') && ratio < 0.9) || (r.peak >= 150 && !r.path.includes('without'))) ok = false;
-    console.log(`| ${r.path} | ${r.client.toFixed(2)} | ${r.curl.toFixed(2)} | ${ratio.toFixed(2)} | ${r.peak.toFixed(0)} MiB |`);
+    console.log(
+      `| ${r.path} | ${r.client.toFixed(2)} | ${r.curl.toFixed(2)} | ${ratio.toFixed(2)} | ${r.peak.toFixed(0)} MiB |`,
+    );
   }
-  console.log(`\ntargets (downloads >= 0.90 of curl, peak RSS < 150 MiB with the owner's flags): ${ok ? 'met' : 'NOT met'}`);
+  console.log(
+    `\ntargets (downloads >= 0.90 of curl, peak RSS < 150 MiB with the owner's flags): ${ok ? 'met' : 'NOT met'}`,
+  );
 }
 
 await main();

@@ -17,7 +17,8 @@ import { fileSource, MAX_CHUNK_BYTES, MeshClient, type MeshClientOptions } from 
 import { startRelayProcess, type RelayProcess } from '../tests/support/relay-process.ts';
 import { startSandboxProcess } from '../tests/support/sandbox-process.ts';
 
-const arg = (name: string, fallback: number): number => Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
+const arg = (name: string, fallback: number): number =>
+  Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
 const size = arg('mb', 210) * 1_000_000;
 const rounds = arg('rounds', 3);
 const work = mkdtempSync(join(tmpdir(), 'bench-relay-'));
@@ -48,13 +49,16 @@ async function transfer(options: MeshClientOptions): Promise<Timing> {
   const client = new MeshClient(options);
   try {
     let t = performance.now();
-    const sent = await client.sendChunked({ to: MAILBOX, workflowId: 'MESH_ASSURE_TEST' }, fileSource(payload), { chunkSize: MAX_CHUNK_BYTES });
+    const sent = await client.sendChunked({ to: MAILBOX, workflowId: 'MESH_ASSURE_TEST' }, fileSource(payload), {
+      chunkSize: MAX_CHUNK_BYTES,
+    });
     const send = (performance.now() - t) / 1000;
     t = performance.now();
     const got = await client.downloadTo(sent.messageId, undefined, { acceptGzip: false });
     await client.acknowledge(sent.messageId);
     const download = (performance.now() - t) / 1000;
-    if (got.sha256 !== sent.sha256 || got.bytes !== size) throw new Error('the downloaded content differs from what was sent');
+    if (got.sha256 !== sent.sha256 || got.bytes !== size)
+      throw new Error('the downloaded content differs from what was sent');
     return { send, download };
   } finally {
     await client.close();
@@ -62,13 +66,29 @@ async function transfer(options: MeshClientOptions): Promise<Timing> {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:relay: a ${size / 1e6} MB chunked message (${MAX_CHUNK_BYTES / 1e6} MB chunks), mutual TLS on loopback, ${rounds} rounds`);
+  console.log(
+    `bench:relay: a ${size / 1e6} MB chunked message (${MAX_CHUNK_BYTES / 1e6} MB chunks), mutual TLS on loopback, ${rounds} rounds`,
+  );
   await writePayload();
   const sandbox = await startSandboxProcess(['--mtls', '--data-dir', join(work, 'sandbox')]);
-  const tls = (sandbox.ready as typeof sandbox.ready & { tls: { caCertPath: string; clients: Record<string, { certPath: string; keyPath: string }> } }).tls;
+  const tls = (
+    sandbox.ready as typeof sandbox.ready & {
+      tls: { caCertPath: string; clients: Record<string, { certPath: string; keyPath: string }> };
+    }
+  ).tls;
   const identity = tls.clients[MAILBOX]!;
-  const common = { mailboxId: MAILBOX, password: 'password', sharedKey: sandbox.ready.sharedKey, retry: { attempts: 1 } };
-  const direct: MeshClientOptions = { ...common, baseUrl: sandbox.ready.baseUrl, caCertPath: tls.caCertPath, tls: { certPath: identity.certPath, keyPath: identity.keyPath } };
+  const common = {
+    mailboxId: MAILBOX,
+    password: 'password',
+    sharedKey: sandbox.ready.sharedKey,
+    retry: { attempts: 1 },
+  };
+  const direct: MeshClientOptions = {
+    ...common,
+    baseUrl: sandbox.ready.baseUrl,
+    caCertPath: tls.caCertPath,
+    tls: { certPath: identity.certPath, keyPath: identity.keyPath },
+  };
   let relay: RelayProcess | undefined;
   try {
     relay = await startRelayProcess(['--data-dir', join(work, 'relay')], {
@@ -90,7 +110,9 @@ async function main(): Promise<void> {
       for (const path of order) timing[path] = await transfer(path === 'direct' ? direct : relayed);
       results.push(timing);
       const total = (t: Timing) => t.send + t.download;
-      console.log(`round ${round}: direct ${total(timing.direct).toFixed(2)} s (send ${timing.direct.send.toFixed(2)}, download ${timing.direct.download.toFixed(2)}), relay ${total(timing.relay).toFixed(2)} s (send ${timing.relay.send.toFixed(2)}, download ${timing.relay.download.toFixed(2)}): ratio ${(total(timing.relay) / total(timing.direct)).toFixed(3)}`);
+      console.log(
+        `round ${round}: direct ${total(timing.direct).toFixed(2)} s (send ${timing.direct.send.toFixed(2)}, download ${timing.direct.download.toFixed(2)}), relay ${total(timing.relay).toFixed(2)} s (send ${timing.relay.send.toFixed(2)}, download ${timing.relay.download.toFixed(2)}): ratio ${(total(timing.relay) / total(timing.direct)).toFixed(3)}`,
+      );
     }
     const ratio = (r: (typeof results)[number], part: (t: Timing) => number) => part(r.relay) / part(r.direct);
     const median = (part: (t: Timing) => number) => {
@@ -98,17 +120,27 @@ async function main(): Promise<void> {
       return sorted[Math.floor(sorted.length / 2)]!;
     };
     const peak = relay.peakRssMib();
-    console.log(`CPU seconds over all rounds: relay ${cpuSeconds(relay.child.pid!).toFixed(1)}, sandbox ${cpuSeconds(sandbox.child.pid!).toFixed(1)}, this process (the product) ${(process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6).toFixed(1)}`);
+    console.log(
+      `CPU seconds over all rounds: relay ${cpuSeconds(relay.child.pid!).toFixed(1)}, sandbox ${cpuSeconds(sandbox.child.pid!).toFixed(1)}, this process (the product) ${(process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6).toFixed(1)}`,
+    );
     console.log('\n| transfer | direct s | through the relay s | relay / direct |');
     console.log('|---|---|---|---|');
-    const parts: [string, (t: Timing) => number][] = [['send', (t) => t.send], ['download + ack', (t) => t.download], ['both', (t) => t.send + t.download]];
+    const parts: [string, (t: Timing) => number][] = [
+      ['send', (t) => t.send],
+      ['download + ack', (t) => t.download],
+      ['both', (t) => t.send + t.download],
+    ];
     for (const [name, part] of parts) {
       const r = median(part);
-      console.log(`| ${name} | ${part(r.direct).toFixed(2)} | ${part(r.relay).toFixed(2)} | ${ratio(r, part).toFixed(3)} |`);
+      console.log(
+        `| ${name} | ${part(r.direct).toFixed(2)} | ${part(r.relay).toFixed(2)} | ${ratio(r, part).toFixed(3)} |`,
+      );
     }
     const both = ratio(median(parts[2]![1]), parts[2]![1]);
     console.log(`\nrelay peak RSS ${peak.toFixed(0)} MiB (target < 150)`);
-    console.log(`targets: added time within 10% (ratio <= 1.10), peak RSS < 150 MiB: ${both <= 1.1 && peak < 150 ? 'met' : 'NOT met'} (a shared machine: compare the rounds)`);
+    console.log(
+      `targets: added time within 10% (ratio <= 1.10), peak RSS < 150 MiB: ${both <= 1.1 && peak < 150 ? 'met' : 'NOT met'} (a shared machine: compare the rounds)`,
+    );
   } finally {
     await relay?.stop();
     await sandbox.stop();

@@ -94,8 +94,12 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 async function startBare(): Promise<Server> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const baseUrl = await new Promise<string>((done) => createInterface({ input: child.stdout! }).once('line', (line) => done(line.slice('ready '.length))));
+  const child = spawn(process.execPath, ['--input-type=module', '-e', BARE_SERVER], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const baseUrl = await new Promise<string>((done) =>
+    createInterface({ input: child.stdout! }).once('line', (line) => done(line.slice('ready '.length))),
+  );
   return { baseUrl, peakRssMib: () => peakRssMib(child.pid!), stop: () => stopChild(child) };
 }
 
@@ -121,7 +125,10 @@ async function startNhs(): Promise<Server> {
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const baseUrl = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 300 && child.exitCode === null; i++) {
-      const up = await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false);
+      const up = await fetch(`${baseUrl}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (up) return { baseUrl, peakRssMib: () => peakRssMib(child.pid!), stop: () => stopChild(child) };
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -137,9 +144,20 @@ class Client {
     this.pool = new Pool(baseUrl, { connections: 1 });
   }
 
-  async call(method: 'GET' | 'POST' | 'PUT', mailboxId: string, path: string, headers: Record<string, string> = {}, body?: Buffer | Readable): Promise<{ text: string; bytes: number }> {
+  async call(
+    method: 'GET' | 'POST' | 'PUT',
+    mailboxId: string,
+    path: string,
+    headers: Record<string, string> = {},
+    body?: Buffer | Readable,
+  ): Promise<{ text: string; bytes: number }> {
     const authorization = makeAuthToken({ sharedKey: 'TestKey', mailboxId, password: 'password' });
-    const res = await this.pool.request({ method, path, headers: { accept: MEDIA_V2, authorization, ...headers }, ...(body ? { body } : {}) });
+    const res = await this.pool.request({
+      method,
+      path,
+      headers: { accept: MEDIA_V2, authorization, ...headers },
+      ...(body ? { body } : {}),
+    });
     let bytes = 0;
     const parts: Buffer[] = [];
     for await (const piece of res.body as AsyncIterable<Buffer>) {
@@ -152,13 +170,33 @@ class Client {
   }
 
   handshake(mailboxId: string): Promise<unknown> {
-    return this.call('POST', mailboxId, `/messageexchange/${mailboxId}`, { 'mex-clientversion': 'bench==1', 'mex-osname': 'Linux', 'mex-osversion': '6' });
+    return this.call('POST', mailboxId, `/messageexchange/${mailboxId}`, {
+      'mex-clientversion': 'bench==1',
+      'mex-osname': 'Linux',
+      'mex-osversion': '6',
+    });
   }
 
   /** Sends one chunk (the first starts the message); returns the message id. */
-  async send(from: string, to: string, body: Buffer | Readable, length: number, extra: Record<string, string> = {}, chunk?: { id: string; n: number; total: number }): Promise<string> {
-    const path = chunk && chunk.n > 1 ? `/messageexchange/${from}/outbox/${chunk.id}/${chunk.n}` : `/messageexchange/${from}/outbox`;
-    const headers = { 'mex-to': to, 'mex-workflowid': WORKFLOW, 'content-type': 'application/octet-stream', 'content-length': String(length), ...extra };
+  async send(
+    from: string,
+    to: string,
+    body: Buffer | Readable,
+    length: number,
+    extra: Record<string, string> = {},
+    chunk?: { id: string; n: number; total: number },
+  ): Promise<string> {
+    const path =
+      chunk && chunk.n > 1
+        ? `/messageexchange/${from}/outbox/${chunk.id}/${chunk.n}`
+        : `/messageexchange/${from}/outbox`;
+    const headers = {
+      'mex-to': to,
+      'mex-workflowid': WORKFLOW,
+      'content-type': 'application/octet-stream',
+      'content-length': String(length),
+      ...extra,
+    };
     if (chunk) Object.assign(headers, { 'mex-chunk-range': `${chunk.n}:${chunk.total}` });
     const reply = await this.call('POST', from, path, headers, body);
     // NHS's sandbox answers a later chunk with no id.
@@ -169,7 +207,10 @@ class Client {
     const ids: string[] = [];
     let path: string | undefined = `/messageexchange/${mailboxId}/inbox`;
     while (path) {
-      const page = JSON.parse((await this.call('GET', mailboxId, path)).text) as { messages: string[]; links?: { next?: string } };
+      const page = JSON.parse((await this.call('GET', mailboxId, path)).text) as {
+        messages: string[];
+        links?: { next?: string };
+      };
       ids.push(...page.messages);
       path = page.links?.next;
     }
@@ -179,7 +220,15 @@ class Client {
   /** Downloads every chunk of a message (as `mex-total-chunks` says) and acknowledges it; returns its bytes. */
   async collect(mailboxId: string, id: string, headers: Record<string, string> = {}): Promise<number> {
     const path = `/messageexchange/${mailboxId}/inbox/${id}`;
-    const first = await this.pool.request({ method: 'GET', path, headers: { accept: MEDIA_V2, authorization: makeAuthToken({ sharedKey: 'TestKey', mailboxId, password: 'password' }), ...headers } });
+    const first = await this.pool.request({
+      method: 'GET',
+      path,
+      headers: {
+        accept: MEDIA_V2,
+        authorization: makeAuthToken({ sharedKey: 'TestKey', mailboxId, password: 'password' }),
+        ...headers,
+      },
+    });
     if (first.statusCode >= 300) throw new Error(`GET ${path}: ${first.statusCode} ${await first.body.text()}`);
     let bytes = 0;
     for await (const piece of first.body as AsyncIterable<Buffer>) bytes += piece.length;
@@ -211,7 +260,8 @@ async function workload601(baseUrl: string): Promise<void> {
   const client = new Client(baseUrl);
   const payload = Buffer.alloc(2048, 'MESH benchmark payload. ');
   await client.handshake(COUNTERPART);
-  for (let i = 0; i < 600; i++) await client.send(PRODUCT, COUNTERPART, payload, payload.length, { 'mex-localid': `bench-${i}` });
+  for (let i = 0; i < 600; i++)
+    await client.send(PRODUCT, COUNTERPART, payload, payload.length, { 'mex-localid': `bench-${i}` });
   const listed = await client.list(COUNTERPART);
   if (listed.length !== 600) throw new Error(`listed ${listed.length} messages, expected 600`);
   for (const id of listed) await client.collect(COUNTERPART, id);
@@ -226,7 +276,8 @@ async function workloadLarge(baseUrl: string): Promise<void> {
   const total = Math.ceil(LARGE_BYTES / CHUNK_BYTES);
   const size = (n: number): number => Math.min(CHUNK_BYTES, LARGE_BYTES - (n - 1) * CHUNK_BYTES);
   const id = await client.send(PRODUCT, COUNTERPART, generated(size(1)), size(1), {}, { id: '', n: 1, total });
-  for (let n = 2; n <= total; n++) await client.send(PRODUCT, COUNTERPART, generated(size(n)), size(n), {}, { id, n, total });
+  for (let n = 2; n <= total; n++)
+    await client.send(PRODUCT, COUNTERPART, generated(size(n)), size(n), {}, { id, n, total });
   const received = await client.collect(COUNTERPART, id);
   if (received !== LARGE_BYTES) throw new Error(`downloaded ${received} bytes, expected ${LARGE_BYTES}`);
   await client.close();
@@ -236,11 +287,13 @@ async function workloadProduct(baseUrl: string): Promise<void> {
   const counterpart = new Client(baseUrl);
   const product = new Client(baseUrl);
   const small = Buffer.from('a result for the product\n'.repeat(40));
-  for (let i = 0; i < 510; i++) await counterpart.send(COUNTERPART, PRODUCT, small, small.length, { 'mex-localid': `paging-${i}` });
+  for (let i = 0; i < 510; i++)
+    await counterpart.send(COUNTERPART, PRODUCT, small, small.length, { 'mex-localid': `paging-${i}` });
   const zipped = gzipSync(Buffer.alloc(256 * 1024, 'compressible report line\n'));
   await counterpart.send(COUNTERPART, PRODUCT, zipped, zipped.length, { 'content-encoding': 'gzip' });
   const chunkId = await counterpart.send(COUNTERPART, PRODUCT, generated(MIB), MIB, {}, { id: '', n: 1, total: 3 });
-  for (let n = 2; n <= 3; n++) await counterpart.send(COUNTERPART, PRODUCT, generated(MIB), MIB, {}, { id: chunkId, n, total: 3 });
+  for (let n = 2; n <= 3; n++)
+    await counterpart.send(COUNTERPART, PRODUCT, generated(MIB), MIB, {}, { id: chunkId, n, total: 3 });
 
   await product.handshake(PRODUCT);
   const waiting = await product.list(PRODUCT);
@@ -318,14 +371,19 @@ async function measurePack(): Promise<Measured> {
   const sampler = setInterval(() => (peak = Math.max(peak, treePeakMib(process.pid))), 250);
   try {
     const run = await runWitnessPack({ reportsRoot: reportsDir, output: 'capture', env: packEnvironment() });
-    if (run.exitCode !== 0) throw new Error(`the witness pack failed:\n${run.output.split('\n').slice(-30).join('\n')}`);
+    if (run.exitCode !== 0)
+      throw new Error(`the witness pack failed:\n${run.output.split('\n').slice(-30).join('\n')}`);
     return { seconds: run.wallMs / 1000, peakMib: peak, rounds: [run.wallMs / 1000] };
   } finally {
     clearInterval(sampler);
   }
 }
 
-const kinds: Kind[] = ['bare', 'sandbox', ...(existsSync(NHS_RUN) && process.env.BENCH_NHS !== '0' ? (['nhs'] as const) : [])];
+const kinds: Kind[] = [
+  'bare',
+  'sandbox',
+  ...(existsSync(NHS_RUN) && process.env.BENCH_NHS !== '0' ? (['nhs'] as const) : []),
+];
 const row = (workload: string, kind: string, m: Measured | string, ratio?: string): void =>
   console.log(
     typeof m === 'string'
@@ -351,7 +409,12 @@ for (const [name, workload] of WORKLOADS) {
 if (process.env.BENCH_PACK !== '0') {
   try {
     const m = await measurePack();
-    row('witness pack (whole)', 'sandbox', m, bare601 === undefined ? undefined : `${(m.seconds / bare601).toFixed(1)} (x 601)`);
+    row(
+      'witness pack (whole)',
+      'sandbox',
+      m,
+      bare601 === undefined ? undefined : `${(m.seconds / bare601).toFixed(1)} (x 601)`,
+    );
   } catch (error) {
     row('witness pack (whole)', 'sandbox', `not measured: ${(error as Error).message}`);
   }

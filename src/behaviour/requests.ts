@@ -2,7 +2,8 @@
  * One normalised record per MESH request, whatever log it came from: the sandbox's journal or our client's
  * exchange log both map to it, so the assessor rules read them alike.
  */
-export type RequestKind = 'handshake' | 'send' | 'send-chunk' | 'track' | 'inbox' | 'download' | 'head' | 'acknowledge' | 'other';
+export type RequestKind =
+  'handshake' | 'send' | 'send-chunk' | 'track' | 'inbox' | 'download' | 'head' | 'acknowledge' | 'other';
 
 export interface TokenFields {
   nonce: string;
@@ -62,9 +63,11 @@ function classify(method: string, fullPath: string): Classified {
     const id = query.get('messageID');
     return { mailbox, kind: 'track', ...(id ? { messageId: id } : {}) };
   }
-  if (/^\/outbox\/[^/]+\/\d+$/.test(rest) && method === 'POST') return { mailbox, kind: 'send-chunk', messageId: segments[2]! };
+  if (/^\/outbox\/[^/]+\/\d+$/.test(rest) && method === 'POST')
+    return { mailbox, kind: 'send-chunk', messageId: segments[2]! };
   if (rest === '/inbox' || rest === '/count') return { mailbox, kind: 'inbox' };
-  if (/^\/inbox\/[^/]+\/status\/acknowledged$/.test(rest) && method === 'PUT') return { mailbox, kind: 'acknowledge', messageId: segments[2]! };
+  if (/^\/inbox\/[^/]+\/status\/acknowledged$/.test(rest) && method === 'PUT')
+    return { mailbox, kind: 'acknowledge', messageId: segments[2]! };
   if (/^\/inbox\/[^/]+(\/\d+)?$/.test(rest)) {
     if (method === 'HEAD') return { mailbox, kind: 'head', messageId: segments[2]! };
     return { mailbox, kind: 'download', messageId: segments[2]! };

@@ -60,12 +60,24 @@ export function handshakeOnceFirst(records: RequestRecord[], options: { windowMs
     seen.set(r.mailbox, state);
     if (r.kind === 'handshake') {
       state.count += 1;
-      const inWindow = state.validatedAt !== undefined && (options.windowMs === undefined || timeOf(r) - state.validatedAt < options.windowMs);
-      if (inWindow) violations.push({ rule, index: r.index, text: `${r.mailbox} validated again (handshake number ${state.count} in this run)` });
+      const inWindow =
+        state.validatedAt !== undefined &&
+        (options.windowMs === undefined || timeOf(r) - state.validatedAt < options.windowMs);
+      if (inWindow)
+        violations.push({
+          rule,
+          index: r.index,
+          text: `${r.mailbox} validated again (handshake number ${state.count} in this run)`,
+        });
       else state.validatedAt = timeOf(r);
-      if (state.calledUnvalidated && state.count === 1) violations.push({ rule, index: r.index, text: `${r.mailbox} validated its mailbox only after other calls` });
+      if (state.calledUnvalidated && state.count === 1)
+        violations.push({ rule, index: r.index, text: `${r.mailbox} validated its mailbox only after other calls` });
     } else if (state.count === 0 && !state.calledUnvalidated) {
-      violations.push({ rule, index: r.index, text: `${r.mailbox} called ${r.method} ${r.path} before validating the mailbox` });
+      violations.push({
+        rule,
+        index: r.index,
+        text: `${r.mailbox} called ${r.method} ${r.path} before validating the mailbox`,
+      });
       state.calledUnvalidated = true;
     }
   }
@@ -82,11 +94,19 @@ export function inboxAfterSend(records: RequestRecord[], options: { inboxOf: 're
   records.forEach((send, position) => {
     if (send.kind !== 'send' || !succeeded(send)) return;
     const inboxOwner = options.inboxOf === 'recipient' ? send.to : send.mailbox;
-    const follow = records.slice(position + 1).find((c) => (c.kind === 'track' && c.mailbox === send.mailbox) || (c.kind === 'inbox' && c.mailbox === inboxOwner));
+    const follow = records
+      .slice(position + 1)
+      .find(
+        (c) => (c.kind === 'track' && c.mailbox === send.mailbox) || (c.kind === 'inbox' && c.mailbox === inboxOwner),
+      );
     if (follow) proof.push(send, follow);
     else {
       const inbox = options.inboxOf === 'recipient' ? 'was the recipient inbox checked' : 'checked its inbox';
-      violations.push({ rule: 'inbox-after-send', index: send.index, text: `${send.mailbox} sent to ${send.to ?? '?'} and neither tracked the message nor ${inbox} afterwards` });
+      violations.push({
+        rule: 'inbox-after-send',
+        index: send.index,
+        text: `${send.mailbox} sent to ${send.to ?? '?'} and neither tracked the message nor ${inbox} afterwards`,
+      });
     }
   });
   return { violations, proof };
@@ -100,11 +120,16 @@ export function ackAfterDownload(records: RequestRecord[]): RuleOutcome {
     own.forEach((call, i) => {
       if (call.kind !== 'download' || !succeeded(call)) return;
       const next = own[i + 1];
-      const continues = next && next.messageId === call.messageId && (next.kind === 'download' || next.kind === 'acknowledge');
+      const continues =
+        next && next.messageId === call.messageId && (next.kind === 'download' || next.kind === 'acknowledge');
       if (continues) proof.push(call);
       else {
         const what = next ? `${next.method} ${next.path}` : 'nothing';
-        violations.push({ rule: 'ack-after-download', index: call.index, text: `${call.mailbox} downloaded ${call.messageId} and then did ${what} instead of acknowledging it` });
+        violations.push({
+          rule: 'ack-after-download',
+          index: call.index,
+          text: `${call.mailbox} downloaded ${call.messageId} and then did ${what} instead of acknowledging it`,
+        });
       }
     });
   }
@@ -123,13 +148,23 @@ export function noDownloadTwice(records: RequestRecord[]): RuleOutcome {
     const count = (downloads.get(key) ?? 0) + 1;
     downloads.set(key, count);
     proof.push(r);
-    if (count > 1) violations.push({ rule: 'no-download-twice', index: r.index, text: `${r.mailbox} downloaded ${r.messageId} ${count} times before acknowledging it` });
+    if (count > 1)
+      violations.push({
+        rule: 'no-download-twice',
+        index: r.index,
+        text: `${r.mailbox} downloaded ${r.messageId} ${count} times before acknowledging it`,
+      });
   }
   return { violations, proof };
 }
 
 /** The witness pack's rules over the requests of a whole run; each violation points at the request that broke it. */
 export function checkAssessorRules(records: RequestRecord[]): Violation[] {
-  const outcomes = [handshakeOnceFirst(records), inboxAfterSend(records, { inboxOf: 'recipient' }), ackAfterDownload(records), noDownloadTwice(records)];
+  const outcomes = [
+    handshakeOnceFirst(records),
+    inboxAfterSend(records, { inboxOf: 'recipient' }),
+    ackAfterDownload(records),
+    noDownloadTwice(records),
+  ];
   return outcomes.flatMap((o) => o.violations).sort((a, b) => a.index - b.index);
 }

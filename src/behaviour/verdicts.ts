@@ -14,7 +14,15 @@ import {
   reportHandled,
 } from './product-rules.ts';
 import { describeRequest, type RequestRecord } from './requests.ts';
-import { ackAfterDownload, handshakeOnceFirst, inboxAfterSend, noDownloadTwice, type RuleId, type RuleOutcome, type Violation } from './rules.ts';
+import {
+  ackAfterDownload,
+  handshakeOnceFirst,
+  inboxAfterSend,
+  noDownloadTwice,
+  type RuleId,
+  type RuleOutcome,
+  type Violation,
+} from './rules.ts';
 
 /** What the judge knows beyond the requests: its limits, and what the counterpart put in the product's inbox. */
 export interface ProductFacts {
@@ -55,19 +63,74 @@ interface ProductRule {
 const nothing: RuleOutcome = { violations: [], proof: [] };
 
 export const PRODUCT_RULES: ProductRule[] = [
-  { rule: 'handshake-once-first', scope: 'run', title: 'validates its mailbox before any other call, and at most once in the window', check: (r, f) => handshakeOnceFirst(r, { windowMs: f.handshakeWindowMs }) },
-  { rule: 'handshake-headers', scope: 'window', title: 'the handshake carries mex-ClientVersion, mex-OSName and mex-OSVersion', check: handshakeHeaders },
+  {
+    rule: 'handshake-once-first',
+    scope: 'run',
+    title: 'validates its mailbox before any other call, and at most once in the window',
+    check: (r, f) => handshakeOnceFirst(r, { windowMs: f.handshakeWindowMs }),
+  },
+  {
+    rule: 'handshake-headers',
+    scope: 'window',
+    title: 'the handshake carries mex-ClientVersion, mex-OSName and mex-OSVersion',
+    check: handshakeHeaders,
+  },
   { rule: 'fresh-token', scope: 'run', title: 'a fresh auth token on every request', check: freshToken },
-  { rule: 'accept-v2', scope: 'window', title: 'Accept: application/vnd.mesh.v2+json on every request', check: acceptV2 },
-  { rule: 'inbox-after-send', scope: 'window', title: 'checks its inbox or tracks the message after each send', check: (r) => inboxAfterSend(r, { inboxOf: 'sender' }) },
-  { rule: 'ack-after-download', scope: 'window', title: 'acknowledges a message straight after downloading it', check: ackAfterDownload },
-  { rule: 'ack-within', scope: 'window', title: 'acknowledges each download within the allowed time', check: (r, f) => ackWithin(r, f.ackWithinMs) },
-  { rule: 'no-download-twice', scope: 'run', title: 'never downloads a message twice before acknowledging it', check: noDownloadTwice },
-  { rule: 'paging', scope: 'window', title: 'reads past the first 500 messages at once', check: (r, f) => (f.pagingFrom ? pagingPast500(r, f.pagingFrom, f.pollIntervalMs) : nothing) },
+  {
+    rule: 'accept-v2',
+    scope: 'window',
+    title: 'Accept: application/vnd.mesh.v2+json on every request',
+    check: acceptV2,
+  },
+  {
+    rule: 'inbox-after-send',
+    scope: 'window',
+    title: 'checks its inbox or tracks the message after each send',
+    check: (r) => inboxAfterSend(r, { inboxOf: 'sender' }),
+  },
+  {
+    rule: 'ack-after-download',
+    scope: 'window',
+    title: 'acknowledges a message straight after downloading it',
+    check: ackAfterDownload,
+  },
+  {
+    rule: 'ack-within',
+    scope: 'window',
+    title: 'acknowledges each download within the allowed time',
+    check: (r, f) => ackWithin(r, f.ackWithinMs),
+  },
+  {
+    rule: 'no-download-twice',
+    scope: 'run',
+    title: 'never downloads a message twice before acknowledging it',
+    check: noDownloadTwice,
+  },
+  {
+    rule: 'paging',
+    scope: 'window',
+    title: 'reads past the first 500 messages at once',
+    check: (r, f) => (f.pagingFrom ? pagingPast500(r, f.pagingFrom, f.pollIntervalMs) : nothing),
+  },
   { rule: 'accept-gzip', scope: 'window', title: 'Accept-Encoding: gzip on downloads', check: acceptGzipOnDownloads },
-  { rule: 'chunked-whole', scope: 'window', title: 'fetches every chunk of a chunked message', check: (r, f) => chunkedFetchedWhole(r, f.chunked) },
-  { rule: 'report-handled', scope: 'window', title: 'downloads and acknowledges a non-delivery report (REPORT)', check: (r, f) => reportHandled(r, f.reportIds) },
-  { rule: 'poll-interval', scope: 'window', title: 'polls its inbox no more often than the interval', check: (r, f) => pollInterval(r, f.pollIntervalMs) },
+  {
+    rule: 'chunked-whole',
+    scope: 'window',
+    title: 'fetches every chunk of a chunked message',
+    check: (r, f) => chunkedFetchedWhole(r, f.chunked),
+  },
+  {
+    rule: 'report-handled',
+    scope: 'window',
+    title: 'downloads and acknowledges a non-delivery report (REPORT)',
+    check: (r, f) => reportHandled(r, f.reportIds),
+  },
+  {
+    rule: 'poll-interval',
+    scope: 'window',
+    title: 'polls its inbox no more often than the interval',
+    check: (r, f) => pollInterval(r, f.pollIntervalMs),
+  },
 ];
 
 /**
@@ -78,7 +141,9 @@ export function judgeProduct(records: RequestRecord[], facts: ProductFacts, from
   const window = records.filter((r) => r.index >= from);
   return PRODUCT_RULES.map(({ rule, title, scope, check }) => {
     const outcome = check(scope === 'run' ? records : window, facts);
-    const violations = outcome.violations.filter((v) => v.index === -1 || v.index >= from).sort((a, b) => a.index - b.index);
+    const violations = outcome.violations
+      .filter((v) => v.index === -1 || v.index >= from)
+      .sort((a, b) => a.index - b.index);
     const evidence = [...new Set(outcome.proof)].filter((r) => r.index >= from).sort((a, b) => a.index - b.index);
     const status: RuleStatus = violations.length > 0 ? 'failed' : evidence.length > 0 ? 'passed' : 'not-shown';
     return {
@@ -87,7 +152,12 @@ export function judgeProduct(records: RequestRecord[], facts: ProductFacts, from
       status,
       passed: status === 'passed',
       violations,
-      proof: evidence.map((r) => ({ index: r.index, request: describeRequest(r), ...(r.time ? { time: r.time } : {}), ...(r.messageId ? { messageId: r.messageId } : {}) })),
+      proof: evidence.map((r) => ({
+        index: r.index,
+        request: describeRequest(r),
+        ...(r.time ? { time: r.time } : {}),
+        ...(r.messageId ? { messageId: r.messageId } : {}),
+      })),
     };
   });
 }

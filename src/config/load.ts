@@ -55,19 +55,29 @@ export function settingsFrom(vars: Source, unused: readonly VariableName[] = [])
   const problems: ConfigProblem[] = [];
   const need = (name: VariableName, why: string): string => {
     const value = vars[name];
-    if (value === undefined) problems.push({ variable: name, problem: `not set (${why})`, fix: `set ${name} to ${VARIABLES[name]}` });
+    if (value === undefined)
+      problems.push({ variable: name, problem: `not set (${why})`, fix: `set ${name} to ${VARIABLES[name]}` });
     return value ?? '';
   };
   const existingFile = (name: string): string | undefined => {
     const value = vars[name];
     if (value !== undefined && !existsSync(value)) {
-      problems.push({ variable: name, problem: `file "${value}" does not exist`, fix: `point ${name} at a readable file, or unset it` });
+      problems.push({
+        variable: name,
+        problem: `file "${value}" does not exist`,
+        fix: `point ${name} at a readable file, or unset it`,
+      });
     }
     return value;
   };
   const mailboxId = (name: VariableName, value: string): string => {
     const fix = value === '' ? undefined : mailboxIdFix(value);
-    if (fix) problems.push({ variable: name, problem: `"${value}" is not a MESH mailbox id`, fix: `${fix}, as in your mailbox letter (for example X26ABC1)` });
+    if (fix)
+      problems.push({
+        variable: name,
+        problem: `"${value}" is not a MESH mailbox id`,
+        fix: `${fix}, as in your mailbox letter (for example X26ABC1)`,
+      });
     return value;
   };
   const positive = (name: VariableName, fallback: number): number => {
@@ -75,7 +85,11 @@ export function settingsFrom(vars: Source, unused: readonly VariableName[] = [])
     if (raw === undefined) return fallback;
     const n = Number(raw);
     if (!Number.isFinite(n) || n <= 0) {
-      problems.push({ variable: name, problem: `"${raw}" is not a positive number`, fix: `set ${name} to a number such as ${fallback}` });
+      problems.push({
+        variable: name,
+        problem: `"${raw}" is not a positive number`,
+        fix: `set ${name} to a number such as ${fallback}`,
+      });
       return fallback;
     }
     return n;
@@ -97,20 +111,35 @@ export function settingsFrom(vars: Source, unused: readonly VariableName[] = [])
     const tls = anyOwn || !fallback ? own : fallback;
     const label = `${prefix}CLIENT`;
     if (tls.pfxPath && (tls.certPath || tls.keyPath)) {
-      problems.push({ variable: `${label}_PFX`, problem: 'set together with a PEM certificate or key', fix: `use either ${label}_PFX or ${label}_CERT with ${label}_KEY, not both` });
+      problems.push({
+        variable: `${label}_PFX`,
+        problem: 'set together with a PEM certificate or key',
+        fix: `use either ${label}_PFX or ${label}_CERT with ${label}_KEY, not both`,
+      });
     }
     if (!tls.pfxPath && Boolean(tls.certPath) !== Boolean(tls.keyPath)) {
       const missing = tls.certPath ? `${label}_KEY` : `${label}_CERT`;
-      problems.push({ variable: missing, problem: 'not set, but its pair is', fix: `set ${missing} too: a certificate needs its private key` });
+      problems.push({
+        variable: missing,
+        problem: 'not set, but its pair is',
+        fix: `set ${missing} too: a certificate needs its private key`,
+      });
     }
     if ((target === 'int' || target === 'dep') && !tls.pfxPath && !tls.certPath && prefix === 'MESH_') {
-      problems.push({ variable: `${label}_CERT`, problem: `not set (the ${target} environment requires a client TLS certificate)`, fix: `set ${label}_CERT and ${label}_KEY, or ${label}_PFX; "mesh-assure csr" makes the key and CSR` });
+      problems.push({
+        variable: `${label}_CERT`,
+        problem: `not set (the ${target} environment requires a client TLS certificate)`,
+        fix: `set ${label}_CERT and ${label}_KEY, or ${label}_PFX; "mesh-assure csr" makes the key and CSR`,
+      });
     }
     return tls;
   };
 
   const sut: MailboxSettings = {
-    mailboxId: mailboxId('MESH_MAILBOX_ID', pick('MESH_MAILBOX_ID', defaults?.sut, 'the system under test needs a mailbox')),
+    mailboxId: mailboxId(
+      'MESH_MAILBOX_ID',
+      pick('MESH_MAILBOX_ID', defaults?.sut, 'the system under test needs a mailbox'),
+    ),
     password: pick('MESH_MAILBOX_PASSWORD', defaults?.password, 'the mailbox password signs every request'),
     tls: tlsFor('MESH_'),
   };
@@ -128,7 +157,11 @@ export function settingsFrom(vars: Source, unused: readonly VariableName[] = [])
   const caCertPath = existingFile('MESH_CA_CERT') ?? (target === 'int' || target === 'dep' ? PTL_CA_BUNDLE : undefined);
   const drainRaw = vars.MESH_DRAIN;
   if (drainRaw !== undefined && drainRaw !== '0' && drainRaw !== '1') {
-    problems.push({ variable: 'MESH_DRAIN', problem: `"${drainRaw}" is neither 0 nor 1`, fix: 'set MESH_DRAIN=1 to let a run acknowledge messages it did not create, or unset it' });
+    problems.push({
+      variable: 'MESH_DRAIN',
+      problem: `"${drainRaw}" is neither 0 nor 1`,
+      fix: 'set MESH_DRAIN=1 to let a run acknowledge messages it did not create, or unset it',
+    });
   }
 
   const settings: Settings = {
@@ -162,7 +195,12 @@ function proxySetting(raw: string | undefined, problems: ConfigProblem[]): strin
   } catch {
     ok = false;
   }
-  if (!ok) problems.push({ variable: 'MESH_PROXY', problem: 'is not an http:// or https:// URL', fix: 'set MESH_PROXY=http://host:port (or http://user:password@host:port), or none' });
+  if (!ok)
+    problems.push({
+      variable: 'MESH_PROXY',
+      problem: 'is not an http:// or https:// URL',
+      fix: 'set MESH_PROXY=http://host:port (or http://user:password@host:port), or none',
+    });
   return raw.trim();
 }
 
@@ -179,26 +217,46 @@ function resolveTarget(vars: Source, problems: ConfigProblem[]): { target: Targe
     target = 'url';
     baseUrl = raw;
   } else {
-    problems.push({ variable: 'MESH_TARGET', problem: `"${raw}" is not a known target`, fix: 'use sandbox, nhs-sandbox, int, dep, or a base URL starting with https://' });
+    problems.push({
+      variable: 'MESH_TARGET',
+      problem: `"${raw}" is not a known target`,
+      fix: 'use sandbox, nhs-sandbox, int, dep, or a base URL starting with https://',
+    });
     target = 'sandbox';
   }
   const override = vars.MESH_URL;
   if (override !== undefined) {
     if (!/^https?:\/\//i.test(override)) {
-      problems.push({ variable: 'MESH_URL', problem: `"${override}" is not an http(s) URL`, fix: 'use a base URL such as https://msg.intspineservices.nhs.uk' });
+      problems.push({
+        variable: 'MESH_URL',
+        problem: `"${override}" is not an http(s) URL`,
+        fix: 'use a base URL such as https://msg.intspineservices.nhs.uk',
+      });
     } else baseUrl = override;
   } else if (target === 'nhs-sandbox') {
-    problems.push({ variable: 'MESH_URL', problem: "not set (nhs-sandbox has no fixed address: it is wherever NHS's sandbox was started)", fix: 'set MESH_URL to its address, for example http://127.0.0.1:8720 (run.sh 8720), or https://localhost:8721 with MESH_CA_CERT' });
+    problems.push({
+      variable: 'MESH_URL',
+      problem: "not set (nhs-sandbox has no fixed address: it is wherever NHS's sandbox was started)",
+      fix: 'set MESH_URL to its address, for example http://127.0.0.1:8720 (run.sh 8720), or https://localhost:8721 with MESH_CA_CERT',
+    });
   }
   if (baseUrl !== undefined) {
     try {
       const url = new URL(baseUrl);
       if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
-        problems.push({ variable: vars.MESH_URL ? 'MESH_URL' : 'MESH_TARGET', problem: `${baseUrl} is plain HTTP to another machine`, fix: 'use https://; MESH requires TLS' });
+        problems.push({
+          variable: vars.MESH_URL ? 'MESH_URL' : 'MESH_TARGET',
+          problem: `${baseUrl} is plain HTTP to another machine`,
+          fix: 'use https://; MESH requires TLS',
+        });
       }
       baseUrl = `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/messageexchange$/, '')}`;
     } catch {
-      problems.push({ variable: vars.MESH_URL ? 'MESH_URL' : 'MESH_TARGET', problem: `"${baseUrl}" is not a valid URL`, fix: 'use a base URL such as https://msg.intspineservices.nhs.uk' });
+      problems.push({
+        variable: vars.MESH_URL ? 'MESH_URL' : 'MESH_TARGET',
+        problem: `"${baseUrl}" is not a valid URL`,
+        fix: 'use a base URL such as https://msg.intspineservices.nhs.uk',
+      });
     }
   }
   return { target, baseUrl };

@@ -41,7 +41,8 @@ export interface Settings {
 
 /** Every variable mesh-assure reads, with the one-line meaning `.env.example` and errors repeat. */
 export const VARIABLES = {
-  MESH_TARGET: "sandbox (default), nhs-sandbox (NHS's own sandbox at MESH_URL), int, dep, or a base URL such as https://mesh.example.org",
+  MESH_TARGET:
+    "sandbox (default), nhs-sandbox (NHS's own sandbox at MESH_URL), int, dep, or a base URL such as https://mesh.example.org",
   MESH_URL: 'base URL override for the chosen target; required for nhs-sandbox, for example http://127.0.0.1:8720',
   MESH_SHARED_KEY: "the environment's shared secret for the NHSMESH auth header (issued with the mailbox)",
   MESH_MAILBOX_ID: "the system under test's mailbox id, upper case, for example X26ABC1",
@@ -55,11 +56,13 @@ export const VARIABLES = {
   MESH_CLIENT_KEY: 'private key (PEM file) of that certificate',
   MESH_CLIENT_KEY_PASSPHRASE: 'passphrase of the private key, when it is encrypted',
   MESH_CLIENT_PFX: 'a PKCS#12 (.pfx/.p12) file instead of MESH_CLIENT_CERT and MESH_CLIENT_KEY',
-  MESH_PEER_CLIENT_CERT: "the peer mailbox's client certificate (PEM); the peer uses the sut's identity when no MESH_PEER_CLIENT_* is set",
+  MESH_PEER_CLIENT_CERT:
+    "the peer mailbox's client certificate (PEM); the peer uses the sut's identity when no MESH_PEER_CLIENT_* is set",
   MESH_PEER_CLIENT_KEY: "private key (PEM file) of the peer's certificate",
   MESH_PEER_CLIENT_KEY_PASSPHRASE: "passphrase of the peer's private key",
-  MESH_PEER_CLIENT_PFX: "a PKCS#12 file for the peer instead of MESH_PEER_CLIENT_CERT and MESH_PEER_CLIENT_KEY",
-  MESH_CA_CERT: 'server CA bundle (PEM); for int and dep the shipped NHS PTL G2 chain is the default; for nhs-sandbox over TLS the certificate its run.sh prints',
+  MESH_PEER_CLIENT_PFX: 'a PKCS#12 file for the peer instead of MESH_PEER_CLIENT_CERT and MESH_PEER_CLIENT_KEY',
+  MESH_CA_CERT:
+    'server CA bundle (PEM); for int and dep the shipped NHS PTL G2 chain is the default; for nhs-sandbox over TLS the certificate its run.sh prints',
   MESH_PRODUCT_NAME: 'product name, for the evidence',
   MESH_PRODUCT_VERSION: 'product version, for the evidence',
   MESH_RFC: 'the request for change this run re-tests, for the evidence',

@@ -4,7 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { LIVE_CA_BUNDLE, PTL_CA_BUNDLE, type Settings } from '../config/index.ts';
-import { loadClientIdentity, MESH_CN_SUFFIX, PkiError, verifyChain, type ClientIdentityReport, type PkiErrorCode } from '../pki/index.ts';
+import {
+  loadClientIdentity,
+  MESH_CN_SUFFIX,
+  PkiError,
+  verifyChain,
+  type ClientIdentityReport,
+  type PkiErrorCode,
+} from '../pki/index.ts';
 import { CHECK, fail, pass, skip, warn, type CheckResult } from './result.ts';
 
 export interface CertificateCheck {
@@ -44,10 +51,17 @@ export async function checkClientCertificate(settings: Settings, now = new Date(
   const name = CHECK.certificateReadable;
   if (!hasClientCertificate(settings)) {
     if (settings.target === 'sandbox' || settings.target === 'nhs-sandbox') {
-      const reason = settings.target === 'sandbox' ? 'the sandbox without --mtls needs no client certificate' : "NHS's sandbox asks for no client certificate";
+      const reason =
+        settings.target === 'sandbox'
+          ? 'the sandbox without --mtls needs no client certificate'
+          : "NHS's sandbox asks for no client certificate";
       return { result: skip(name, reason), skipReason: reason };
     }
-    const result = warn(name, 'no client certificate is configured; MESH servers require one', `set ${IDENTITY_SETTINGS}`);
+    const result = warn(
+      name,
+      'no client certificate is configured; MESH servers require one',
+      `set ${IDENTITY_SETTINGS}`,
+    );
     return { result, skipReason: 'no client certificate is configured' };
   }
   const pfx = Boolean(settings.sut.tls.pfxPath);
@@ -57,7 +71,10 @@ export async function checkClientCertificate(settings: Settings, now = new Date(
     return { result: pass(name, `${identity.format.toUpperCase()}: ${files}`), identity };
   } catch (error) {
     if (!(error instanceof PkiError)) throw error;
-    return { result: fail(name, error.message, readFix(error.code, pfx)), skipReason: 'the client certificate or key could not be read' };
+    return {
+      result: fail(name, error.message, readFix(error.code, pfx)),
+      skipReason: 'the client certificate or key could not be read',
+    };
   }
 }
 
@@ -70,22 +87,41 @@ export function checkKeyMatches(identity: ClientIdentityReport): CheckResult {
   );
 }
 
-export function checkCommonName(identity: ClientIdentityReport, settings: Pick<Settings, 'sut' | 'odsCode'>): CheckResult {
+export function checkCommonName(
+  identity: ClientIdentityReport,
+  settings: Pick<Settings, 'sut' | 'odsCode'>,
+): CheckResult {
   const name = CHECK.commonName;
   const { commonName, meshName } = identity.certificate;
   const mailboxId = settings.sut.mailboxId;
   const expected = `${mailboxId}.${settings.odsCode ?? '<ODS code>'}${MESH_CN_SUFFIX}`;
   if (!meshName) {
-    return fail(name, `CN "${commonName ?? '(none)'}" does not follow <mailbox>.<ods>${MESH_CN_SUFFIX}`, `use a certificate issued for ${expected}; ${CSR_STEP}`);
+    return fail(
+      name,
+      `CN "${commonName ?? '(none)'}" does not follow <mailbox>.<ods>${MESH_CN_SUFFIX}`,
+      `use a certificate issued for ${expected}; ${CSR_STEP}`,
+    );
   }
   if (meshName.mailboxId !== mailboxId) {
-    return fail(name, `CN ${commonName} names mailbox ${meshName.mailboxId}, but MESH_MAILBOX_ID is ${mailboxId}`, `use the certificate issued for ${mailboxId}, or set MESH_MAILBOX_ID=${meshName.mailboxId}`);
+    return fail(
+      name,
+      `CN ${commonName} names mailbox ${meshName.mailboxId}, but MESH_MAILBOX_ID is ${mailboxId}`,
+      `use the certificate issued for ${mailboxId}, or set MESH_MAILBOX_ID=${meshName.mailboxId}`,
+    );
   }
   if (settings.odsCode === undefined) {
-    return warn(name, `CN ${commonName} names mailbox ${mailboxId}; its ODS code ${meshName.odsCode} was not compared`, `set MESH_ODS_CODE=${meshName.odsCode} if that is your organisation's code`);
+    return warn(
+      name,
+      `CN ${commonName} names mailbox ${mailboxId}; its ODS code ${meshName.odsCode} was not compared`,
+      `set MESH_ODS_CODE=${meshName.odsCode} if that is your organisation's code`,
+    );
   }
   if (meshName.odsCode !== settings.odsCode) {
-    return fail(name, `CN ${commonName} names ODS code ${meshName.odsCode}, but MESH_ODS_CODE is ${settings.odsCode}`, `use the certificate issued for ${expected}, or correct MESH_ODS_CODE`);
+    return fail(
+      name,
+      `CN ${commonName} names ODS code ${meshName.odsCode}, but MESH_ODS_CODE is ${settings.odsCode}`,
+      `use the certificate issued for ${expected}, or correct MESH_ODS_CODE`,
+    );
   }
   return pass(name, `CN ${commonName}`);
 }
@@ -99,9 +135,17 @@ export function checkValidity(identity: ClientIdentityReport): CheckResult {
     case 'expired':
       return fail(name, `expired on ${day(notAfter)}`, `request a new certificate: ${CSR_STEP}`);
     case 'not-yet-valid':
-      return fail(name, `not valid before ${notBefore.toISOString()}`, "wait until then, or correct this machine's clock");
+      return fail(
+        name,
+        `not valid before ${notBefore.toISOString()}`,
+        "wait until then, or correct this machine's clock",
+      );
     case 'expiring-soon':
-      return warn(name, `expires on ${day(notAfter)}, ${daysLeft} day${daysLeft === 1 ? '' : 's'} left`, `request a renewal now: ${CSR_STEP}`);
+      return warn(
+        name,
+        `expires on ${day(notAfter)}, ${daysLeft} day${daysLeft === 1 ? '' : 's'} left`,
+        `request a renewal now: ${CSR_STEP}`,
+      );
     default:
       return pass(name, `valid until ${day(notAfter)} (${daysLeft} days left)`);
   }
@@ -115,12 +159,18 @@ const NHS_BUNDLES = [
 
 const bundleLabel = (path: string): string => NHS_BUNDLES.find((b) => b.path === path)?.label ?? path;
 
-export function checkChain(identity: ClientIdentityReport, caCertPath: string | undefined, now = new Date()): CheckResult {
+export function checkChain(
+  identity: ClientIdentityReport,
+  caCertPath: string | undefined,
+  now = new Date(),
+): CheckResult {
   const name = CHECK.chain;
   if (!caCertPath) return skip(name, 'no CA bundle is configured (MESH_CA_CERT) to verify against');
   const result = verifyChain(identity.certPem, readFileSync(caCertPath), now);
   if (result.ok) return pass(name, `verifies to ${bundleLabel(caCertPath)}: ${result.path.join(' <- ')}`);
-  const other = NHS_BUNDLES.find((b) => b.path !== caCertPath && verifyChain(identity.certPem, readFileSync(b.path), now).ok);
+  const other = NHS_BUNDLES.find(
+    (b) => b.path !== caCertPath && verifyChain(identity.certPem, readFileSync(b.path), now).ok,
+  );
   if (other) {
     return fail(
       name,
@@ -128,5 +178,9 @@ export function checkChain(identity: ClientIdentityReport, caCertPath: string | 
       `use the certificate issued for this environment (each environment needs its own), or point MESH_TARGET at ${other.environment}`,
     );
   }
-  return fail(name, `does not verify to ${bundleLabel(caCertPath)}: ${result.message}`, 'use the certificate the service desk issued for this environment, or set MESH_CA_CERT to the CA bundle that issued it');
+  return fail(
+    name,
+    `does not verify to ${bundleLabel(caCertPath)}: ${result.message}`,
+    'use the certificate the service desk issued for this environment, or set MESH_CA_CERT to the CA bundle that issued it',
+  );
 }

@@ -12,7 +12,10 @@ export function checkConfiguration(load: () => Settings): ConfigurationCheck {
   try {
     const settings = load();
     const where = settings.baseUrl ? ` at ${settings.baseUrl}` : '';
-    return { settings, results: [pass(CHECK.configuration, `target ${settings.target}${where}, mailbox ${settings.sut.mailboxId}`)] };
+    return {
+      settings,
+      results: [pass(CHECK.configuration, `target ${settings.target}${where}, mailbox ${settings.sut.mailboxId}`)],
+    };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return { results: error.problems.map((p) => fail(CHECK.configuration, `${p.variable}: ${p.problem}`, p.fix)) };

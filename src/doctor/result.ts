@@ -30,8 +30,18 @@ export const CHECK = {
 export type CheckName = (typeof CHECK)[keyof typeof CHECK];
 
 export const pass = (name: CheckName, detail: string): CheckResult => ({ name, status: 'PASS', detail });
-export const warn = (name: CheckName, detail: string, fix: string): CheckResult => ({ name, status: 'WARN', detail, fix });
-export const fail = (name: CheckName, detail: string, fix: string): CheckResult => ({ name, status: 'FAIL', detail, fix });
+export const warn = (name: CheckName, detail: string, fix: string): CheckResult => ({
+  name,
+  status: 'WARN',
+  detail,
+  fix,
+});
+export const fail = (name: CheckName, detail: string, fix: string): CheckResult => ({
+  name,
+  status: 'FAIL',
+  detail,
+  fix,
+});
 export const skip = (name: CheckName, reason: string): CheckResult => ({ name, status: 'SKIP', detail: reason });
 
 export const anyFailed = (results: CheckResult[]): boolean => results.some((r) => r.status === 'FAIL');

@@ -26,7 +26,13 @@ export async function runDoctor(load: () => Settings, options: DoctorOptions = {
   const configuration = checkConfiguration(load);
   const settings = configuration.settings;
   if (!settings) {
-    return [...configuration.results, ...skipAll([CHECK.certificateReadable, ...CERTIFICATE_DETAILS, CHECK.proxy, CHECK.reachable, ...SERVER_CHECKS], 'the configuration is incomplete')];
+    return [
+      ...configuration.results,
+      ...skipAll(
+        [CHECK.certificateReadable, ...CERTIFICATE_DETAILS, CHECK.proxy, CHECK.reachable, ...SERVER_CHECKS],
+        'the configuration is incomplete',
+      ),
+    ];
   }
   const results = [...configuration.results];
 
@@ -34,13 +40,22 @@ export async function runDoctor(load: () => Settings, options: DoctorOptions = {
   results.push(certificate.result);
   const identity = certificate.identity;
   if (identity) {
-    results.push(checkKeyMatches(identity), checkCommonName(identity, settings), checkValidity(identity), checkChain(identity, settings.caCertPath, now));
+    results.push(
+      checkKeyMatches(identity),
+      checkCommonName(identity, settings),
+      checkValidity(identity),
+      checkChain(identity, settings.caCertPath, now),
+    );
   } else {
     results.push(...skipAll(CERTIFICATE_DETAILS, certificate.skipReason ?? 'no client certificate'));
   }
 
   const baseUrl = settings.baseUrl;
-  if (!baseUrl) return [...results, ...skipAll([CHECK.proxy, CHECK.reachable, ...SERVER_CHECKS], 'no server URL (set MESH_TARGET or MESH_URL)')];
+  if (!baseUrl)
+    return [
+      ...results,
+      ...skipAll([CHECK.proxy, CHECK.reachable, ...SERVER_CHECKS], 'no server URL (set MESH_TARGET or MESH_URL)'),
+    ];
   const target = { ...settings, baseUrl };
   results.push(await checkProxy(target));
   const reachable = await checkServerReachable(baseUrl);
@@ -53,9 +68,16 @@ export async function runDoctor(load: () => Settings, options: DoctorOptions = {
   const probe = await probeServer(target);
   const tls = checkTls(target, probe);
   results.push(tls);
-  const handshake = tls.status === 'FAIL' ? skip(CHECK.meshHandshake, 'the TLS connection failed') : await checkMeshHandshake(target);
+  const handshake =
+    tls.status === 'FAIL' ? skip(CHECK.meshHandshake, 'the TLS connection failed') : await checkMeshHandshake(target);
   results.push(handshake, checkServerClock(probe));
-  results.push(tls.status === 'FAIL' ? skip(CHECK.serverKind, 'the TLS connection failed') : await checkServerKind(target));
-  results.push(handshake.status === 'PASS' ? await checkWorkflowAssociation(target) : skip(CHECK.workflow, 'the MESH handshake did not pass'));
+  results.push(
+    tls.status === 'FAIL' ? skip(CHECK.serverKind, 'the TLS connection failed') : await checkServerKind(target),
+  );
+  results.push(
+    handshake.status === 'PASS'
+      ? await checkWorkflowAssociation(target)
+      : skip(CHECK.workflow, 'the MESH handshake did not pass'),
+  );
   return results;
 }

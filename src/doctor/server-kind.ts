@@ -28,11 +28,19 @@ async function getJson(agent: Agent, url: string): Promise<Record<string, unknow
 }
 
 export async function serverKind(settings: Settings & { baseUrl: string }): Promise<ServerKind> {
-  const agent = createAgent({ tls: settings.sut.tls, caCertPath: settings.caCertPath, connectTimeoutMs: TIMEOUT_MS, requestTimeoutMs: TIMEOUT_MS });
+  const agent = createAgent({
+    tls: settings.sut.tls,
+    caCertPath: settings.caCertPath,
+    connectTimeoutMs: TIMEOUT_MS,
+    requestTimeoutMs: TIMEOUT_MS,
+  });
   try {
     const ping = await getJson(agent, `${settings.baseUrl}/messageexchange/_ping`);
     if (ping?.build_label === EMBEDDED_BUILD_LABEL) return 'embedded-sandbox';
-    const mailbox = await getJson(agent, `${settings.baseUrl}/messageexchange/admin/mailbox/${encodeURIComponent(settings.sut.mailboxId)}`);
+    const mailbox = await getJson(
+      agent,
+      `${settings.baseUrl}/messageexchange/admin/mailbox/${encodeURIComponent(settings.sut.mailboxId)}`,
+    );
     return mailbox?.mailbox_id === settings.sut.mailboxId ? 'nhs-sandbox' : 'other';
   } finally {
     await agent.close();
@@ -47,14 +55,23 @@ const DESCRIBED: Record<ServerKind, string> = {
 
 export async function checkServerKind(settings: Settings & { baseUrl: string }): Promise<CheckResult> {
   const name = CHECK.serverKind;
-  if (settings.target !== 'nhs-sandbox' && settings.target !== 'url') return skip(name, `target ${settings.target} names its server`);
+  if (settings.target !== 'nhs-sandbox' && settings.target !== 'url')
+    return skip(name, `target ${settings.target} names its server`);
   const kind = await serverKind(settings);
   if (settings.target === 'nhs-sandbox') {
     return kind === 'nhs-sandbox'
       ? pass(name, `${DESCRIBED[kind]}; the pack reports what it cannot show as not demonstrable`)
-      : warn(name, `${settings.baseUrl} is ${DESCRIBED[kind]}, not NHS's sandbox`, 'point MESH_URL at the port run.sh serves, or set MESH_TARGET to the URL of this server');
+      : warn(
+          name,
+          `${settings.baseUrl} is ${DESCRIBED[kind]}, not NHS's sandbox`,
+          'point MESH_URL at the port run.sh serves, or set MESH_TARGET to the URL of this server',
+        );
   }
   return kind === 'nhs-sandbox'
-    ? warn(name, `${settings.baseUrl} is ${DESCRIBED[kind]}`, 'set MESH_TARGET=nhs-sandbox and MESH_URL to it: the cases it cannot show are then reported not demonstrable instead of failing')
+    ? warn(
+        name,
+        `${settings.baseUrl} is ${DESCRIBED[kind]}`,
+        'set MESH_TARGET=nhs-sandbox and MESH_URL to it: the cases it cannot show are then reported not demonstrable instead of failing',
+      )
     : pass(name, DESCRIBED[kind]);
 }

@@ -6,7 +6,13 @@
 import { connect } from 'node:net';
 import { request } from 'undici';
 import type { Settings } from '../config/index.ts';
-import { clientFor, createTransport, describeConnectionFailure, MeshConnectionError, MeshError } from '../mesh/index.ts';
+import {
+  clientFor,
+  createTransport,
+  describeConnectionFailure,
+  MeshConnectionError,
+  MeshError,
+} from '../mesh/index.ts';
 import { hasClientCertificate } from './certificate.ts';
 import { CHECK, fail, pass, skip, warn, type CheckResult } from './result.ts';
 
@@ -19,7 +25,10 @@ const PROBE_PATH = '/messageexchange/_ping';
 
 function hostAndPort(baseUrl: string): { host: string; port: number } {
   const url = new URL(baseUrl);
-  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+  };
 }
 
 export async function checkServerReachable(baseUrl: string): Promise<CheckResult> {
@@ -40,12 +49,20 @@ export async function checkServerReachable(baseUrl: string): Promise<CheckResult
     case undefined:
       return pass(name, `TCP connection to ${where}`);
     case 'ECONNREFUSED':
-      return fail(name, `nothing is listening at ${where} (connection refused)`, 'check MESH_TARGET / MESH_URL, or start the sandbox with "mesh-assure sandbox"');
+      return fail(
+        name,
+        `nothing is listening at ${where} (connection refused)`,
+        'check MESH_TARGET / MESH_URL, or start the sandbox with "mesh-assure sandbox"',
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return fail(name, `the host name ${host} does not resolve`, 'check MESH_URL and your DNS');
     case 'ETIMEDOUT':
-      return fail(name, `no answer from ${where} within ${CONNECT_TIMEOUT_MS / 1000} s`, 'check the URL, and that a firewall or proxy lets this machine reach the port');
+      return fail(
+        name,
+        `no answer from ${where} within ${CONNECT_TIMEOUT_MS / 1000} s`,
+        'check the URL, and that a firewall or proxy lets this machine reach the port',
+      );
     default:
       return fail(name, `cannot connect to ${where} (${outcome.code})`, 'check the URL and your network');
   }
@@ -57,15 +74,35 @@ export type ServerProbe =
 
 /** One GET of the unauthenticated ping route with the client's own TLS settings (CA bundle, client certificate). */
 export async function probeServer(settings: Settings & { baseUrl: string }): Promise<ServerProbe> {
-  const { dispatcher: agent, route } = createTransport(settings.baseUrl, { tls: settings.sut.tls, caCertPath: settings.caCertPath, proxy: settings.proxy, connectTimeoutMs: CONNECT_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+  const { dispatcher: agent, route } = createTransport(settings.baseUrl, {
+    tls: settings.sut.tls,
+    caCertPath: settings.caCertPath,
+    proxy: settings.proxy,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  });
   const sentAt = new Date();
   try {
     const res = await request(`${settings.baseUrl}${PROBE_PATH}`, { dispatcher: agent, method: 'GET' });
     await res.body.dump();
     const date = res.headers.date;
-    return { ok: true, status: res.statusCode, date: Array.isArray(date) ? date[0] : date, sentAt, receivedAt: new Date() };
+    return {
+      ok: true,
+      status: res.statusCode,
+      date: Array.isArray(date) ? date[0] : date,
+      sentAt,
+      receivedAt: new Date(),
+    };
   } catch (error) {
-    return { ok: false, error: describeConnectionFailure(error, { operation: 'TLS probe', method: 'GET', path: PROBE_PATH, mailboxId: settings.sut.mailboxId }, settings.baseUrl, route.proxy) };
+    return {
+      ok: false,
+      error: describeConnectionFailure(
+        error,
+        { operation: 'TLS probe', method: 'GET', path: PROBE_PATH, mailboxId: settings.sut.mailboxId },
+        settings.baseUrl,
+        route.proxy,
+      ),
+    };
   } finally {
     await agent.close();
   }
@@ -82,7 +119,8 @@ function tlsFix(code: string): string {
 
 export function checkTls(settings: Settings & { baseUrl: string }, probe: ServerProbe): CheckResult {
   const name = CHECK.tls;
-  if (!settings.baseUrl.startsWith('https:')) return skip(name, 'the target is plain HTTP (a sandbox without --tls): no TLS to check');
+  if (!settings.baseUrl.startsWith('https:'))
+    return skip(name, 'the target is plain HTTP (a sandbox without --tls): no TLS to check');
   if (!probe.ok) return fail(name, probe.error.message, tlsFix(probe.error.systemCode));
   const trust = settings.caCertPath ? `MESH_CA_CERT (${settings.caCertPath})` : "the system's trusted roots";
   const client = hasClientCertificate(settings) ? '; the client certificate was accepted' : '';
@@ -91,15 +129,24 @@ export function checkTls(settings: Settings & { baseUrl: string }, probe: Server
 
 export async function checkMeshHandshake(settings: Settings & { baseUrl: string }): Promise<CheckResult> {
   const name = CHECK.meshHandshake;
-  const client = clientFor(settings, settings.sut, { retry: { attempts: 1 }, connectTimeoutMs: CONNECT_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+  const client = clientFor(settings, settings.sut, {
+    retry: { attempts: 1 },
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  });
   try {
     await client.handshake();
     return pass(name, `mailbox ${client.mailboxId} validated`);
   } catch (error) {
     if (error instanceof MeshError && error.status === 403) {
-      return fail(name, error.message, 'check MESH_MAILBOX_ID, MESH_MAILBOX_PASSWORD and MESH_SHARED_KEY for this environment, and the server clock check');
+      return fail(
+        name,
+        error.message,
+        'check MESH_MAILBOX_ID, MESH_MAILBOX_PASSWORD and MESH_SHARED_KEY for this environment, and the server clock check',
+      );
     }
-    if (error instanceof MeshError || error instanceof MeshConnectionError) return fail(name, error.message, 'see the checks above, and check MESH_TARGET / MESH_URL');
+    if (error instanceof MeshError || error instanceof MeshConnectionError)
+      return fail(name, error.message, 'see the checks above, and check MESH_TARGET / MESH_URL');
     throw error;
   } finally {
     await client.close();
@@ -116,14 +163,24 @@ export function checkServerClock(probe: ServerProbe): CheckResult {
   const name = CHECK.clock;
   if (!probe.ok) return skip(name, 'the server did not answer (see the TLS handshake check)');
   const serverTime = probe.date === undefined ? NaN : Date.parse(probe.date);
-  if (Number.isNaN(serverTime)) return warn(name, 'the server sent no readable Date header, so its clock could not be compared', 'nothing to do unless the MESH handshake fails with a token time error');
+  if (Number.isNaN(serverTime))
+    return warn(
+      name,
+      'the server sent no readable Date header, so its clock could not be compared',
+      'nothing to do unless the MESH handshake fails with a token time error',
+    );
   // The Date header is whole seconds; compare with the middle of the round trip.
   const ours = (probe.sentAt.getTime() + probe.receivedAt.getTime()) / 2;
   const offset = serverTime - ours;
   const detail = `server time ${new Date(serverTime).toISOString()}, ${duration(offset)} ${offset >= 0 ? 'ahead of' : 'behind'} ours`;
   if (Math.abs(offset) > TOKEN_WINDOW_MS) {
-    return fail(name, `${detail}: MESH rejects auth tokens more than 2 h from server time`, "set this machine's clock right (enable NTP time sync)");
+    return fail(
+      name,
+      `${detail}: MESH rejects auth tokens more than 2 h from server time`,
+      "set this machine's clock right (enable NTP time sync)",
+    );
   }
-  if (Math.abs(offset) > CLOCK_WARN_MS) return warn(name, `${detail}; tokens fail beyond 2 h`, "set this machine's clock right (enable NTP time sync)");
+  if (Math.abs(offset) > CLOCK_WARN_MS)
+    return warn(name, `${detail}; tokens fail beyond 2 h`, "set this machine's clock right (enable NTP time sync)");
   return pass(name, detail);
 }

@@ -27,12 +27,20 @@ export interface WorkflowCheckOptions {
   deliveryTimeoutMs?: number;
 }
 
-export async function checkWorkflowAssociation(settings: Settings & { baseUrl: string }, options: WorkflowCheckOptions = {}): Promise<CheckResult> {
+export async function checkWorkflowAssociation(
+  settings: Settings & { baseUrl: string },
+  options: WorkflowCheckOptions = {},
+): Promise<CheckResult> {
   const workflowId = settings.workflowId;
   const make = (mailbox: MailboxSettings): Role => ({ mailbox, client: clientFor(settings, mailbox) });
   const sut = make(settings.sut);
   const peer = settings.peerIsSut ? sut : make(settings.peer);
-  const routes: [Role, Role][] = settings.peerIsSut ? [[sut, sut]] : [[sut, peer], [peer, sut]];
+  const routes: [Role, Role][] = settings.peerIsSut
+    ? [[sut, sut]]
+    : [
+        [sut, peer],
+        [peer, sut],
+      ];
   try {
     await sut.client.handshake();
     if (peer !== sut) await peer.client.handshake();
@@ -42,14 +50,25 @@ export async function checkWorkflowAssociation(settings: Settings & { baseUrl: s
     for (const [from, to] of routes) {
       const toId = to.mailbox.mailboxId;
       if (receivers && !receivers.has(toId)) {
-        missing.push({ mailboxId: toId, as: 'receive', evidence: `the workflow search lists ${[...receivers].join(', ')} as its receivers` });
+        missing.push({
+          mailboxId: toId,
+          as: 'receive',
+          evidence: `the workflow search lists ${[...receivers].join(', ')} as its receivers`,
+        });
         continue;
       }
-      const outcome = await probe(from.client, to.client, workflowId, options.deliveryTimeoutMs ?? settings.deliveryTimeoutMs);
+      const outcome = await probe(
+        from.client,
+        to.client,
+        workflowId,
+        options.deliveryTimeoutMs ?? settings.deliveryTimeoutMs,
+      );
       if (outcome.ok) probed.push(`${from.mailbox.mailboxId} -> ${toId} (${outcome.messageId})`);
-      else missing.push({ ...outcome.missing, mailboxId: outcome.missing.as === 'send' ? from.mailbox.mailboxId : toId });
+      else
+        missing.push({ ...outcome.missing, mailboxId: outcome.missing.as === 'send' ? from.mailbox.mailboxId : toId });
     }
-    if (missing.length === 0) return pass(CHECK.workflow, `workflow ${workflowId}: probe sent, received and acknowledged ${probed.join(', ')}`);
+    if (missing.length === 0)
+      return pass(CHECK.workflow, `workflow ${workflowId}: probe sent, received and acknowledged ${probed.join(', ')}`);
     const lacks = [...new Map(missing.map((m) => [`${m.mailboxId}/${m.as}`, m])).values()];
     return fail(
       CHECK.workflow,
@@ -58,7 +77,11 @@ export async function checkWorkflowAssociation(settings: Settings & { baseUrl: s
     );
   } catch (error) {
     if (!(error instanceof Error)) throw error;
-    return fail(CHECK.workflow, `the check could not finish: ${error.message}`, 'see the checks above, and check MESH_WORKFLOW_ID and MESH_DELIVERY_TIMEOUT_S');
+    return fail(
+      CHECK.workflow,
+      `the check could not finish: ${error.message}`,
+      'see the checks above, and check MESH_WORKFLOW_ID and MESH_DELIVERY_TIMEOUT_S',
+    );
   } finally {
     await Promise.all([...new Set([sut.client, peer.client])].map((c) => c.close()));
   }
@@ -78,10 +101,23 @@ async function listedReceivers(client: MeshClient, workflowId: string): Promise<
 type ProbeOutcome = { ok: true; messageId: string } | { ok: false; missing: Omit<Missing, 'mailboxId'> };
 
 /** Sends the probe and has its recipient download and acknowledge it straight away. */
-async function probe(from: MeshClient, to: MeshClient, workflowId: string, deliveryTimeoutMs: number): Promise<ProbeOutcome> {
+async function probe(
+  from: MeshClient,
+  to: MeshClient,
+  workflowId: string,
+  deliveryTimeoutMs: number,
+): Promise<ProbeOutcome> {
   let messageId: string;
   try {
-    ({ messageId } = await from.send({ to: to.mailboxId, workflowId, subject: 'mesh-assure doctor workflow probe', localId: 'mesh-assure-doctor-probe' }, PROBE_BODY));
+    ({ messageId } = await from.send(
+      {
+        to: to.mailboxId,
+        workflowId,
+        subject: 'mesh-assure doctor workflow probe',
+        localId: 'mesh-assure-doctor-probe',
+      },
+      PROBE_BODY,
+    ));
   } catch (error) {
     if (!(error instanceof MeshError) || error.status !== 417) throw error;
     const evidence = `MESH answered ${error.status} ${error.event}/${error.meshCode} ${error.description}`;
@@ -101,7 +137,9 @@ async function awaitProbe(to: MeshClient, messageId: string, timeoutMs: number):
   for (let delay = 250; ; delay = Math.min(delay * 2, 15_000)) {
     for await (const id of to.inboxMessageIds()) if (id === messageId) return;
     if (Date.now() + delay > deadline) {
-      throw new Error(`the workflow probe ${messageId} did not reach ${to.mailboxId} within ${timeoutMs / 1000} s (MESH_DELIVERY_TIMEOUT_S); it is left in that inbox: acknowledge it there`);
+      throw new Error(
+        `the workflow probe ${messageId} did not reach ${to.mailboxId} within ${timeoutMs / 1000} s (MESH_DELIVERY_TIMEOUT_S); it is left in that inbox: acknowledge it there`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
@@ -118,5 +156,6 @@ export class WorkflowAssociationError extends Error {
 export async function assertWorkflowAssociation(settings: Settings): Promise<void> {
   if (settings.target === 'sandbox' || settings.baseUrl === undefined) return;
   const result = await checkWorkflowAssociation({ ...settings, baseUrl: settings.baseUrl });
-  if (result.status === 'FAIL') throw new WorkflowAssociationError(`the run did not start: ${result.detail}. Fix: ${result.fix}`);
+  if (result.status === 'FAIL')
+    throw new WorkflowAssociationError(`the run did not start: ${result.detail}. Fix: ${result.fix}`);
 }

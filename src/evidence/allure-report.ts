@@ -33,9 +33,14 @@ export async function generateAllureReports(resultsDir: string, outputDir: strin
     });
   } catch (error) {
     const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-    throw new Error(`allure generate failed: ${(stderr || stdout || String(error)).trim().split('\n').slice(-3).join(' ')}`);
+    throw new Error(
+      `allure generate failed: ${(stderr || stdout || String(error)).trim().split('\n').slice(-3).join(' ')}`,
+    );
   }
-  const reports = { awesome: join(outputDir, 'awesome', 'index.html'), allure2: join(outputDir, 'allure2', 'index.html') };
+  const reports = {
+    awesome: join(outputDir, 'awesome', 'index.html'),
+    allure2: join(outputDir, 'allure2', 'index.html'),
+  };
   for (const page of Object.values(reports)) if (!existsSync(page)) throw new Error(`allure generate wrote no ${page}`);
   return reports;
 }

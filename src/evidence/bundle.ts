@@ -36,22 +36,41 @@ function runLabel(body: ManifestBody): string {
 }
 
 /** `mesh-evidence-<sut mailbox>-<label>-<UTC start>.zip` */
-export const bundleName = (body: ManifestBody): string => `mesh-evidence-${body.mailboxes.sut}-${runLabel(body)}-${compactUtc(body.startedAt)}.zip`;
+export const bundleName = (body: ManifestBody): string =>
+  `mesh-evidence-${body.mailboxes.sut}-${runLabel(body)}-${compactUtc(body.startedAt)}.zip`;
 
 /** Seals `content` and `body` as a new bundle in `outDir`, named from the manifest. */
-export const packBundle = (outDir: string, content: ReadonlyMap<string, Uint8Array>, body: ManifestBody, secrets: readonly KnownSecret[], signer: BundleSigner): Promise<SealedBundle> =>
-  sealBundle(join(outDir, bundleName(body)), content, body, secrets, signer);
+export const packBundle = (
+  outDir: string,
+  content: ReadonlyMap<string, Uint8Array>,
+  body: ManifestBody,
+  secrets: readonly KnownSecret[],
+  signer: BundleSigner,
+): Promise<SealedBundle> => sealBundle(join(outDir, bundleName(body)), content, body, secrets, signer);
 
 /** `content` holds the report files by bundle path; index.html, manifest.json and MANIFEST.sha256 are made here. */
-export async function sealBundle(zipPath: string, content: ReadonlyMap<string, Uint8Array>, body: ManifestBody, secrets: readonly KnownSecret[], signer: BundleSigner): Promise<SealedBundle> {
+export async function sealBundle(
+  zipPath: string,
+  content: ReadonlyMap<string, Uint8Array>,
+  body: ManifestBody,
+  secrets: readonly KnownSecret[],
+  signer: BundleSigner,
+): Promise<SealedBundle> {
   if (existsSync(zipPath)) throw new Error(`${zipPath} already exists: a sealed bundle is never written again`);
   const files = new Map(content);
   files.set(BUNDLE_FILES.landing, utf8(renderLandingPage(body)));
-  const pages = new Map([...files].filter(([path]) => path.endsWith('.html')).map(([path, data]) => [path, Buffer.from(data).toString('utf8')]));
+  const pages = new Map(
+    [...files]
+      .filter(([path]) => path.endsWith('.html'))
+      .map(([path, data]) => [path, Buffer.from(data).toString('utf8')]),
+  );
   assertOffline(pages);
 
   const paths = [...files.keys()].sort();
-  const manifest: Manifest = { ...body, files: paths.map((path) => ({ path, bytes: files.get(path)!.byteLength, sha256: sha256(files.get(path)!) })) };
+  const manifest: Manifest = {
+    ...body,
+    files: paths.map((path) => ({ path, bytes: files.get(path)!.byteLength, sha256: sha256(files.get(path)!) })),
+  };
   assertValidManifest(manifest);
   const manifestJson = utf8(`${JSON.stringify(manifest, null, 2)}\n`);
   files.set(BUNDLE_FILES.manifest, manifestJson);

@@ -50,7 +50,10 @@ function witnessTests(reportPath: string): Map<string, { spec: JsonSpec; test: J
 }
 
 /** The latest Allure result of each case: the message ids it recorded as parameters, and its id in the report. */
-function allureResults(resultsDir: string, caseIds: ReadonlySet<string>): Map<string, { messageIds: string[]; testResultId: string }> {
+function allureResults(
+  resultsDir: string,
+  caseIds: ReadonlySet<string>,
+): Map<string, { messageIds: string[]; testResultId: string }> {
   const latest = new Map<string, AllureResult>();
   const files = existsSync(resultsDir) ? readdirSync(resultsDir).filter((f) => f.endsWith('-result.json')) : [];
   for (const file of files) {
@@ -60,7 +63,12 @@ function allureResults(resultsDir: string, caseIds: ReadonlySet<string>): Map<st
   }
   // Allure 3 names a result in its report (and its #/<id> route) by the MD5 of the result's uuid.
   const reportId = (r: AllureResult) => createHash('md5').update(r.uuid).digest('hex');
-  return new Map([...latest].map(([id, r]) => [id, { messageIds: r.parameters.filter((p) => / id$/.test(p.name)).map((p) => p.value), testResultId: reportId(r) }]));
+  return new Map(
+    [...latest].map(([id, r]) => [
+      id,
+      { messageIds: r.parameters.filter((p) => / id$/.test(p.name)).map((p) => p.value), testResultId: reportId(r) },
+    ]),
+  );
 }
 
 function ledgerMessageIds(ledgerPath: string): Map<string, string[]> {
@@ -76,14 +84,23 @@ function ledgerMessageIds(ledgerPath: string): Map<string, string[]> {
 function outcome(test: JsonTest): { result: CaseOutcome; durationMs: number; notes: string[] } {
   const last = test.results.at(-1);
   const annotations = [...test.annotations, ...(last?.annotations ?? [])];
-  const noted = (type: string) => annotations.filter((a) => a.type === type).map((a) => `${type}: ${a.description ?? ''}`);
+  const noted = (type: string) =>
+    annotations.filter((a) => a.type === type).map((a) => `${type}: ${a.description ?? ''}`);
   const notes = [...new Set([...noted('pending'), ...noted('not-demonstrable'), ...noted('how')])];
   const firstError = last?.errors[0]?.message?.split('\n')[0];
   if (firstError) notes.push(`error: ${stripVTControlCharacters(firstError)}`);
   const status = last?.status ?? 'skipped';
   const has = (type: string) => annotations.some((a) => a.type === type);
   const result: CaseOutcome =
-    status === 'passed' ? 'passed' : status !== 'skipped' ? 'failed' : has('pending') ? 'pending' : has('not-demonstrable') ? 'not-demonstrable' : 'skipped';
+    status === 'passed'
+      ? 'passed'
+      : status !== 'skipped'
+        ? 'failed'
+        : has('pending')
+          ? 'pending'
+          : has('not-demonstrable')
+            ? 'not-demonstrable'
+            : 'skipped';
   return { result, durationMs: Math.round(last?.duration ?? 0), notes };
 }
 
@@ -112,7 +129,11 @@ export function judgedCase(rule: JudgedRule): CaseResult {
     result: rule.notShown ? 'not-demonstrable' : rule.passed ? 'passed' : 'failed',
     messageIds: rule.messageIds,
     durationMs: null,
-    notes: [...(rule.notShown ? ['not shown: the requests held nothing this rule could judge'] : []),...rule.findings.map((f) => `violation: ${f}`), ...rule.requests.map((r) => `request: ${r}`)],
+    notes: [
+      ...(rule.notShown ? ['not shown: the requests held nothing this rule could judge'] : []),
+      ...rule.findings.map((f) => `violation: ${f}`),
+      ...rule.requests.map((r) => `request: ${r}`),
+    ],
     playwrightTestId: null,
     allureTestResultId: null,
   };
@@ -132,9 +153,24 @@ export function collectCaseResults(catalogue: readonly CatalogueEntry[], outputs
   const fromLedger = ledgerMessageIds(outputs.ledger);
   return catalogue.map((entry) => {
     const found = tests.get(entry.id);
-    if (!found) return { ...entry, result: 'not-run', messageIds: [], durationMs: null, notes: [], playwrightTestId: null, allureTestResultId: null };
+    if (!found)
+      return {
+        ...entry,
+        result: 'not-run',
+        messageIds: [],
+        durationMs: null,
+        notes: [],
+        playwrightTestId: null,
+        allureTestResultId: null,
+      };
     const allure = fromAllure.get(entry.id);
     const messageIds = [...new Set([...(allure?.messageIds ?? []), ...(fromLedger.get(entry.id) ?? [])])];
-    return { ...entry, ...outcome(found.test), messageIds, playwrightTestId: found.spec.id, allureTestResultId: allure?.testResultId ?? null };
+    return {
+      ...entry,
+      ...outcome(found.test),
+      messageIds,
+      playwrightTestId: found.spec.id,
+      allureTestResultId: allure?.testResultId ?? null,
+    };
   });
 }

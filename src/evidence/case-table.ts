@@ -11,12 +11,24 @@ function ids(messageIds: readonly string[]): string {
 }
 
 export function formatCaseTable(cases: readonly CaseResult[]): string[] {
-  const rows = cases.map((c) => [c.id, c.result, ids(c.messageIds), c.durationMs === null ? '-' : `${(c.durationMs / 1000).toFixed(1)} s`]);
+  const rows = cases.map((c) => [
+    c.id,
+    c.result,
+    ids(c.messageIds),
+    c.durationMs === null ? '-' : `${(c.durationMs / 1000).toFixed(1)} s`,
+  ]);
   const all = [['case', 'result', 'message ids', 'duration'], ...rows];
   const widths = [0, 1, 2].map((i) => Math.max(...all.map((r) => r[i]!.length)));
-  return all.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ').trimEnd());
+  return all.map((r) =>
+    r
+      .map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function formatChanges(changes: readonly CaseChange[]): string[] {
-  return changes.length === 0 ? ['no case changed since the baseline'] : changes.map((c) => `${c.change.padEnd(14)} ${c.text}`);
+  return changes.length === 0
+    ? ['no case changed since the baseline']
+    : changes.map((c) => `${c.change.padEnd(14)} ${c.text}`);
 }

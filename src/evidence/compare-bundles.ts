@@ -13,15 +13,25 @@ import { verifyBundle, formatVerifyReport } from './verify.ts';
 async function verifiedManifest(zip: string, role: string): Promise<Manifest> {
   const report = await verifyBundle(zip);
   // An altered bundle proves nothing, so nothing is compared with it.
-  if (!report.ok || !report.manifest) throw new Error(`the ${role} does not verify:\n${formatVerifyReport(report).join('\n')}`);
+  if (!report.ok || !report.manifest)
+    throw new Error(`the ${role} does not verify:\n${formatVerifyReport(report).join('\n')}`);
   return report.manifest;
 }
 
 async function comparison(baselineZip: string, baseline: Manifest, current: ManifestBody): Promise<Comparison> {
   // A witness run's cases and an observe run's rules share no id: every case would read as added and removed.
-  if (bundleKind(baseline) !== bundleKind(current)) throw new Error(`the baseline is of kind ${bundleKind(baseline)} and this bundle of kind ${bundleKind(current)}: compare bundles of one kind`);
+  if (bundleKind(baseline) !== bundleKind(current))
+    throw new Error(
+      `the baseline is of kind ${bundleKind(baseline)} and this bundle of kind ${bundleKind(current)}: compare bundles of one kind`,
+    );
   return {
-    baseline: { bundle: basename(baselineZip), sha256: sha256(await readFile(baselineZip)), runId: baseline.runId, rfc: baseline.rfc, finishedAt: baseline.finishedAt },
+    baseline: {
+      bundle: basename(baselineZip),
+      sha256: sha256(await readFile(baselineZip)),
+      runId: baseline.runId,
+      rfc: baseline.rfc,
+      finishedAt: baseline.finishedAt,
+    },
     changes: compareCases(baseline.cases, current.cases),
   };
 }
@@ -39,7 +49,8 @@ export interface BundleComparison {
 
 /** When the run took place: its start, then its end for two runs started together. */
 const runTime = (m: Manifest): [number, number] => [Date.parse(m.startedAt), Date.parse(m.finishedAt)];
-const ranBefore = (a: Manifest, b: Manifest): boolean => runTime(a)[0] < runTime(b)[0] || (runTime(a)[0] === runTime(b)[0] && runTime(a)[1] < runTime(b)[1]);
+const ranBefore = (a: Manifest, b: Manifest): boolean =>
+  runTime(a)[0] < runTime(b)[0] || (runTime(a)[0] === runTime(b)[0] && runTime(a)[1] < runTime(b)[1]);
 
 /** Two bundles in either order: the one whose run came first is the baseline. */
 export async function compareBundles(first: string, second: string): Promise<BundleComparison> {

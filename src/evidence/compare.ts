@@ -5,7 +5,8 @@
  */
 import type { CaseOutcome, CaseResult } from './case-results.ts';
 
-export type ChangeKind = 'pass-to-fail' | 'fail-to-pass' | 'newly-pending' | 'added' | 'removed' | 'slower' | 'faster' | 'result-changed';
+export type ChangeKind =
+  'pass-to-fail' | 'fail-to-pass' | 'newly-pending' | 'added' | 'removed' | 'slower' | 'faster' | 'result-changed';
 
 export interface CaseChange {
   id: string;
@@ -37,7 +38,13 @@ function timingChange(before: Compared, after: Compared): CaseChange | undefined
   if (ratio < TIMING_FACTOR && ratio > 1 / TIMING_FACTOR) return undefined;
   const change: ChangeKind = now > was ? 'slower' : 'faster';
   const factor = now > was ? ratio : 1 / Math.max(ratio, 1e-9);
-  return { id: after.id, change, before: before.result, after: after.result, text: `${after.title}: ${seconds(was)} → ${seconds(now)} (${factor.toFixed(1)}x ${change})` };
+  return {
+    id: after.id,
+    change,
+    before: before.result,
+    after: after.result,
+    text: `${after.title}: ${seconds(was)} → ${seconds(now)} (${factor.toFixed(1)}x ${change})`,
+  };
 }
 
 export function compareCases(baseline: readonly Compared[], current: readonly Compared[]): CaseChange[] {
@@ -47,18 +54,38 @@ export function compareCases(baseline: readonly Compared[], current: readonly Co
   for (const after of current) {
     const before = old.get(after.id);
     if (!before) {
-      changes.push({ id: after.id, change: 'added', before: null, after: after.result, text: `${after.title}: added (${after.result})` });
+      changes.push({
+        id: after.id,
+        change: 'added',
+        before: null,
+        after: after.result,
+        text: `${after.title}: added (${after.result})`,
+      });
       continue;
     }
     const kind = resultChange(before, after);
-    if (kind) changes.push({ id: after.id, change: kind, before: before.result, after: after.result, text: `${after.title}: ${before.result} → ${after.result}` });
+    if (kind)
+      changes.push({
+        id: after.id,
+        change: kind,
+        before: before.result,
+        after: after.result,
+        text: `${after.title}: ${before.result} → ${after.result}`,
+      });
     else {
       const timing = timingChange(before, after);
       if (timing) changes.push(timing);
     }
   }
   for (const before of baseline) {
-    if (!now.has(before.id)) changes.push({ id: before.id, change: 'removed', before: before.result, after: null, text: `${before.title}: removed (was ${before.result})` });
+    if (!now.has(before.id))
+      changes.push({
+        id: before.id,
+        change: 'removed',
+        before: before.result,
+        after: null,
+        text: `${before.title}: removed (was ${before.result})`,
+      });
   }
   return changes;
 }

@@ -10,7 +10,6 @@ import { REHEARSAL_TEXT } from './rehearsal-banner.ts';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-
 const STYLE = `
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d1d1d;background:#fafafa}
 main{max-width:1200px;margin:0 auto;padding:16px 24px 48px}
@@ -31,16 +30,35 @@ function summaryRows(m: ManifestBody): [string, string][] {
   const product = [m.product.name, m.product.version && `version ${m.product.version}`].filter(Boolean).join(' ');
   const rows: ([string, string] | undefined)[] = [
     ['Target', `${escape(m.target.kind)}${m.target.url ? ` (<code>${escape(m.target.url)}</code>)` : ''}`],
-    ['Mailboxes', `sut <code>${escape(m.mailboxes.sut)}</code>, peer <code>${escape(m.mailboxes.peer)}</code>${m.mailboxes.dormant ? `, dormant <code>${escape(m.mailboxes.dormant)}</code>` : ''}`],
+    [
+      'Mailboxes',
+      `sut <code>${escape(m.mailboxes.sut)}</code>, peer <code>${escape(m.mailboxes.peer)}</code>${m.mailboxes.dormant ? `, dormant <code>${escape(m.mailboxes.dormant)}</code>` : ''}`,
+    ],
     m.odsCode ? ['ODS code', escape(m.odsCode)] : undefined,
     ['Workflow', `<code>${escape(m.workflowId)}</code>`],
-    cert ? ['Client certificate', `${escape(cert.subject)}<br>issuer ${escape(cert.issuer)}<br>expires ${escape(cert.notAfter)}<br>SHA-256 <code>${escape(cert.fingerprintSha256)}</code>`] : undefined,
-    ['System under test', sutKind(m) === 'product' ? `product: the supplier's software${m.product.name ? `, ${escape(m.product.name)}` : ''}${m.product.version ? ` version ${escape(m.product.version)}` : ''}` : "reference: mesh-assure's own client played the sut mailbox"],
+    cert
+      ? [
+          'Client certificate',
+          `${escape(cert.subject)}<br>issuer ${escape(cert.issuer)}<br>expires ${escape(cert.notAfter)}<br>SHA-256 <code>${escape(cert.fingerprintSha256)}</code>`,
+        ]
+      : undefined,
+    [
+      'System under test',
+      sutKind(m) === 'product'
+        ? `product: the supplier's software${m.product.name ? `, ${escape(m.product.name)}` : ''}${m.product.version ? ` version ${escape(m.product.version)}` : ''}`
+        : "reference: mesh-assure's own client played the sut mailbox",
+    ],
     product ? ['Product', escape(product)] : undefined,
     m.rfc ? ['RFC', escape(m.rfc)] : undefined,
     ['Tool', `mesh-assure ${escape(m.tool.version)} (Node ${escape(m.tool.node)})`],
     ['Run', `${bundleKind(m)} <code>${escape(m.runId)}</code>, ${escape(m.startedAt)} to ${escape(m.finishedAt)}`],
-    ['Results', Object.entries(m.summary).filter(([k, n]) => k !== 'total' && n > 0).map(([k, n]) => `<span class="${k}">${n} ${k}</span>`).join(', ') + ` of ${m.summary.total} cases`],
+    [
+      'Results',
+      Object.entries(m.summary)
+        .filter(([k, n]) => k !== 'total' && n > 0)
+        .map(([k, n]) => `<span class="${k}">${n} ${k}</span>`)
+        .join(', ') + ` of ${m.summary.total} cases`,
+    ],
   ];
   return rows.filter((row) => row !== undefined);
 }
@@ -48,7 +66,9 @@ function summaryRows(m: ManifestBody): [string, string][] {
 function messageIds(ids: readonly string[]): string {
   if (ids.length === 0) return '<span class="none">none</span>';
   const list = ids.map(escape).join('<br>');
-  return ids.length <= 4 ? `<span class="ids">${list}</span>` : `<details><summary>${ids.length} message ids</summary><span class="ids">${list}</span></details>`;
+  return ids.length <= 4
+    ? `<span class="ids">${list}</span>`
+    : `<details><summary>${ids.length} message ids</summary><span class="ids">${list}</span></details>`;
 }
 
 /** How many notes a case row shows before the rest fold away (an observe rule can cite a thousand requests). */
@@ -66,23 +86,35 @@ function reportLinks(c: CaseResult, kind: BundleKind): string {
   if (c.result === 'not-run') return '';
   if (kind === 'observe') return `<a href="${BUNDLE_FILES.observeResult}">observe.json</a>`;
   return [
-    c.playwrightTestId ? `<a href="${BUNDLE_FILES.playwright}#?testId=${encodeURIComponent(c.playwrightTestId)}">Playwright</a>` : '',
+    c.playwrightTestId
+      ? `<a href="${BUNDLE_FILES.playwright}#?testId=${encodeURIComponent(c.playwrightTestId)}">Playwright</a>`
+      : '',
     // Both Allure views name a result by the same id: the awesome view routes #/<id>, the classic #testresult/<id>.
-    c.allureTestResultId ? `<a href="${BUNDLE_FILES.allureAwesome}#/${encodeURIComponent(c.allureTestResultId)}">Allure</a>` : '',
-    c.allureTestResultId ? `<a href="${BUNDLE_FILES.allure2}#testresult/${encodeURIComponent(c.allureTestResultId)}">Allure 2</a>` : '',
-  ].filter(Boolean).join(' · ');
+    c.allureTestResultId
+      ? `<a href="${BUNDLE_FILES.allureAwesome}#/${encodeURIComponent(c.allureTestResultId)}">Allure</a>`
+      : '',
+    c.allureTestResultId
+      ? `<a href="${BUNDLE_FILES.allure2}#testresult/${encodeURIComponent(c.allureTestResultId)}">Allure 2</a>`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 function caseRow(c: CaseResult, kind: BundleKind): string {
   const duration = c.durationMs === null ? '' : `${(c.durationMs / 1000).toFixed(1)} s`;
-  return `<tr id="case-${escape(c.id)}" data-case="${escape(c.id)}"><td>${escape(c.id)}</td><td>${escape(c.title)}${c.optional ? ' <span class="none">(optional)</span>' : ''}${notesOf(c)}</td>` +
-    `<td class="result ${c.result}">${c.result}</td><td>${messageIds(c.messageIds)}</td><td>${duration}</td><td>${reportLinks(c, kind)}</td></tr>`;
+  return (
+    `<tr id="case-${escape(c.id)}" data-case="${escape(c.id)}"><td>${escape(c.id)}</td><td>${escape(c.title)}${c.optional ? ' <span class="none">(optional)</span>' : ''}${notesOf(c)}</td>` +
+    `<td class="result ${c.result}">${c.result}</td><td>${messageIds(c.messageIds)}</td><td>${duration}</td><td>${reportLinks(c, kind)}</td></tr>`
+  );
 }
 
 function comparisonSection(m: ManifestBody): string {
   if (!m.comparison) return '';
   const { baseline, changes } = m.comparison;
-  const rows = changes.map((c) => `<tr><td>${escape(c.id)}</td><td class="${c.change}">${c.change}</td><td>${escape(c.text)}</td></tr>`).join('');
+  const rows = changes
+    .map((c) => `<tr><td>${escape(c.id)}</td><td class="${c.change}">${c.change}</td><td>${escape(c.text)}</td></tr>`)
+    .join('');
   return `<h2>Changes since the baseline</h2>
 <p>Baseline <code>${escape(baseline.bundle)}</code> (run <code>${escape(baseline.runId)}</code>${baseline.rfc ? `, RFC ${escape(baseline.rfc)}` : ''}, ended ${escape(baseline.finishedAt)}; SHA-256 <code>${escape(baseline.sha256)}</code>).</p>
 ${changes.length ? `<table id="changes"><thead><tr><th>case</th><th>change</th><th>detail</th></tr></thead><tbody>${rows}</tbody></table>` : '<p id="changes">No case changed result, and no timing changed by more than a factor of two.</p>'}`;
@@ -103,7 +135,9 @@ const HEADINGS: Record<BundleKind, string> = {
 export function renderLandingPage(m: ManifestBody | Manifest): string {
   const kind = bundleKind(m);
   const product = [m.product.name, m.product.version].filter(Boolean).join(' ');
-  const banner = m.rehearsal ? `<div class="rehearsal" role="note">${REHEARSAL_TEXT}. The sandbox is ${m.target.kind === 'nhs-sandbox' ? "NHS England's own development sandbox" : "mesh-assure's own MESH server"}, not the live service; submit a run against INT.</div>` : '';
+  const banner = m.rehearsal
+    ? `<div class="rehearsal" role="note">${REHEARSAL_TEXT}. The sandbox is ${m.target.kind === 'nhs-sandbox' ? "NHS England's own development sandbox" : "mesh-assure's own MESH server"}, not the live service; submit a run against INT.</div>`
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>MESH evidence ${escape(m.mailboxes.sut)} ${escape(m.target.kind)}${product ? ` ${escape(product)}` : ''}</title>
@@ -111,7 +145,9 @@ export function renderLandingPage(m: ManifestBody | Manifest): string {
 <body><main>
 ${banner}
 <h1>${HEADINGS[kind]}${product ? `: ${escape(product)}` : ''}</h1>
-<dl id="summary">${summaryRows(m).map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
+<dl id="summary">${summaryRows(m)
+    .map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`)
+    .join('')}</dl>
 ${comparisonSection(m)}
 <h2>Cases</h2>
 <table id="cases"><thead><tr><th>case</th><th>title</th><th>result</th><th>message ids</th><th>duration</th><th>reports</th></tr></thead>

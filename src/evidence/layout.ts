@@ -23,7 +23,18 @@ export const BUNDLE_FILES = {
 } as const;
 
 /** The files that describe or sign the others, so are not listed in the manifest's `files`. */
-export const SEAL_FILES: ReadonlySet<string> = new Set([BUNDLE_FILES.manifest, BUNDLE_FILES.checksums, BUNDLE_FILES.signature, BUNDLE_FILES.signer, BUNDLE_FILES.rehearsalCa]);
+export const SEAL_FILES: ReadonlySet<string> = new Set([
+  BUNDLE_FILES.manifest,
+  BUNDLE_FILES.checksums,
+  BUNDLE_FILES.signature,
+  BUNDLE_FILES.signer,
+  BUNDLE_FILES.rehearsalCa,
+]);
 
 /** The seal files every bundle has (a rehearsal's CA is there only on a rehearsal). */
-export const REQUIRED_SEAL_FILES: readonly string[] = [BUNDLE_FILES.manifest, BUNDLE_FILES.checksums, BUNDLE_FILES.signature, BUNDLE_FILES.signer];
+export const REQUIRED_SEAL_FILES: readonly string[] = [
+  BUNDLE_FILES.manifest,
+  BUNDLE_FILES.checksums,
+  BUNDLE_FILES.signature,
+  BUNDLE_FILES.signer,
+];

@@ -69,7 +69,8 @@ export type ManifestBody = Omit<Manifest, 'files'>;
 
 export const bundleKind = (m: Pick<Manifest, 'kind'>): BundleKind => m.kind ?? 'witness';
 
-export const sutKind = (m: Pick<Manifest, 'kind' | 'sut'>): SutKind => m.sut ?? (bundleKind(m) === 'observe' ? 'product' : 'reference');
+export const sutKind = (m: Pick<Manifest, 'kind' | 'sut'>): SutKind =>
+  m.sut ?? (bundleKind(m) === 'observe' ? 'product' : 'reference');
 
 /** What a run knows of itself; the format, the tool, the summary and an empty comparison are the same for every kind. */
 export type RunFacts = Omit<ManifestBody, 'format' | 'tool' | 'summary' | 'comparison' | 'kind'> & { kind: BundleKind };
@@ -84,7 +85,14 @@ export function manifestBody(facts: RunFacts): ManifestBody {
   };
 }
 
-export const OUTCOMES: readonly CaseOutcome[] = ['passed', 'failed', 'pending', 'not-demonstrable', 'skipped', 'not-run'];
+export const OUTCOMES: readonly CaseOutcome[] = [
+  'passed',
+  'failed',
+  'pending',
+  'not-demonstrable',
+  'skipped',
+  'not-run',
+];
 
 export function summarise(cases: readonly CaseResult[]): Summary {
   const summary = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Summary;

@@ -22,9 +22,21 @@ const REMOTE = String.raw`(?:https?:)?//`;
 /** Where pages load things from: attributes of loading elements, CSS url() and @import. */
 const LOADS: { what: string; pattern: RegExp }[] = [
   { what: 'script', pattern: new RegExp(String.raw`<script\b[^>]*\bsrc\s*=\s*["']?${REMOTE}[^"'\s>]*`, 'gi') },
-  { what: 'style sheet or font', pattern: new RegExp(String.raw`<link\b[^>]*\bhref\s*=\s*["']?${REMOTE}[^"'\s>]*`, 'gi') },
-  { what: 'image or media', pattern: new RegExp(String.raw`<(?:img|source|video|audio|embed|track|input)\b[^>]*\b(?:src|srcset)\s*=\s*["']?${REMOTE}[^"'\s>]*`, 'gi') },
-  { what: 'frame', pattern: new RegExp(String.raw`<(?:iframe|frame|object)\b[^>]*\b(?:src|data)\s*=\s*["']?${REMOTE}[^"'\s>]*`, 'gi') },
+  {
+    what: 'style sheet or font',
+    pattern: new RegExp(String.raw`<link\b[^>]*\bhref\s*=\s*["']?${REMOTE}[^"'\s>]*`, 'gi'),
+  },
+  {
+    what: 'image or media',
+    pattern: new RegExp(
+      String.raw`<(?:img|source|video|audio|embed|track|input)\b[^>]*\b(?:src|srcset)\s*=\s*["']?${REMOTE}[^"'\s>]*`,
+      'gi',
+    ),
+  },
+  {
+    what: 'frame',
+    pattern: new RegExp(String.raw`<(?:iframe|frame|object)\b[^>]*\b(?:src|data)\s*=\s*["']?${REMOTE}[^"'\s>]*`, 'gi'),
+  },
   { what: 'CSS url()', pattern: new RegExp(String.raw`url\(\s*["']?${REMOTE}[^)"']*`, 'gi') },
   { what: 'CSS @import', pattern: new RegExp(String.raw`@import\s+["']${REMOTE}[^"']*`, 'gi') },
 ];
@@ -36,15 +48,21 @@ export interface RemoteReference {
 }
 
 export function remoteReferences(html: string): RemoteReference[] {
-  return LOADS.flatMap(({ what, pattern }) => [...html.matchAll(pattern)].map((m) => ({ what, text: m[0].slice(0, 160) })));
+  return LOADS.flatMap(({ what, pattern }) =>
+    [...html.matchAll(pattern)].map((m) => ({ what, text: m[0].slice(0, 160) })),
+  );
 }
 
 export class RemoteReferenceError extends Error {
   override name = 'RemoteReferenceError';
   constructor(readonly found: { page: string; reference: RemoteReference }[]) {
     super(
-      [`a page of the bundle would reach the network when opened (${found.length} reference${found.length === 1 ? '' : 's'}):`]
-        .concat(found.slice(0, 10).map(({ page, reference }) => `  - ${page}: remote ${reference.what}: ${reference.text}`))
+      [
+        `a page of the bundle would reach the network when opened (${found.length} reference${found.length === 1 ? '' : 's'}):`,
+      ]
+        .concat(
+          found.slice(0, 10).map(({ page, reference }) => `  - ${page}: remote ${reference.what}: ${reference.text}`),
+        )
         .join('\n'),
     );
   }

@@ -6,7 +6,8 @@
  */
 import { looksLikeZip, zipEntries, type ZipEntry } from './zip.ts';
 
-export type SecretKind = 'mailbox password' | 'shared key' | 'key passphrase' | 'private key' | 'signing key' | 'auth header HMAC';
+export type SecretKind =
+  'mailbox password' | 'shared key' | 'key passphrase' | 'private key' | 'signing key' | 'auth header HMAC';
 
 export interface KnownSecret {
   kind: SecretKind;
@@ -49,14 +50,22 @@ function safeZipEntries(data: Buffer): ZipEntry[] {
   }
 }
 
-function scanBuffer(data: Buffer, secrets: readonly KnownSecret[], path: string[], depth: number, hits: { where: string; kind: SecretKind }[]): void {
+function scanBuffer(
+  data: Buffer,
+  secrets: readonly KnownSecret[],
+  path: string[],
+  depth: number,
+  hits: { where: string; kind: SecretKind }[],
+): void {
   const text = data.toString('latin1');
   const here = (offset: number) => [...path, position(text, offset)].join(' → ');
   for (const secret of secrets) {
     const needle = typeof secret.value === 'string' ? Buffer.from(secret.value, 'utf8') : Buffer.from(secret.value);
-    for (let at = data.indexOf(needle); at !== -1; at = data.indexOf(needle, at + 1)) hits.push({ where: here(at), kind: secret.kind });
+    for (let at = data.indexOf(needle); at !== -1; at = data.indexOf(needle, at + 1))
+      hits.push({ where: here(at), kind: secret.kind });
   }
-  for (const { kind, pattern } of PATTERNS) for (const match of text.matchAll(pattern)) hits.push({ where: here(match.index), kind });
+  for (const { kind, pattern } of PATTERNS)
+    for (const match of text.matchAll(pattern)) hits.push({ where: here(match.index), kind });
   if (depth >= MAX_DEPTH) return;
   for (const match of text.matchAll(BASE64_RUN)) {
     const decoded = Buffer.from(match[0], 'base64');
@@ -88,6 +97,12 @@ export class SecretFoundError extends Error {
   constructor(readonly hits: SecretHit[]) {
     const shown = hits.slice(0, 10).map((h) => `  - ${h.file}: ${h.kind} at ${h.where}`);
     const more = hits.length > 10 ? [`  - and ${hits.length - 10} more`] : [];
-    super([`secret scan stopped the packing: ${hits.length} secret${hits.length === 1 ? '' : 's'} found`, ...shown, ...more].join('\n'));
+    super(
+      [
+        `secret scan stopped the packing: ${hits.length} secret${hits.length === 1 ? '' : 's'} found`,
+        ...shown,
+        ...more,
+      ].join('\n'),
+    );
   }
 }

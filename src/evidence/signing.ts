@@ -8,7 +8,14 @@
 import { X509Certificate as NodeCertificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ClientTls } from '../config/index.ts';
-import { SANDBOX_CA_NAME, createTestCa, issueCertificate, meshCommonName, parseCertificates, readPrivateKey } from '../pki/index.ts';
+import {
+  SANDBOX_CA_NAME,
+  createTestCa,
+  issueCertificate,
+  meshCommonName,
+  parseCertificates,
+  readPrivateKey,
+} from '../pki/index.ts';
 import { signDetached } from '../pki/cms.ts';
 import { BUNDLE_FILES } from './layout.ts';
 import type { KnownSecret } from './secret-scan.ts';
@@ -25,21 +32,33 @@ async function readOrSay(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
-    throw new Error(`cannot read the ${what} ${path} to sign the bundle (${(error as { code?: string }).code ?? 'error'})`);
+    throw new Error(
+      `cannot read the ${what} ${path} to sign the bundle (${(error as { code?: string }).code ?? 'error'})`,
+    );
   }
 }
 
 /** The configured identity of the sut mailbox, as PEM files. */
 export async function configuredSigner(tls: ClientTls): Promise<BundleSigner> {
-  if (tls.pfxPath) throw new Error('the bundle is signed with the sut mailbox key, which mesh-assure reads from PEM files only: set MESH_CLIENT_CERT and MESH_CLIENT_KEY instead of MESH_CLIENT_PFX');
-  if (!tls.certPath || !tls.keyPath) throw new Error('the bundle is signed with the sut mailbox client certificate: set MESH_CLIENT_CERT and MESH_CLIENT_KEY (the pair NHS issued for your CSR)');
+  if (tls.pfxPath)
+    throw new Error(
+      'the bundle is signed with the sut mailbox key, which mesh-assure reads from PEM files only: set MESH_CLIENT_CERT and MESH_CLIENT_KEY instead of MESH_CLIENT_PFX',
+    );
+  if (!tls.certPath || !tls.keyPath)
+    throw new Error(
+      'the bundle is signed with the sut mailbox client certificate: set MESH_CLIENT_CERT and MESH_CLIENT_KEY (the pair NHS issued for your CSR)',
+    );
   const certificates = parseCertificates(await readOrSay(tls.certPath, 'client certificate'));
   if (certificates.length === 0) throw new Error(`${tls.certPath} holds no PEM certificate to sign the bundle with`);
   return { certificates, privateKey: readPrivateKey(await readOrSay(tls.keyPath, 'client key'), tls.keyPassphrase) };
 }
 
 /** The sandbox's pair for the sut mailbox, and its CA. */
-export async function sandboxSigner(files: { certPath: string; keyPath: string; caCertPath: string }): Promise<BundleSigner> {
+export async function sandboxSigner(files: {
+  certPath: string;
+  keyPath: string;
+  caCertPath: string;
+}): Promise<BundleSigner> {
   const signer = await configuredSigner({ certPath: files.certPath, keyPath: files.keyPath });
   return { ...signer, throwawayCaPem: (await readOrSay(files.caCertPath, 'sandbox CA certificate')).toString() };
 }
@@ -48,15 +67,26 @@ export async function sandboxSigner(files: { certPath: string; keyPath: string; 
 export async function throwawaySigner(mailboxId: string, odsCode: string): Promise<BundleSigner> {
   const ca = await createTestCa({ commonName: SANDBOX_CA_NAME });
   const leaf = await issueCertificate(ca, { purpose: 'client', commonName: meshCommonName(mailboxId, odsCode) });
-  return { certificates: [new NodeCertificate(leaf.certPem)], privateKey: createPrivateKey(leaf.keyPem), throwawayCaPem: ca.certPem };
+  return {
+    certificates: [new NodeCertificate(leaf.certPem)],
+    privateKey: createPrivateKey(leaf.keyPem),
+    throwawayCaPem: ca.certPem,
+  };
 }
 
 /** A rehearsal's signer: the sandbox's pair for the mailbox when it issued one, else a throwaway pair. */
-export const rehearsalSigner = (mailboxId: string, odsCode: string, files: { certPath: string; keyPath: string; caCertPath: string } | undefined): Promise<BundleSigner> =>
-  files ? sandboxSigner(files) : throwawaySigner(mailboxId, odsCode);
+export const rehearsalSigner = (
+  mailboxId: string,
+  odsCode: string,
+  files: { certPath: string; keyPath: string; caCertPath: string } | undefined,
+): Promise<BundleSigner> => (files ? sandboxSigner(files) : throwawaySigner(mailboxId, odsCode));
 
 /** The files sealing adds beside manifest.json: its signature, the signer's certificates, a rehearsal's CA. */
-export function signatureFiles(manifestJson: Uint8Array, signer: BundleSigner, signingTime = new Date()): Map<string, Uint8Array> {
+export function signatureFiles(
+  manifestJson: Uint8Array,
+  signer: BundleSigner,
+  signingTime = new Date(),
+): Map<string, Uint8Array> {
   const files = new Map<string, Uint8Array>([
     [BUNDLE_FILES.signature, signDetached(manifestJson, signer, signingTime)],
     [BUNDLE_FILES.signer, Buffer.from(signer.certificates.map((c) => c.toString()).join(''), 'utf8')],
@@ -68,9 +98,15 @@ export function signatureFiles(manifestJson: Uint8Array, signer: BundleSigner, s
 /** The signing key as PKCS#8 and (RSA) PKCS#1, each as raw DER, one-line base64 and PEM body, for the secret scan. */
 export function signingKeySecrets(signer: BundleSigner): KnownSecret[] {
   const key = signer.privateKey;
-  const ders = [key.export({ type: 'pkcs8', format: 'der' }), ...(key.asymmetricKeyType === 'rsa' ? [key.export({ type: 'pkcs1', format: 'der' })] : [])];
+  const ders = [
+    key.export({ type: 'pkcs8', format: 'der' }),
+    ...(key.asymmetricKeyType === 'rsa' ? [key.export({ type: 'pkcs1', format: 'der' })] : []),
+  ];
   return ders.flatMap((der) => {
     const base64 = der.toString('base64');
-    return [der, base64, base64.replace(/.{64}/g, '$&\n').trimEnd()].map((value) => ({ kind: 'signing key' as const, value }));
+    return [der, base64, base64.replace(/.{64}/g, '$&\n').trimEnd()].map((value) => ({
+      kind: 'signing key' as const,
+      value,
+    }));
   });
 }

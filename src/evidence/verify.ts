@@ -43,8 +43,14 @@ async function zipChecksum(zipPath: string, problems: VerifyProblem[]): Promise<
   if (!existsSync(sidecar)) return false;
   const listed = parseSha256Sums(await readFile(sidecar, 'utf8')).digests.get(basename(zipPath));
   const actual = sha256(await readFile(zipPath));
-  if (listed === undefined) problems.push({ kind: 'altered', file: basename(sidecar), detail: `it does not list ${basename(zipPath)}` });
-  else if (listed !== actual) problems.push({ kind: 'altered', file: basename(zipPath), detail: `its SHA-256 ${actual} differs from ${listed} in ${basename(sidecar)}` });
+  if (listed === undefined)
+    problems.push({ kind: 'altered', file: basename(sidecar), detail: `it does not list ${basename(zipPath)}` });
+  else if (listed !== actual)
+    problems.push({
+      kind: 'altered',
+      file: basename(zipPath),
+      detail: `its SHA-256 ${actual} differs from ${listed} in ${basename(sidecar)}`,
+    });
   return true;
 }
 
@@ -60,7 +66,11 @@ function readManifest(entries: ReadonlyMap<string, ZipEntry>, problems: VerifyPr
   }
   const schema = manifestProblems(parsed);
   if (schema.length > 0) {
-    problems.push({ kind: 'altered', file: BUNDLE_FILES.manifest, detail: `it no longer matches its schema: ${schema.slice(0, 3).join('; ')}` });
+    problems.push({
+      kind: 'altered',
+      file: BUNDLE_FILES.manifest,
+      detail: `it no longer matches its schema: ${schema.slice(0, 3).join('; ')}`,
+    });
     return undefined;
   }
   return parsed as Manifest;
@@ -72,20 +82,27 @@ function checkFiles(manifest: Manifest, entries: ReadonlyMap<string, ZipEntry>, 
   for (const file of manifest.files) {
     const entry = entries.get(file.path);
     if (!entry) problems.push({ kind: 'missing', file: file.path, detail: 'listed in manifest.json, not in the zip' });
-    else if (entry.data && sha256(entry.data) !== file.sha256) problems.push({ kind: 'altered', file: file.path, detail: 'its SHA-256 differs from manifest.json' });
+    else if (entry.data && sha256(entry.data) !== file.sha256)
+      problems.push({ kind: 'altered', file: file.path, detail: 'its SHA-256 differs from manifest.json' });
   }
   for (const name of entries.keys()) {
-    if (!listed.has(name) && !SEAL_FILES.has(name)) problems.push({ kind: 'added', file: name, detail: 'in the zip, not in manifest.json' });
+    if (!listed.has(name) && !SEAL_FILES.has(name))
+      problems.push({ kind: 'added', file: name, detail: 'in the zip, not in manifest.json' });
   }
 }
 
 /** MANIFEST.sha256 must list exactly the manifest's files with the same digests, plus manifest.json as it is. */
-function checkChecksumFile(manifest: Manifest, entries: ReadonlyMap<string, ZipEntry>, problems: VerifyProblem[]): void {
+function checkChecksumFile(
+  manifest: Manifest,
+  entries: ReadonlyMap<string, ZipEntry>,
+  problems: VerifyProblem[],
+): void {
   const data = entries.get(BUNDLE_FILES.checksums)?.data;
   if (!data) return;
   const file = BUNDLE_FILES.checksums;
   const { digests, badLines } = parseSha256Sums(Buffer.from(data).toString('utf8'));
-  if (badLines.length > 0) problems.push({ kind: 'altered', file, detail: `line ${badLines.join(', ')} is not "<sha256>  <path>"` });
+  if (badLines.length > 0)
+    problems.push({ kind: 'altered', file, detail: `line ${badLines.join(', ')} is not "<sha256>  <path>"` });
   const expected = new Map(manifest.files.map((f) => [f.path, f.sha256]));
   for (const seal of SEAL_FILES) {
     const sealData = entries.get(seal)?.data;
@@ -96,16 +113,31 @@ function checkChecksumFile(manifest: Manifest, entries: ReadonlyMap<string, ZipE
     if (line === undefined) problems.push({ kind: 'altered', file, detail: `it does not list ${path}` });
     else if (line !== digest && path === BUNDLE_FILES.manifest) {
       // Nothing else vouches for manifest.json: either it or its line changed.
-      problems.push({ kind: 'altered', file: BUNDLE_FILES.manifest, detail: `its SHA-256 differs from its line in ${file} (manifest.json or that line was altered)` });
-    } else if (line !== digest) problems.push({ kind: 'altered', file, detail: `its line for ${path} differs from manifest.json` });
+      problems.push({
+        kind: 'altered',
+        file: BUNDLE_FILES.manifest,
+        detail: `its SHA-256 differs from its line in ${file} (manifest.json or that line was altered)`,
+      });
+    } else if (line !== digest)
+      problems.push({ kind: 'altered', file, detail: `its line for ${path} differs from manifest.json` });
   }
-  for (const path of digests.keys()) if (!expected.has(path)) problems.push({ kind: 'altered', file, detail: `it lists ${path}, which manifest.json does not` });
+  for (const path of digests.keys())
+    if (!expected.has(path))
+      problems.push({ kind: 'altered', file, detail: `it lists ${path}, which manifest.json does not` });
 }
 
 export async function verifyBundle(zipPath: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
-  const failed = (problem: VerifyProblem): VerifyReport => ({ ok: false, zip: zipPath, zipChecksumChecked: false, manifest: undefined, problems: [problem], signer: undefined });
-  if (!existsSync(zipPath)) return failed({ kind: 'missing', file: zipPath, detail: 'there is no such file: check the path' });
+  const failed = (problem: VerifyProblem): VerifyReport => ({
+    ok: false,
+    zip: zipPath,
+    zipChecksumChecked: false,
+    manifest: undefined,
+    problems: [problem],
+    signer: undefined,
+  });
+  if (!existsSync(zipPath))
+    return failed({ kind: 'missing', file: zipPath, detail: 'there is no such file: check the path' });
   const zipChecksumChecked = await zipChecksum(zipPath, problems);
   let entries: Map<string, ZipEntry>;
   try {
@@ -114,8 +146,10 @@ export async function verifyBundle(zipPath: string, options: VerifyOptions = {})
     problems.push({ kind: 'altered', file: basename(zipPath), detail: (error as Error).message });
     return { ok: false, zip: zipPath, zipChecksumChecked, manifest: undefined, problems, signer: undefined };
   }
-  for (const entry of entries.values()) if (entry.problem) problems.push({ kind: 'altered', file: entry.name, detail: entry.problem });
-  for (const seal of REQUIRED_SEAL_FILES) if (!entries.has(seal)) problems.push({ kind: 'missing', file: seal, detail: 'not in the zip' });
+  for (const entry of entries.values())
+    if (entry.problem) problems.push({ kind: 'altered', file: entry.name, detail: entry.problem });
+  for (const seal of REQUIRED_SEAL_FILES)
+    if (!entries.has(seal)) problems.push({ kind: 'missing', file: seal, detail: 'not in the zip' });
   const manifest = readManifest(entries, problems);
   let signer: SignerReport | undefined;
   if (manifest) {
@@ -131,7 +165,14 @@ export function formatVerifyReport(report: VerifyReport): string[] {
   if (report.ok) {
     const files = report.manifest?.files.length ?? 0;
     const seals = REQUIRED_SEAL_FILES.length + (report.signer?.trust === 'throwaway' ? 1 : 0);
-    return [`OK ${report.zip}: ${files + seals} files match the manifest and its signature${report.zipChecksumChecked ? ', and the zip matches its .sha256' : ' (no .sha256 beside the zip to check the zip as a whole)'}`, ...signed];
+    return [
+      `OK ${report.zip}: ${files + seals} files match the manifest and its signature${report.zipChecksumChecked ? ', and the zip matches its .sha256' : ' (no .sha256 beside the zip to check the zip as a whole)'}`,
+      ...signed,
+    ];
   }
-  return [`NOT OK ${report.zip}`, ...report.problems.map((p) => `  ${p.kind.toUpperCase().padEnd(9)} ${p.file}: ${p.detail}`), ...signed];
+  return [
+    `NOT OK ${report.zip}`,
+    ...report.problems.map((p) => `  ${p.kind.toUpperCase().padEnd(9)} ${p.file}: ${p.detail}`),
+    ...signed,
+  ];
 }

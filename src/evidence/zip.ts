@@ -19,7 +19,12 @@ const FILE_MODE = 0o100644;
 export async function writeReproducibleZip(zipPath: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
   const zip = new yazl.ZipFile();
   for (const name of [...files.keys()].sort()) {
-    zip.addBuffer(Buffer.from(files.get(name)!), name, { mtime: FIXED_MTIME, mode: FILE_MODE, compress: true, forceDosTimestamp: true });
+    zip.addBuffer(Buffer.from(files.get(name)!), name, {
+      mtime: FIXED_MTIME,
+      mode: FILE_MODE,
+      compress: true,
+      forceDosTimestamp: true,
+    });
   }
   zip.end();
   await pipeline(zip.outputStream, createWriteStream(zipPath));
@@ -55,15 +60,20 @@ function readEntry(zip: Buffer, central: number): { entry: ZipEntry; next: numbe
   const name = zip.toString('utf8', central + 46, central + 46 + nameLength);
   const next = central + 46 + nameLength + extraLength + commentLength;
   try {
-    if (zip.readUInt32LE(localOffset) !== LOCAL_HEADER) return { entry: { name, data: undefined, problem: 'local header damaged' }, next };
+    if (zip.readUInt32LE(localOffset) !== LOCAL_HEADER)
+      return { entry: { name, data: undefined, problem: 'local header damaged' }, next };
     const start = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
     const raw = zip.subarray(start, start + compressedSize);
     const data = method === 8 ? inflateRawSync(raw) : method === 0 ? raw : undefined;
     if (!data) return { entry: { name, data: undefined, problem: `unsupported compression method ${method}` }, next };
-    if (crc32(data) !== crc) return { entry: { name, data: undefined, problem: 'CRC check failed: the stored bytes were altered' }, next };
+    if (crc32(data) !== crc)
+      return { entry: { name, data: undefined, problem: 'CRC check failed: the stored bytes were altered' }, next };
     return { entry: { name, data }, next };
   } catch {
-    return { entry: { name, data: undefined, problem: 'compressed data damaged: the stored bytes were altered' }, next };
+    return {
+      entry: { name, data: undefined, problem: 'compressed data damaged: the stored bytes were altered' },
+      next,
+    };
   }
 }
 
@@ -74,7 +84,8 @@ export function zipEntries(zip: Buffer): ZipEntry[] {
   let central = zip.readUInt32LE(end + 16);
   const entries: ZipEntry[] = [];
   for (let i = 0; i < count; i++) {
-    if (central + 46 > zip.length || zip.readUInt32LE(central) !== CENTRAL_HEADER) throw new Error('the zip central directory is damaged');
+    if (central + 46 > zip.length || zip.readUInt32LE(central) !== CENTRAL_HEADER)
+      throw new Error('the zip central directory is damaged');
     const { entry, next } = readEntry(zip, central);
     entries.push(entry);
     central = next;

@@ -9,7 +9,12 @@ import { request, type Dispatcher } from 'undici';
 import { HEADER, HeaderBag, makeAuthToken, MEDIA_V2, parseErrorBody } from '../protocol/index.ts';
 import { noteStreamed } from '../runtime/streamed-memory.ts';
 import { describeConnectionFailure, MeshError, type ProxyInUse, type RequestContext } from './errors.ts';
-import { recordableRequestHeaders, recordableResponseHeaders, type Exchange, type ExchangeObserver } from './recorder.ts';
+import {
+  recordableRequestHeaders,
+  recordableResponseHeaders,
+  type Exchange,
+  type ExchangeObserver,
+} from './recorder.ts';
 import type { RequestQueue } from './request-queue.ts';
 
 /**
@@ -65,7 +70,12 @@ export class Attempter {
   constructor(private readonly settings: AttemptSettings) {}
 
   context(call: Call): RequestContext {
-    return { operation: call.operation, method: call.method, path: call.path, mailboxId: this.settings.signer.mailboxId };
+    return {
+      operation: call.operation,
+      method: call.method,
+      path: call.path,
+      mailboxId: this.settings.signer.mailboxId,
+    };
   }
 
   /** Attempt number `attempt` of `call`: resolves with a 2xx response, rejects with a MeshClientError. */
@@ -78,7 +88,12 @@ export class Attempter {
       ...identity,
       [HEADER.accept]: MEDIA_V2,
       ...call.headers,
-      [HEADER.authorization]: makeAuthToken({ sharedKey: signer.sharedKey, mailboxId: signer.mailboxId, password: signer.password, time: signer.clock() }),
+      [HEADER.authorization]: makeAuthToken({
+        sharedKey: signer.sharedKey,
+        mailboxId: signer.mailboxId,
+        password: signer.password,
+        time: signer.clock(),
+      }),
     };
     const sent = prepareBody(call.body, observer !== undefined);
     if (sent.length !== undefined) headers[HEADER.contentLength] = String(sent.length);
@@ -101,7 +116,13 @@ export class Attempter {
 
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(`${baseUrl}${call.path}`, { dispatcher, method: call.method, headers, body: sent.stream ?? null, highWaterMark: RESPONSE_HIGH_WATER_MARK });
+      res = await request(`${baseUrl}${call.path}`, {
+        dispatcher,
+        method: call.method,
+        headers,
+        body: sent.stream ?? null,
+        highWaterMark: RESPONSE_HIGH_WATER_MARK,
+      });
     } catch (error) {
       release();
       const failure = describeConnectionFailure(error, context, baseUrl, proxy);
@@ -114,7 +135,12 @@ export class Attempter {
       const text = await res.body.text().catch(() => '');
       release();
       const error = new MeshError(res.statusCode, parseErrorBody(text), context, responseHeaders.get('retry-after'));
-      record({ status: res.statusCode, responseHeaders: recordedResponse, bytesReceived: Buffer.byteLength(text), error: error.message });
+      record({
+        status: res.statusCode,
+        responseHeaders: recordedResponse,
+        bytesReceived: Buffer.byteLength(text),
+        error: error.message,
+      });
       throw error;
     }
     const finish = (received: number, digest: string | undefined, error?: Error) => {
@@ -137,7 +163,11 @@ export class Attempter {
  * that undici has buffered at each step (see RESPONSE_HIGH_WATER_MARK). `finish` runs once: at the end,
  * on an error, or when the reader stops early.
  */
-async function* measured(source: Readable, digesting: boolean, finish: (received: number, digest: string | undefined, error?: Error) => void): AsyncGenerator<Buffer> {
+async function* measured(
+  source: Readable,
+  digesting: boolean,
+  finish: (received: number, digest: string | undefined, error?: Error) => void,
+): AsyncGenerator<Buffer> {
   const digest = digesting ? createHash('sha256') : undefined;
   let received = 0;
   let outcome: Error | undefined = new Error('response body was not read to the end');
@@ -162,9 +192,18 @@ async function* measured(source: Readable, digesting: boolean, finish: (received
  * only when `measured` (an exchange observer listens): hashing every byte for a record nobody reads would
  * cost a third of a large send's CPU.
  */
-function prepareBody(body: RequestBody | undefined, measured: boolean): { stream: Buffer | Readable | undefined; length: number | undefined; count(): number; sha256(): string } {
+function prepareBody(
+  body: RequestBody | undefined,
+  measured: boolean,
+): { stream: Buffer | Readable | undefined; length: number | undefined; count(): number; sha256(): string } {
   if (body === undefined) return { stream: undefined, length: undefined, count: () => 0, sha256: () => '' };
-  if (Buffer.isBuffer(body)) return { stream: body, length: body.length, count: () => body.length, sha256: () => createHash('sha256').update(body).digest('hex') };
+  if (Buffer.isBuffer(body))
+    return {
+      stream: body,
+      length: body.length,
+      count: () => body.length,
+      sha256: () => createHash('sha256').update(body).digest('hex'),
+    };
   const digest = createHash('sha256');
   let count = 0;
   const stream = body.open().pipe(

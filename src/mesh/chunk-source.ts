@@ -24,13 +24,16 @@ export function fileSource(path: string): ChunkSource {
     if (!stat.isFile()) throw Object.assign(new Error('not a file'), { code: 'not a regular file' });
     size = stat.size;
   } catch (error) {
-    throw new Error(`cannot send ${path}: ${(error as { code?: string }).code ?? 'unreadable'}; give the path of a readable file`);
+    throw new Error(
+      `cannot send ${path}: ${(error as { code?: string }).code ?? 'unreadable'}; give the path of a readable file`,
+    );
   }
   return { size, open: (start, end) => createReadStream(path, { start, end: end - 1, highWaterMark: 1 << 20 }) };
 }
 
 export function bufferSource(data: Uint8Array | string): ChunkSource {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const bytes =
+    typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   return { size: bytes.length, open: (start, end) => Readable.from([bytes.subarray(start, end)]) };
 }
 
@@ -46,7 +49,8 @@ export function streamSource(stream: Readable, size: number): ChunkSource {
     size,
     replayable: false,
     open(start, end) {
-      if (start !== position) throw new Error(`a one-pass stream source was asked for byte ${start} but is at byte ${position}`);
+      if (start !== position)
+        throw new Error(`a one-pass stream source was asked for byte ${start} but is at byte ${position}`);
       position = end;
       let remaining = end - start;
       return Readable.from(

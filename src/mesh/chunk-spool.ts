@@ -66,10 +66,18 @@ export class ChunkSpool {
 }
 
 /** Bytes [start, end) of `source` as one request body, gzipped when asked; every byte passes `digest` once. */
-export async function prepareChunk(source: ChunkSource, start: number, end: number, gzip: boolean, digest: RangeDigest, spool: ChunkSpool): Promise<RequestBody> {
+export async function prepareChunk(
+  source: ChunkSource,
+  start: number,
+  end: number,
+  gzip: boolean,
+  digest: RangeDigest,
+  spool: ChunkSpool,
+): Promise<RequestBody> {
   const read = () => source.open(start, end).pipe(digest.tap(start));
   if (!gzip && source.replayable !== false) return { length: end - start, open: read };
   const { path, length } = await spool.write(gzip ? read().pipe(createGzip()) : read());
-  if (!gzip && length !== end - start) throw new MeshArgumentError(`the source gave ${length} bytes for bytes ${start}..${end}, expected ${end - start}`);
+  if (!gzip && length !== end - start)
+    throw new MeshArgumentError(`the source gave ${length} bytes for bytes ${start}..${end}, expected ${end - start}`);
   return { length, open: () => createReadStream(path, { highWaterMark: 1 << 16 }) };
 }

@@ -139,7 +139,9 @@ export class MeshClient {
   constructor(options: MeshClientOptions) {
     this.mailboxId = options.mailboxId.toUpperCase();
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    const transport: Transport = options.agent ? { dispatcher: options.agent, route: { proxy: undefined, reason: 'a dispatcher given by the caller' } } : createTransport(this.baseUrl, options);
+    const transport: Transport = options.agent
+      ? { dispatcher: options.agent, route: { proxy: undefined, reason: 'a dispatcher given by the caller' } }
+      : createTransport(this.baseUrl, options);
     this.route = transport.route;
     this.#dispatcher = transport.dispatcher;
     this.#ownsDispatcher = !options.agent;
@@ -150,7 +152,12 @@ export class MeshClient {
       dispatcher: transport.dispatcher,
       proxy: transport.route.proxy,
       queue: new RequestQueue(options.concurrency ?? 1),
-      signer: { mailboxId: this.mailboxId, password: options.password, sharedKey: options.sharedKey, clock: options.clock ?? (() => new Date()) },
+      signer: {
+        mailboxId: this.mailboxId,
+        password: options.password,
+        sharedKey: options.sharedKey,
+        clock: options.clock ?? (() => new Date()),
+      },
       identity: clientIdentityHeaders(options.clientName),
       observer: options.onExchange,
     });
@@ -171,14 +178,25 @@ export class MeshClient {
 
   /** Validate the mailbox: once a day, before other calls. */
   async handshake(): Promise<void> {
-    await drain(await this.#call({ operation: `handshake ${this.mailboxId}`, method: 'POST', path: this.#mailboxPath(), repeatable: true }));
+    await drain(
+      await this.#call({
+        operation: `handshake ${this.mailboxId}`,
+        method: 'POST',
+        path: this.#mailboxPath(),
+        repeatable: true,
+      }),
+    );
   }
 
   /** Sends a message in one request (the body must fit one request: at most 100 MB on the wire). */
   async send(message: OutgoingMessage, body: Uint8Array | string): Promise<SendResult> {
-    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const bytes =
+      typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     const wire = message.gzip ? await gzipAsync(bytes) : bytes;
-    if (wire.length > MAX_CHUNK_BYTES) throw new MeshArgumentError(`send to ${message.to}: the message is ${wire.length} bytes, over MESH's 100 MB per request: use sendChunked`);
+    if (wire.length > MAX_CHUNK_BYTES)
+      throw new MeshArgumentError(
+        `send to ${message.to}: the message is ${wire.length} bytes, over MESH's 100 MB per request: use sendChunked`,
+      );
     const messageId = await this.#sendFirst(message, wire, 1, message.contentType);
     return { messageId, chunks: 1, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
@@ -188,10 +206,16 @@ export class MeshClient {
    * 100 MB), each gzipped on its own when `gzip` is set. Chunk 1 goes to /outbox and is never retried
    * (a retry could send the message twice); chunks 2..N are retried on 5xx, 429 and connection errors.
    */
-  async sendChunked(message: OutgoingMessage, source: ChunkSource, options: ChunkedSendOptions = {}): Promise<SendResult> {
+  async sendChunked(
+    message: OutgoingMessage,
+    source: ChunkSource,
+    options: ChunkedSendOptions = {},
+  ): Promise<SendResult> {
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_BYTES;
     if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK_BYTES) {
-      throw new MeshArgumentError(`chunk size ${chunkSize} is out of range: use 1 byte to 100 MB (MESH's per-request limit); the default is 20 MiB`);
+      throw new MeshArgumentError(
+        `chunk size ${chunkSize} is out of range: use 1 byte to 100 MB (MESH's per-request limit); the default is 20 MiB`,
+      );
     }
     const total = Math.max(1, Math.ceil(source.size / chunkSize));
     const digest = new RangeDigest();
@@ -204,13 +228,21 @@ export class MeshClient {
         const body = await prepareChunk(source, start, end, Boolean(message.gzip), digest, spool);
         if (n === 1) {
           // Metadata of a chunked message travels on chunk 1; its content type goes in mex-content-type.
-          messageId = await this.#sendFirst(message, body, total, total > 1 ? 'application/octet-stream' : message.contentType);
+          messageId = await this.#sendFirst(
+            message,
+            body,
+            total,
+            total > 1 ? 'application/octet-stream' : message.contentType,
+          );
         } else {
           await this.sendChunk(messageId!, n, total, body, { gzip: message.gzip });
         }
         options.onProgress?.({ messageId, chunk: n, chunks: total, bytesDone: end, bytesTotal: source.size });
       }
-      if (digest.position !== source.size) throw new MeshArgumentError(`send to ${message.to}: the source gave ${digest.position} bytes, but declared ${source.size}`);
+      if (digest.position !== source.size)
+        throw new MeshArgumentError(
+          `send to ${message.to}: the source gave ${digest.position} bytes, but declared ${source.size}`,
+        );
       return { messageId: messageId!, chunks: total, bytes: source.size, sha256: digest.hex() };
     } finally {
       await spool.remove();
@@ -218,7 +250,13 @@ export class MeshClient {
   }
 
   /** Uploads chunk n (2..N) of a message whose chunk 1 was accepted; `body` is sent as it is. */
-  async sendChunk(messageId: string, chunk: number, total: number, body: RequestBody, options: { gzip?: boolean } = {}): Promise<void> {
+  async sendChunk(
+    messageId: string,
+    chunk: number,
+    total: number,
+    body: RequestBody,
+    options: { gzip?: boolean } = {},
+  ): Promise<void> {
     const headers: Record<string, string> = {
       [HEADER.chunkRange]: formatChunkRange({ chunk, total }),
       [HEADER.contentType]: 'application/octet-stream',
@@ -226,10 +264,24 @@ export class MeshClient {
     if (options.gzip) headers[HEADER.contentEncoding] = 'gzip';
     const path = this.#mailboxPath(`/outbox/${encodeURIComponent(messageId)}/${chunk}`);
     // Official servers disagree on this body (`null`, v1 or v2 shape): read it, depend on nothing in it.
-    await drain(await this.#call({ operation: `send chunk ${chunk} of ${total} of ${messageId}`, method: 'POST', path, headers, body, repeatable: true }));
+    await drain(
+      await this.#call({
+        operation: `send chunk ${chunk} of ${total} of ${messageId}`,
+        method: 'POST',
+        path,
+        headers,
+        body,
+        repeatable: true,
+      }),
+    );
   }
 
-  async #sendFirst(message: OutgoingMessage, wire: RequestBody, total: number, contentType: string | undefined): Promise<string> {
+  async #sendFirst(
+    message: OutgoingMessage,
+    wire: RequestBody,
+    total: number,
+    contentType: string | undefined,
+  ): Promise<string> {
     const to = message.to.trim().toUpperCase();
     const headers: Record<string, string> = {
       [HEADER.to]: to,
@@ -250,7 +302,14 @@ export class MeshClient {
     ];
     for (const [name, value] of optional) if (value !== undefined) headers[name] = value;
     const operation = total > 1 ? `send to ${to} (chunk 1 of ${total})` : `send to ${to}`;
-    const res = await this.#call({ operation, method: 'POST', path: this.#mailboxPath('/outbox'), headers, body: wire, repeatable: false });
+    const res = await this.#call({
+      operation,
+      method: 'POST',
+      path: this.#mailboxPath('/outbox'),
+      headers,
+      body: wire,
+      repeatable: false,
+    });
     return (await this.#json(res, 'send')).message_id;
   }
 
@@ -265,7 +324,10 @@ export class MeshClient {
       const qs = query.toString();
       path = this.#mailboxPath(`/inbox${qs ? `?${qs}` : ''}`);
     }
-    return this.#json(await this.#call({ operation: `inbox of ${this.mailboxId}`, method: 'GET', path, repeatable: true }), 'inbox');
+    return this.#json(
+      await this.#call({ operation: `inbox of ${this.mailboxId}`, method: 'GET', path, repeatable: true }),
+      'inbox',
+    );
   }
 
   /** Every page of the inbox, following `links.next` until the server gives none. */
@@ -285,7 +347,12 @@ export class MeshClient {
 
   /** Deprecated by MESH but still served: the number of messages in the inbox. */
   async count(): Promise<number> {
-    const res = await this.#call({ operation: `count of ${this.mailboxId}`, method: 'GET', path: this.#mailboxPath('/count'), repeatable: true });
+    const res = await this.#call({
+      operation: `count of ${this.mailboxId}`,
+      method: 'GET',
+      path: this.#mailboxPath('/count'),
+      repeatable: true,
+    });
     return (await this.#json(res, 'count')).count;
   }
 
@@ -320,7 +387,11 @@ export class MeshClient {
    * Downloads a whole message into `sink`, returning its metadata, size and SHA-256. Without a sink the
    * bytes are only counted and digested (enough to check a message against what was sent).
    */
-  async downloadTo(messageId: string, sink: NodeJS.WritableStream = discard(), options: DownloadOptions = {}): Promise<{ metadata: MessageMetadata; bytes: number; sha256: string }> {
+  async downloadTo(
+    messageId: string,
+    sink: NodeJS.WritableStream = discard(),
+    options: DownloadOptions = {},
+  ): Promise<{ metadata: MessageMetadata; bytes: number; sha256: string }> {
     const { metadata, body } = await this.download(messageId, options);
     const digest = createHash('sha256');
     let bytes = 0;
@@ -338,11 +409,25 @@ export class MeshClient {
     return { metadata, bytes, sha256: digest.digest('hex') };
   }
 
-  async #getChunk(messageId: string, chunk: number | undefined, total: number | undefined, options: DownloadOptions): Promise<Download> {
+  async #getChunk(
+    messageId: string,
+    chunk: number | undefined,
+    total: number | undefined,
+    options: DownloadOptions,
+  ): Promise<Download> {
     const suffix = `/inbox/${encodeURIComponent(messageId)}${chunk === undefined ? '' : `/${chunk}`}`;
     const headers: Record<string, string> = options.acceptGzip === false ? {} : { [HEADER.acceptEncoding]: 'gzip' };
-    const operation = chunk === undefined || total === 1 ? `download ${messageId}` : `download ${messageId} chunk ${chunk}${total ? ` of ${total}` : ''}`;
-    const res = await this.#call({ operation, method: 'GET', path: this.#mailboxPath(suffix), headers, repeatable: true });
+    const operation =
+      chunk === undefined || total === 1
+        ? `download ${messageId}`
+        : `download ${messageId} chunk ${chunk}${total ? ` of ${total}` : ''}`;
+    const res = await this.#call({
+      operation,
+      method: 'GET',
+      path: this.#mailboxPath(suffix),
+      headers,
+      repeatable: true,
+    });
     const metadata = readMetadata(res.headers, messageId);
     const gzipped = (res.headers.get(HEADER.contentEncoding) ?? '').toLowerCase().includes('gzip');
     if (!gzipped) return { metadata, body: res.body };
@@ -368,19 +453,28 @@ export class MeshClient {
   /** Status of a message this mailbox sent. */
   async track(messageId: string): Promise<TrackingBody> {
     const path = this.#mailboxPath(`/outbox/tracking?${new URLSearchParams({ messageID: messageId })}`);
-    return this.#json(await this.#call({ operation: `track ${messageId}`, method: 'GET', path, repeatable: true }), 'tracking');
+    return this.#json(
+      await this.#call({ operation: `track ${messageId}`, method: 'GET', path, repeatable: true }),
+      'tracking',
+    );
   }
 
   /** Mailboxes of an organisation (ODS code) that receive a workflow. */
   async lookup(odsCode: string, workflowId: string): Promise<MailboxListBody> {
     const path = `/messageexchange/endpointlookup/${encodeURIComponent(odsCode)}/${encodeURIComponent(workflowId)}`;
-    return this.#json(await this.#call({ operation: `lookup ${odsCode} ${workflowId}`, method: 'GET', path, repeatable: true }), 'lookup');
+    return this.#json(
+      await this.#call({ operation: `lookup ${odsCode} ${workflowId}`, method: 'GET', path, repeatable: true }),
+      'lookup',
+    );
   }
 
   /** Every mailbox that receives a workflow. */
   async workflowSearch(workflowId: string): Promise<MailboxListBody> {
     const path = `/messageexchange/workflowsearch/${encodeURIComponent(workflowId)}`;
-    return this.#json(await this.#call({ operation: `workflow search ${workflowId}`, method: 'GET', path, repeatable: true }), 'workflowSearch');
+    return this.#json(
+      await this.#call({ operation: `workflow search ${workflowId}`, method: 'GET', path, repeatable: true }),
+      'workflowSearch',
+    );
   }
 
   async #json<N extends V2BodyName>(res: Response, schema: N): Promise<V2Bodies[N]> {

@@ -86,7 +86,9 @@ export class MeshError extends MeshClientError {
   constructor(status: number, parsed: ParsedError, request: RequestContext, retryAfter?: string) {
     const reason = STATUS_CODES[status] ?? 'Error';
     const text = parsed.description || '(no error text)';
-    const detail = SHOWN_MESH_CODE.test(parsed.code) ? ` (MESH ${[parsed.event, parsed.code].filter(Boolean).join(' ')})` : '';
+    const detail = SHOWN_MESH_CODE.test(parsed.code)
+      ? ` (MESH ${[parsed.event, parsed.code].filter(Boolean).join(' ')})`
+      : '';
     super(`${request.operation}: ${status} ${reason}: ${text}${detail}${hintFor(status)}`, codeOfStatus(status));
     this.status = status;
     this.event = parsed.event;
@@ -167,12 +169,23 @@ export interface ProxyInUse {
 }
 
 /** Turns undici/Node/OpenSSL failures into a message a user can act on. */
-export function describeConnectionFailure(error: unknown, request: RequestContext, baseUrl: string, proxy?: ProxyInUse): MeshConnectionError {
+export function describeConnectionFailure(
+  error: unknown,
+  request: RequestContext,
+  baseUrl: string,
+  proxy?: ProxyInUse,
+): MeshConnectionError {
   const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const raw = err.cause?.message ?? err.message ?? String(error);
   const causeCode = err.cause?.code ?? err.code ?? 'UNKNOWN';
   const explain = (code: MeshErrorCode, text: string) =>
-    new MeshConnectionError(`${request.operation}: ${request.method} ${baseUrl}${request.path} failed: ${text}`, code, causeCode, request, { cause: error });
+    new MeshConnectionError(
+      `${request.operation}: ${request.method} ${baseUrl}${request.path} failed: ${text}`,
+      code,
+      causeCode,
+      request,
+      { cause: error },
+    );
   if (proxy) {
     const viaProxy = describeProxyFailure(raw, causeCode, proxy);
     if (viaProxy) return explain(viaProxy.code, viaProxy.text);
@@ -180,16 +193,24 @@ export function describeConnectionFailure(error: unknown, request: RequestContex
   const C = MESH_ERROR_CODES;
   switch (causeCode) {
     case 'ECONNREFUSED':
-      return explain(C.connect, `nothing is listening at ${baseUrl} (connection refused): check MESH_TARGET / MESH_URL, or start the sandbox`);
+      return explain(
+        C.connect,
+        `nothing is listening at ${baseUrl} (connection refused): check MESH_TARGET / MESH_URL, or start the sandbox`,
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return explain(C.connect, `the host name of ${baseUrl} does not resolve: check MESH_URL and your network/DNS`);
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
-      return baseUrl.startsWith('https:') ? explain(C.tls, `${TLS_CLIENT_CERT_HINT} (${raw})`) : explain(C.connect, `the server closed the connection (${raw})`);
+      return baseUrl.startsWith('https:')
+        ? explain(C.tls, `${TLS_CLIENT_CERT_HINT} (${raw})`)
+        : explain(C.connect, `the server closed the connection (${raw})`);
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return explain(C.timeout, `connecting timed out: the server did not answer; check the URL and any firewall or proxy`);
+      return explain(
+        C.timeout,
+        `connecting timed out: the server did not answer; check the URL and any firewall or proxy`,
+      );
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
       return explain(C.timeout, `the server stopped responding within the request timeout (MESH_REQUEST_TIMEOUT_S)`);
@@ -199,30 +220,54 @@ export function describeConnectionFailure(error: unknown, request: RequestContex
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-      return explain(C.tls, `the server certificate does not chain to a trusted CA (${causeCode}): set MESH_CA_CERT to the CA bundle of this environment (for int and dep the NHS PTL G2 chain is used by default)`);
+      return explain(
+        C.tls,
+        `the server certificate does not chain to a trusted CA (${causeCode}): set MESH_CA_CERT to the CA bundle of this environment (for int and dep the NHS PTL G2 chain is used by default)`,
+      );
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return explain(C.tls, `the server certificate is not valid for this host name: check MESH_URL (${raw})`);
     case 'ERR_OSSL_BAD_DECRYPT':
     case 'ERR_OSSL_EVP_BAD_DECRYPT':
       return explain(C.tls, 'the client private key could not be decrypted: check MESH_CLIENT_KEY_PASSPHRASE');
     default:
-      if (/bad decrypt|mac verify failure/i.test(raw)) return explain(C.tls, 'the client key or PFX could not be decrypted: check the passphrase');
-      if (/alert|handshake|certificate/i.test(raw)) return explain(C.tls, `TLS failed (${causeCode}): ${raw}. ${TLS_CLIENT_CERT_HINT}`);
+      if (/bad decrypt|mac verify failure/i.test(raw))
+        return explain(C.tls, 'the client key or PFX could not be decrypted: check the passphrase');
+      if (/alert|handshake|certificate/i.test(raw))
+        return explain(C.tls, `TLS failed (${causeCode}): ${raw}. ${TLS_CLIENT_CERT_HINT}`);
       return explain(C.connect, `${raw} (${causeCode})`);
   }
 }
 
 /** A failure that happened at the proxy rather than at MESH: unreachable, refusing the tunnel, or asking for credentials. */
-function describeProxyFailure(raw: string, causeCode: string, proxy: ProxyInUse): { code: MeshErrorCode; text: string } | undefined {
+function describeProxyFailure(
+  raw: string,
+  causeCode: string,
+  proxy: ProxyInUse,
+): { code: MeshErrorCode; text: string } | undefined {
   const named = `the proxy ${proxy.display} (from ${proxy.source})`;
   const answered = /Proxy response \((\d+)\)/.exec(raw);
   // 407 asks for credentials; some proxies (tinyproxy) answer 401 to wrong ones.
   if (answered?.[1] === '407' || answered?.[1] === '401') {
-    return { code: MESH_ERROR_CODES.proxyAuth, text: `${named} wants credentials it did not get or did not accept (${answered[1]}): put the user name and password in the proxy URL (http://user:password@host:port)` };
+    return {
+      code: MESH_ERROR_CODES.proxyAuth,
+      text: `${named} wants credentials it did not get or did not accept (${answered[1]}): put the user name and password in the proxy URL (http://user:password@host:port)`,
+    };
   }
-  if (answered) return { code: MESH_ERROR_CODES.proxy, text: `${named} refused to open a tunnel to MESH (it answered ${answered[1]}): check that the proxy allows CONNECT to this host and port` };
-  if (causeCode === 'ECONNREFUSED' || causeCode === 'ENOTFOUND' || causeCode === 'EAI_AGAIN' || causeCode === 'ECONNRESET') {
-    return { code: MESH_ERROR_CODES.proxy, text: `${named} could not be reached (${causeCode}): check the proxy setting, or add the MESH host to NO_PROXY if it should be reached directly` };
+  if (answered)
+    return {
+      code: MESH_ERROR_CODES.proxy,
+      text: `${named} refused to open a tunnel to MESH (it answered ${answered[1]}): check that the proxy allows CONNECT to this host and port`,
+    };
+  if (
+    causeCode === 'ECONNREFUSED' ||
+    causeCode === 'ENOTFOUND' ||
+    causeCode === 'EAI_AGAIN' ||
+    causeCode === 'ECONNRESET'
+  ) {
+    return {
+      code: MESH_ERROR_CODES.proxy,
+      text: `${named} could not be reached (${causeCode}): check the proxy setting, or add the MESH host to NO_PROXY if it should be reached directly`,
+    };
   }
   return undefined;
 }

@@ -6,7 +6,10 @@ export type ClientOverrides = Partial<Omit<MeshClientOptions, 'mailboxId' | 'pas
 
 export function clientFor(settings: Settings, mailbox: MailboxSettings, overrides: ClientOverrides = {}): MeshClient {
   const baseUrl = overrides.baseUrl ?? settings.baseUrl;
-  if (!baseUrl) throw new Error('no MESH base URL: set MESH_TARGET or MESH_URL (for a running sandbox, for example MESH_URL=http://127.0.0.1:8700)');
+  if (!baseUrl)
+    throw new Error(
+      'no MESH base URL: set MESH_TARGET or MESH_URL (for a running sandbox, for example MESH_URL=http://127.0.0.1:8700)',
+    );
   return new MeshClient({
     requestTimeoutMs: settings.requestTimeoutMs,
     ...(settings.caCertPath ? { caCertPath: settings.caCertPath } : {}),

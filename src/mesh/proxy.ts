@@ -28,7 +28,8 @@ export function chooseProxy(targetUrl: string, meshProxy: string | undefined, en
     const proxy = route(meshProxy.trim(), 'MESH_PROXY');
     return { proxy, reason: `through ${proxy.display} (MESH_PROXY)` };
   }
-  if (target.protocol !== 'https:') return { proxy: undefined, reason: `direct: ${target.protocol}// targets use a proxy only when MESH_PROXY is set` };
+  if (target.protocol !== 'https:')
+    return { proxy: undefined, reason: `direct: ${target.protocol}// targets use a proxy only when MESH_PROXY is set` };
   const source = env.https_proxy ? 'https_proxy' : env.HTTPS_PROXY ? 'HTTPS_PROXY' : undefined;
   if (!source) return { proxy: undefined, reason: 'direct: no MESH_PROXY or HTTPS_PROXY set' };
   const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
@@ -43,10 +44,14 @@ function route(value: string, source: string): ProxyRoute {
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
   } catch {
-    throw new MeshArgumentError(`${source} is not a URL: give it as http://host:port (or http://user:password@host:port)`);
+    throw new MeshArgumentError(
+      `${source} is not a URL: give it as http://host:port (or http://user:password@host:port)`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new MeshArgumentError(`${source} uses ${url.protocol}//, which is not supported: give an http:// or https:// proxy URL`);
+    throw new MeshArgumentError(
+      `${source} uses ${url.protocol}//, which is not supported: give an http:// or https:// proxy URL`,
+    );
   }
   const display = `${url.protocol}//${url.host}`;
   return { url: url.href, display, source };

@@ -40,6 +40,8 @@ export function recordableRequestHeaders(headers: Record<string, string>): Recor
 /** Response headers worth recording: content-*, retry-after, and every mex-* header. */
 export function recordableResponseHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(headers).filter(([name]) => name.startsWith('mex-') || name.startsWith('content-') || name === 'retry-after'),
+    Object.entries(headers).filter(
+      ([name]) => name.startsWith('mex-') || name.startsWith('content-') || name === 'retry-after',
+    ),
   );
 }

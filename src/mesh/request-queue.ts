@@ -7,7 +7,8 @@ export class RequestQueue {
   readonly #waiting: (() => void)[] = [];
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`request concurrency must be a whole number >= 1, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new Error(`request concurrency must be a whole number >= 1, got ${limit}`);
   }
 
   /** Waits for a slot; the returned function frees it (calling it again does nothing). */

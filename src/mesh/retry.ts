@@ -23,7 +23,12 @@ export function isRetryableStatus(status: number): boolean {
  * "equal jitter" (half fixed, half random) so that clients retrying together spread out. A server's
  * Retry-After (seconds) wins when it is longer, still capped.
  */
-export function backoffDelay(policy: RetryPolicy, attempt: number, retryAfter?: string, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfter?: string,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jittered = exp / 2 + (random() * exp) / 2;
   const serverSays = retryAfter !== undefined && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : 0;
@@ -41,7 +46,11 @@ function isTransient(error: unknown): error is MeshConnectionError | MeshError {
  * Runs `attempt` (given its number, from 1) until it succeeds, fails for good, or the policy's tries are
  * spent. With `repeatable` false it runs once: a request whose repetition could do something twice.
  */
-export async function withRetries<T>(policy: RetryPolicy, repeatable: boolean, attempt: (n: number) => Promise<T>): Promise<T> {
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  repeatable: boolean,
+  attempt: (n: number) => Promise<T>,
+): Promise<T> {
   for (let n = 1; ; n += 1) {
     try {
       return await attempt(n);

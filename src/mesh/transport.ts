@@ -45,7 +45,9 @@ function readConfigured(path: string, what: string): Buffer {
 function tlsOptions(options: TransportOptions): Record<string, unknown> {
   const { tls = {}, caCertPath, insecureSkipServerVerification } = options;
   if (insecureSkipServerVerification && insecureSkipServerVerification.reason.trim() === '') {
-    throw new MeshArgumentError('insecureSkipServerVerification needs a reason: server verification stays on unless a named test turns it off');
+    throw new MeshArgumentError(
+      'insecureSkipServerVerification needs a reason: server verification stays on unless a named test turns it off',
+    );
   }
   const connect: Record<string, unknown> = {
     rejectUnauthorized: !insecureSkipServerVerification,
@@ -57,7 +59,8 @@ function tlsOptions(options: TransportOptions): Record<string, unknown> {
     connect.pfx = readConfigured(tls.pfxPath, 'client PFX (MESH_CLIENT_PFX)');
     if (tls.keyPassphrase) connect.passphrase = tls.keyPassphrase;
   } else if (tls.certPath || tls.keyPath) {
-    if (!tls.certPath || !tls.keyPath) throw new MeshConfigError('a client certificate needs both MESH_CLIENT_CERT and MESH_CLIENT_KEY');
+    if (!tls.certPath || !tls.keyPath)
+      throw new MeshConfigError('a client certificate needs both MESH_CLIENT_CERT and MESH_CLIENT_KEY');
     connect.cert = readConfigured(tls.certPath, 'client certificate (MESH_CLIENT_CERT)');
     connect.key = readConfigured(tls.keyPath, 'client private key (MESH_CLIENT_KEY)');
     if (tls.keyPassphrase) connect.passphrase = tls.keyPassphrase;
@@ -71,7 +74,12 @@ export function createTransport(baseUrl: string, options: TransportOptions): Tra
   if (!proxy) return { dispatcher: createAgent(options), route: { proxy: undefined, reason } };
   const connect = tlsOptions(options);
   // The tunnel carries MESH's TLS end to end: the client certificate is presented to MESH, not to the proxy.
-  const dispatcher = new ProxyAgent({ ...timeouts(options), uri: proxy.url, requestTls: connect, proxyTls: { timeout: connect.timeout as number } });
+  const dispatcher = new ProxyAgent({
+    ...timeouts(options),
+    uri: proxy.url,
+    requestTls: connect,
+    proxyTls: { timeout: connect.timeout as number },
+  });
   return { dispatcher, route: { proxy: { display: proxy.display, source: proxy.source }, reason } };
 }
 
@@ -82,5 +90,10 @@ export function createAgent(options: TransportOptions): Agent {
 
 function timeouts(options: TransportOptions) {
   const requestTimeout = options.requestTimeoutMs ?? 300_000;
-  return { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, headersTimeout: requestTimeout, bodyTimeout: requestTimeout };
+  return {
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 120_000,
+    headersTimeout: requestTimeout,
+    bodyTimeout: requestTimeout,
+  };
 }

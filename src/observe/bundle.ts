@@ -3,7 +3,15 @@
  * rehearsal, with observe.json (every verdict in full) and the product's journal as its reports.
  */
 import type { JournalEntry } from '../sandbox/index.ts';
-import { BUNDLE_FILES, judgedCase, manifestBody, packBundle, type BundleSigner, type CertificateSummary, type SealedBundle } from '../evidence/index.ts';
+import {
+  BUNDLE_FILES,
+  judgedCase,
+  manifestBody,
+  packBundle,
+  type BundleSigner,
+  type CertificateSummary,
+  type SealedBundle,
+} from '../evidence/index.ts';
 import type { ObserveResult } from './result.ts';
 
 /** MESH_PRODUCT_NAME, MESH_PRODUCT_VERSION and MESH_RFC, as `run` records them. */

@@ -37,7 +37,12 @@ export class Counterpart {
     this.#sandbox = sandbox;
     const mailbox = sandbox.mailboxes.find((m) => m.mailboxId === mailboxId)!;
     const identity = sandbox.tls?.clients[mailboxId];
-    const tls = sandbox.tls ? { caCertPath: sandbox.tls.caCertPath, ...(identity ? { tls: { certPath: identity.certPath, keyPath: identity.keyPath } } : {}) } : {};
+    const tls = sandbox.tls
+      ? {
+          caCertPath: sandbox.tls.caCertPath,
+          ...(identity ? { tls: { certPath: identity.certPath, keyPath: identity.keyPath } } : {}),
+        }
+      : {};
     this.#client = new MeshClient({
       baseUrl: sandbox.baseUrl,
       mailboxId,
@@ -49,7 +54,14 @@ export class Counterpart {
     });
     // The sandbox asks every TLS connection for a client certificate, the admin API's too.
     this.#admin = new Agent({
-      connect: sandbox.tls && identity ? { ca: readFileSync(sandbox.tls.caCertPath), cert: readFileSync(identity.certPath), key: readFileSync(identity.keyPath) } : {},
+      connect:
+        sandbox.tls && identity
+          ? {
+              ca: readFileSync(sandbox.tls.caCertPath),
+              cert: readFileSync(identity.certPath),
+              key: readFileSync(identity.keyPath),
+            }
+          : {},
     });
   }
 
@@ -59,12 +71,27 @@ export class Counterpart {
 
   /** Plain, gzip and chunked messages, then `paging` more, all to `to` on `workflowId`. */
   async deliver(to: string, workflowId: string, paging: number): Promise<Delivery[]> {
-    const message = (subject: string, gzip = false) => ({ to, workflowId, subject, fileName: `${subject}.txt`, contentType: 'text/plain', gzip });
+    const message = (subject: string, gzip = false) => ({
+      to,
+      workflowId,
+      subject,
+      fileName: `${subject}.txt`,
+      contentType: 'text/plain',
+      gzip,
+    });
     const text = (label: string) => `mesh-assure observe: ${label} ${randomBytes(8).toString('hex')}\n`;
     const plain = await this.#client.send(message('plain'), text('plain message'));
     const gzip = await this.#client.send(message('gzip', true), text('gzip message').repeat(50));
-    const chunked = await this.#client.sendChunked(message('chunked'), bufferSource(randomBytes(CHUNKED_CHUNKS * CHUNK_BYTES)), { chunkSize: CHUNK_BYTES });
-    const bulk = await Promise.all(Array.from({ length: paging }, (_, i) => this.#client.send(message(`paging-${i + 1}`), text(`paging message ${i + 1}`))));
+    const chunked = await this.#client.sendChunked(
+      message('chunked'),
+      bufferSource(randomBytes(CHUNKED_CHUNKS * CHUNK_BYTES)),
+      { chunkSize: CHUNK_BYTES },
+    );
+    const bulk = await Promise.all(
+      Array.from({ length: paging }, (_, i) =>
+        this.#client.send(message(`paging-${i + 1}`), text(`paging message ${i + 1}`)),
+      ),
+    );
     return [
       { kind: 'plain', messageId: plain.messageId, chunks: 1 },
       { kind: 'gzip', messageId: gzip.messageId, chunks: 1 },
@@ -81,7 +108,8 @@ export class Counterpart {
       await this.#client.acknowledge(messageId);
       const problems: string[] = [];
       const expect = (what: string, got: string | undefined, want: string) => {
-        if ((got ?? '').toUpperCase() !== want.toUpperCase()) problems.push(`${what} is ${got === undefined ? 'absent' : `"${got}"`}, expected "${want}"`);
+        if ((got ?? '').toUpperCase() !== want.toUpperCase())
+          problems.push(`${what} is ${got === undefined ? 'absent' : `"${got}"`}, expected "${want}"`);
       };
       expect('mex-MessageType', metadata.messageType, 'DATA');
       expect('mex-From', metadata.from, expected.from);
@@ -104,7 +132,12 @@ export class Counterpart {
       workflow_id: workflowId,
       linked_message_id: messageId,
     };
-    const res = await request(`${this.#sandbox.adminUrl}/report`, { method: 'POST', dispatcher: this.#admin, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await request(`${this.#sandbox.adminUrl}/report`, {
+      method: 'POST',
+      dispatcher: this.#admin,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const text = await res.body.text();
     if (res.statusCode !== 200) throw new Error(`the sandbox did not create the REPORT (${res.statusCode}): ${text}`);
     return (JSON.parse(text) as { message_id: string }).message_id;

@@ -35,12 +35,20 @@ function deliveryStep(kind: Delivery['kind'], label: string): Step {
       const acked = acknowledged(records);
       const own = state.deliveries.filter((d) => d.kind === kind);
       const done = own.filter((d) => acked.has(d.messageId)).length;
-      return { done: own.length > 0 && done === own.length, ...(own.length > 1 ? { count: `${done}/${own.length}` } : {}) };
+      return {
+        done: own.length > 0 && done === own.length,
+        ...(own.length > 1 ? { count: `${done}/${own.length}` } : {}),
+      };
     },
   };
 }
 
-export function sessionSteps(names: { product: string; counterpart: string; workflowId: string; file: string }): Step[] {
+export function sessionSteps(names: {
+  product: string;
+  counterpart: string;
+  workflowId: string;
+  file: string;
+}): Step[] {
   return [
     {
       id: 'handshake',
@@ -64,7 +72,9 @@ export function sessionSteps(names: { product: string; counterpart: string; work
     {
       id: 'report',
       label: 'non-delivery REPORT downloaded and acknowledged',
-      progress: (records, state) => ({ done: state.reportIds.length > 0 && state.reportIds.every((id) => acknowledged(records).has(id.toUpperCase())) }),
+      progress: (records, state) => ({
+        done: state.reportIds.length > 0 && state.reportIds.every((id) => acknowledged(records).has(id.toUpperCase())),
+      }),
     },
   ];
 }

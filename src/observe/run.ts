@@ -80,14 +80,19 @@ class Session {
 
   async command(template: string, extra: Record<string, string>): Promise<void> {
     const placeholders = { mailbox: PRODUCT, url: this.sandbox.baseUrl, ...extra };
-    const result = await runProductCommand(fillPlaceholders(template, placeholders), productSettings(this.sandbox), Math.max(1_000, this.timeLeft()));
+    const result = await runProductCommand(
+      fillPlaceholders(template, placeholders),
+      productSettings(this.sandbox),
+      Math.max(1_000, this.timeLeft()),
+    );
     if (result.code !== 0) this.failedCommands.push(result);
   }
 }
 
 /** The product sends the file to the counterpart: by its command, or by the operator. */
 async function awaitProductSend(s: Session): Promise<void> {
-  if (s.options.productSendCmd) await s.command(s.options.productSendCmd, { to: COUNTERPART, workflow: WORKFLOW, file: s.file.path });
+  if (s.options.productSendCmd)
+    await s.command(s.options.productSendCmd, { to: COUNTERPART, workflow: WORKFLOW, file: s.file.path });
   while (s.timeLeft() > 0) {
     s.checks.push(...(await s.counterpart.receive({ from: PRODUCT, workflowId: WORKFLOW, sha256: s.file.sha256 })));
     s.state.receivedFromProduct = s.checks.length;
@@ -100,7 +105,7 @@ async function awaitProductSend(s: Session): Promise<void> {
 /** The product downloads and acknowledges everything: cycle by cycle with its command, or on its own. */
 async function awaitProductReceive(s: Session): Promise<void> {
   const { productReceiveCmd, pollIntervalMs, receiveCycles = Infinity } = s.options;
-  for (let cycles = 0; !s.tick('plain') && s.timeLeft() > 0; ) {
+  for (let cycles = 0; !s.tick('plain') && s.timeLeft() > 0;) {
     if (productReceiveCmd) {
       if (cycles === receiveCycles) return;
       cycles += 1;
@@ -125,18 +130,30 @@ async function productCertificate(sandbox: RunningSandbox): Promise<CertificateS
 }
 
 /** The session in the working folder `work`: the sandbox's data and the file the product sends live there. */
-async function observeIn(work: string, options: ObserveOptions, out: Writable): Promise<{ result: ObserveResult; bundle: SealedBundle }> {
+async function observeIn(
+  work: string,
+  options: ObserveOptions,
+  out: Writable,
+): Promise<{ result: ObserveResult; bundle: SealedBundle }> {
   const startedAt = new Date().toISOString();
   // Reused tokens are accepted, not refused: the product carries on, and the fresh-token rule names each
   // reuse instead of a cascade of 403s hiding the product's other behaviour.
   // Every verdict reads the whole session from the journal: keep all of it in memory (the session is time-boxed).
-  const sandbox = await startSandbox({ tls: options.tls, port: options.port, dataDir: join(work, 'sandbox'), relax: { tokenReuse: true }, journalMemoryEntries: Infinity });
+  const sandbox = await startSandbox({
+    tls: options.tls,
+    port: options.port,
+    dataDir: join(work, 'sandbox'),
+    relax: { tokenReuse: true },
+    journalMemoryEntries: Infinity,
+  });
   const counterpart = new Counterpart(sandbox, COUNTERPART);
   try {
     out.write(`MESH sandbox for the product at ${sandbox.baseUrl}\n${describeSettings(productSettings(sandbox))}`);
     const file = await productFile(work);
     await counterpart.handshake();
-    out.write(`\n${COUNTERPART} (mesh-assure, the counterpart) delivers to ${PRODUCT}: a plain, a gzip and a chunked message, and ${options.pagingMessages} for paging...\n`);
+    out.write(
+      `\n${COUNTERPART} (mesh-assure, the counterpart) delivers to ${PRODUCT}: a plain, a gzip and a chunked message, and ${options.pagingMessages} for paging...\n`,
+    );
     const deliveries = await counterpart.deliver(PRODUCT, WORKFLOW, options.pagingMessages);
     const pagingFrom = sandbox.clock.now().toISOString();
     // The product's --for starts once its inbox is filled: delivering 500-odd messages is not its time.
@@ -144,7 +161,8 @@ async function observeIn(work: string, options: ObserveOptions, out: Writable): 
     s.state.deliveries = deliveries;
     s.tick('send');
     await awaitProductSend(s);
-    if (s.checks[0]) s.state.reportIds.push(await counterpart.reportUndelivered(PRODUCT, s.checks[0].messageId, WORKFLOW));
+    if (s.checks[0])
+      s.state.reportIds.push(await counterpart.reportUndelivered(PRODUCT, s.checks[0].messageId, WORKFLOW));
     await awaitProductReceive(s);
     const records = s.records();
     const verdicts = judgeProduct(records, {
@@ -164,7 +182,12 @@ async function observeIn(work: string, options: ObserveOptions, out: Writable): 
       product: PRODUCT,
       counterpart: COUNTERPART,
       workflowId: WORKFLOW,
-      limits: { ackWithinMs: options.ackWithinMs, pollIntervalMs: options.pollIntervalMs, handshakeWindowMs: options.handshakeWindowMs, pagingMessages: options.pagingMessages },
+      limits: {
+        ackWithinMs: options.ackWithinMs,
+        pollIntervalMs: options.pollIntervalMs,
+        handshakeWindowMs: options.handshakeWindowMs,
+        pagingMessages: options.pagingMessages,
+      },
       cases,
       openSteps: s.board.open(),
       failedCommands: s.failedCommands,
@@ -177,7 +200,11 @@ async function observeIn(work: string, options: ObserveOptions, out: Writable): 
       certificate: await productCertificate(sandbox),
       odsCode: sandbox.mailboxes.find((m) => m.mailboxId === PRODUCT)!.odsCode,
       identity: options.identity,
-      signer: await rehearsalSigner(PRODUCT, sandbox.mailboxes.find((m) => m.mailboxId === PRODUCT)!.odsCode, sandbox.tls && { ...sandbox.tls.clients[PRODUCT]!, caCertPath: sandbox.tls.caCertPath }),
+      signer: await rehearsalSigner(
+        PRODUCT,
+        sandbox.mailboxes.find((m) => m.mailboxId === PRODUCT)!.odsCode,
+        sandbox.tls && { ...sandbox.tls.clients[PRODUCT]!, caCertPath: sandbox.tls.caCertPath },
+      ),
     });
     out.write(`\nrehearsal against the embedded sandbox: not assurance evidence\nbundle ${bundle.zipPath}\n`);
     return { result, bundle };
@@ -187,7 +214,10 @@ async function observeIn(work: string, options: ObserveOptions, out: Writable): 
   }
 }
 
-export async function observe(options: ObserveOptions, out: Writable): Promise<{ result: ObserveResult; bundle: SealedBundle }> {
+export async function observe(
+  options: ObserveOptions,
+  out: Writable,
+): Promise<{ result: ObserveResult; bundle: SealedBundle }> {
   const work = await mkdtemp(join(tmpdir(), 'mesh-observe-'));
   try {
     return await observeIn(work, options, out);

@@ -34,7 +34,12 @@ function shellQuote(value: string): string {
 export function fillPlaceholders(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = values[name];
-    if (value === undefined) throw new Error(`unknown placeholder ${whole} in "${template}"; known: ${Object.keys(values).map((k) => `{${k}}`).join(' ')}`);
+    if (value === undefined)
+      throw new Error(
+        `unknown placeholder ${whole} in "${template}"; known: ${Object.keys(values)
+          .map((k) => `{${k}}`)
+          .join(' ')}`,
+      );
     return shellQuote(value);
   });
 }
@@ -47,10 +52,19 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export function runProductCommand(command: string, env: Record<string, string>, timeoutMs: number): Promise<CommandResult> {
+export function runProductCommand(
+  command: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<CommandResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(command, { shell: true, detached: true, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, {
+      shell: true,
+      detached: true,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const pid = child.pid;
     if (pid !== undefined) running.add(pid);
     let tail = '';

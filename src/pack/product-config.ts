@@ -23,24 +23,46 @@ export type SutMode = { kind: 'reference' } | ProductMode;
 
 /** Each command's variable, its `run` option, and what it must do. */
 export const PRODUCT_COMMANDS: Record<ProductCommand, { variable: string; option: string; does: string }> = {
-  send: { variable: 'MESH_PRODUCT_SEND_CMD', option: '--product-send-cmd', does: 'sends {file} to {to} on {workflow} (also {subject}, {local_id}); may print the message id' },
-  sendGzip: { variable: 'MESH_PRODUCT_SEND_GZIP_CMD', option: '--product-send-gzip-cmd', does: 'as the send command, gzip-encoded and flagged mex-content-compressed' },
-  receive: { variable: 'MESH_PRODUCT_RECEIVE_CMD', option: '--product-receive-cmd', does: 'one receive cycle: downloads and acknowledges what is waiting, writes every payload into {dir}' },
-  download: { variable: 'MESH_PRODUCT_DOWNLOAD_CMD', option: '--product-download-cmd', does: 'downloads message {id} into {dir}' },
+  send: {
+    variable: 'MESH_PRODUCT_SEND_CMD',
+    option: '--product-send-cmd',
+    does: 'sends {file} to {to} on {workflow} (also {subject}, {local_id}); may print the message id',
+  },
+  sendGzip: {
+    variable: 'MESH_PRODUCT_SEND_GZIP_CMD',
+    option: '--product-send-gzip-cmd',
+    does: 'as the send command, gzip-encoded and flagged mex-content-compressed',
+  },
+  receive: {
+    variable: 'MESH_PRODUCT_RECEIVE_CMD',
+    option: '--product-receive-cmd',
+    does: 'one receive cycle: downloads and acknowledges what is waiting, writes every payload into {dir}',
+  },
+  download: {
+    variable: 'MESH_PRODUCT_DOWNLOAD_CMD',
+    option: '--product-download-cmd',
+    does: 'downloads message {id} into {dir}',
+  },
 };
 
 /** The variables of product mode beyond the commands, with their one-line meaning. */
 export const PRODUCT_VARIABLES = {
   MESH_PRODUCT_COMMAND_TIMEOUT_S: 'seconds a product command may run before its process group is stopped (default 600)',
-  MESH_PRODUCT_POLL_INTERVAL_S: "seconds between the pack's runs of the receive command, and the shortest poll interval allowed (default 300)",
+  MESH_PRODUCT_POLL_INTERVAL_S:
+    "seconds between the pack's runs of the receive command, and the shortest poll interval allowed (default 300)",
   MESH_PRODUCT_ACK_WITHIN_S: 'longest allowed time from a download to its acknowledgement (default 60)',
 } as const;
 
-function seconds(vars: Record<string, string | undefined>, name: keyof typeof PRODUCT_VARIABLES, fallback: number): number {
+function seconds(
+  vars: Record<string, string | undefined>,
+  name: keyof typeof PRODUCT_VARIABLES,
+  fallback: number,
+): number {
   const raw = vars[name];
   if (raw === undefined) return fallback * 1000;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a number of seconds above 0, not "${raw}": ${PRODUCT_VARIABLES[name]}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a number of seconds above 0, not "${raw}": ${PRODUCT_VARIABLES[name]}`);
   return value * 1000;
 }
 

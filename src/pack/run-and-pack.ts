@@ -24,7 +24,12 @@ import { clearOutputs, runWitnessPack, type PackRunInfo } from './runner.ts';
 import { sandboxCertificateCopy, sandboxSigningFiles, STATE_FILES, stateFilePath } from './run-state.ts';
 
 /** The catalogue as the evidence shows it. */
-export const CATALOGUE: readonly CatalogueEntry[] = CASES.map((c) => ({ id: c.id, title: caseTitle(c), set: c.set, optional: c.optional }));
+export const CATALOGUE: readonly CatalogueEntry[] = CASES.map((c) => ({
+  id: c.id,
+  title: caseTitle(c),
+  set: c.set,
+  optional: c.optional,
+}));
 
 export interface RunRequest {
   cases?: string[];
@@ -37,7 +42,10 @@ export interface RunOutcome extends SealedBundle {
 }
 
 /** The case ids asked for, checked against the catalogue. */
-export function selectCases(catalogue: readonly CatalogueEntry[], asked: readonly string[] | undefined): string[] | undefined {
+export function selectCases(
+  catalogue: readonly CatalogueEntry[],
+  asked: readonly string[] | undefined,
+): string[] | undefined {
   if (!asked) return undefined;
   const known = new Set(catalogue.map((c) => c.id));
   const unknown = asked.filter((id) => !known.has(id));
@@ -48,7 +56,12 @@ export function selectCases(catalogue: readonly CatalogueEntry[], asked: readonl
 async function filesUnder(dir: string, bundleDir: string): Promise<[string, Uint8Array][]> {
   const names = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = names.filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));
-  return Promise.all(files.map(async (file) => [`${bundleDir}/${relative(dir, file).split('\\').join('/')}`, await readFile(file)] as [string, Uint8Array]));
+  return Promise.all(
+    files.map(
+      async (file) =>
+        [`${bundleDir}/${relative(dir, file).split('\\').join('/')}`, await readFile(file)] as [string, Uint8Array],
+    ),
+  );
 }
 
 /** The report files by bundle path: pages without analytics, and marked as a rehearsal on the sandbox. */
@@ -77,7 +90,12 @@ async function sutCertificate(settings: Settings, reports: ReportPaths): Promise
   return existsSync(copy) ? certificateFile(copy) : null;
 }
 
-function witnessBody(settings: Settings, run: PackRunInfo, reports: ReportPaths, certificate: CertificateSummary | null): ManifestBody {
+function witnessBody(
+  settings: Settings,
+  run: PackRunInfo,
+  reports: ReportPaths,
+  certificate: CertificateSummary | null,
+): ManifestBody {
   const mode = sutMode(readVariables());
   return manifestBody({
     kind: 'witness',
@@ -86,7 +104,11 @@ function witnessBody(settings: Settings, run: PackRunInfo, reports: ReportPaths,
     // Either sandbox is a rehearsal: neither is the live service, and neither proves a supplier's identity.
     rehearsal: settings.target === 'sandbox' || settings.target === 'nhs-sandbox',
     target: { kind: settings.target, url: run.sandboxUrl ?? settings.baseUrl ?? null },
-    mailboxes: { sut: settings.sut.mailboxId, peer: settings.peer.mailboxId, dormant: settings.dormantMailboxId ?? null },
+    mailboxes: {
+      sut: settings.sut.mailboxId,
+      peer: settings.peer.mailboxId,
+      dormant: settings.dormantMailboxId ?? null,
+    },
     odsCode: settings.odsCode ?? null,
     workflowId: settings.workflowId,
     certificate,
@@ -94,7 +116,11 @@ function witnessBody(settings: Settings, run: PackRunInfo, reports: ReportPaths,
     rfc: settings.product.rfc ?? null,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    cases: collectCaseResults(CATALOGUE, { resultsJson: reports.json, allureResults: reports.allureResults, ledger: stateFilePath(reports, STATE_FILES.ledger) }),
+    cases: collectCaseResults(CATALOGUE, {
+      resultsJson: reports.json,
+      allureResults: reports.allureResults,
+      ledger: stateFilePath(reports, STATE_FILES.ledger),
+    }),
   });
 }
 
@@ -107,12 +133,22 @@ async function signerFor(settings: Settings, reports: ReportPaths): Promise<() =
   const id = settings.sut.mailboxId;
   const ods = settings.odsCode ?? 'X26';
   if (settings.target === 'nhs-sandbox') return () => throwawaySigner(id, ods);
-  if (settings.target === 'sandbox') return () => rehearsalSigner(id, ods, existsSync(sandboxSigningFiles(id, reports).keyPath) ? sandboxSigningFiles(id, reports) : undefined);
+  if (settings.target === 'sandbox')
+    return () =>
+      rehearsalSigner(
+        id,
+        ods,
+        existsSync(sandboxSigningFiles(id, reports).keyPath) ? sandboxSigningFiles(id, reports) : undefined,
+      );
   const own = await configuredSigner(settings.sut.tls);
   return async () => own;
 }
 
-export async function runAndPack(settings: Settings, request: RunRequest, reports: ReportPaths = REPORT_PATHS): Promise<RunOutcome> {
+export async function runAndPack(
+  settings: Settings,
+  request: RunRequest,
+  reports: ReportPaths = REPORT_PATHS,
+): Promise<RunOutcome> {
   const caseIds = selectCases(CATALOGUE, request.cases);
   if (request.baseline && !existsSync(request.baseline)) throw new Error(`no baseline bundle at ${request.baseline}`);
   const signer = await signerFor(settings, reports);

@@ -48,13 +48,24 @@ export function grepForCases(ids: readonly string[]): string {
 }
 
 export async function clearOutputs(paths: ReportPaths, extra: readonly string[]): Promise<void> {
-  for (const path of [paths.testResults, paths.json, paths.junit, paths.html, paths.allureResults, ...extra]) await rm(path, { recursive: true, force: true });
+  for (const path of [paths.testResults, paths.json, paths.junit, paths.html, paths.allureResults, ...extra])
+    await rm(path, { recursive: true, force: true });
 }
 
 export async function runWitnessPack(options: PackRunOptions): Promise<PackRunInfo> {
   const paths = reportPathsUnder(options.reportsRoot);
   const started = Date.now();
-  const args = ['--import', TSX_LOADER, PLAYWRIGHT_CLI, 'test', '--config', PACK_CONFIG, '--project', 'witness', ...(options.caseIds ? ['--grep', grepForCases(options.caseIds)] : [])];
+  const args = [
+    '--import',
+    TSX_LOADER,
+    PLAYWRIGHT_CLI,
+    'test',
+    '--config',
+    PACK_CONFIG,
+    '--project',
+    'witness',
+    ...(options.caseIds ? ['--grep', grepForCases(options.caseIds)] : []),
+  ];
   const child = spawn(process.execPath, args, {
     env: { ...(options.env ?? process.env), MESH_ASSURE_REPORTS: paths.root },
     stdio: options.output === 'inherit' ? ['ignore', process.stderr, process.stderr] : ['ignore', 'pipe', 'pipe'],
@@ -68,7 +79,19 @@ export async function runWitnessPack(options: PackRunOptions): Promise<PackRunIn
   });
   const finishedAt = new Date().toISOString();
   const run = readRunInfo(paths);
-  if (!existsSync(paths.json) || !run) throw new Error(`the witness pack did not run (Playwright exited ${exitCode})${options.output === 'capture' ? `:\n${output.slice(-4000)}` : ': see its output above'}`);
+  if (!existsSync(paths.json) || !run)
+    throw new Error(
+      `the witness pack did not run (Playwright exited ${exitCode})${options.output === 'capture' ? `:\n${output.slice(-4000)}` : ': see its output above'}`,
+    );
   if (run.configError) throw new Error(run.configError);
-  return { runId: run.runId, startedAt: run.startedAt, finishedAt, exitCode, sandboxUrl: run.sandbox?.baseUrl, wallMs: Date.now() - started, report: readJsonReport(paths.json), output };
+  return {
+    runId: run.runId,
+    startedAt: run.startedAt,
+    finishedAt,
+    exitCode,
+    sandboxUrl: run.sandbox?.baseUrl,
+    wallMs: Date.now() - started,
+    report: readJsonReport(paths.json),
+    output,
+  };
 }

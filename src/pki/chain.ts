@@ -22,8 +22,10 @@ const isSelfSigned = (certificate: NodeCertificate): boolean =>
 
 function timeProblem(certificate: NodeCertificate, at: Date): ChainResult | undefined {
   const name = firstLine(certificate.subject);
-  if (at < new Date(certificate.validFrom)) return { ok: false, reason: 'not-yet-valid', message: `${name} is not valid before ${certificate.validFrom}` };
-  if (at > new Date(certificate.validTo)) return { ok: false, reason: 'expired', message: `${name} expired on ${certificate.validTo}` };
+  if (at < new Date(certificate.validFrom))
+    return { ok: false, reason: 'not-yet-valid', message: `${name} is not valid before ${certificate.validFrom}` };
+  if (at > new Date(certificate.validTo))
+    return { ok: false, reason: 'expired', message: `${name} expired on ${certificate.validTo}` };
   return undefined;
 }
 
@@ -34,7 +36,8 @@ function timeProblem(certificate: NodeCertificate, at: Date): ChainResult | unde
  */
 export function verifyChain(certPem: string | Buffer, caBundlePem: string | Buffer, at = new Date()): ChainResult {
   const [leaf, ...intermediates] = parseCertificates(certPem);
-  if (!leaf) throw new PkiError('certificate-unreadable', 'no PEM certificate found (expected -----BEGIN CERTIFICATE-----)');
+  if (!leaf)
+    throw new PkiError('certificate-unreadable', 'no PEM certificate found (expected -----BEGIN CERTIFICATE-----)');
   const trusted = parseCertificates(caBundlePem);
   const path = [firstLine(leaf.subject)];
   let current = leaf;
@@ -44,19 +47,35 @@ export function verifyChain(certPem: string | Buffer, caBundlePem: string | Buff
     if (isSelfSigned(current)) {
       if (trusted.some((anchor) => anchor.raw.equals(current.raw))) return { ok: true, path };
       // A root that came with the certificate rather than from the bundle proves nothing.
-      return { ok: false, reason: 'issuer-not-found', message: `the chain ends at ${firstLine(current.subject)}, a root the CA bundle does not hold` };
+      return {
+        ok: false,
+        reason: 'issuer-not-found',
+        message: `the chain ends at ${firstLine(current.subject)}, a root the CA bundle does not hold`,
+      };
     }
     const named = [...trusted, ...intermediates].filter((candidate) => candidate.subject === current.issuer);
     if (named.length === 0) {
-      return { ok: false, reason: 'issuer-not-found', message: `the issuer of ${firstLine(current.subject)} (${firstLine(current.issuer)}) is not in the CA bundle` };
+      return {
+        ok: false,
+        reason: 'issuer-not-found',
+        message: `the issuer of ${firstLine(current.subject)} (${firstLine(current.issuer)}) is not in the CA bundle`,
+      };
     }
     const issuer = named.find((candidate) => current.verify(candidate.publicKey));
     if (!issuer) {
-      return { ok: false, reason: 'signature', message: `the signature on ${firstLine(current.subject)} does not verify with the key of any ${firstLine(current.issuer)} in the CA bundle` };
+      return {
+        ok: false,
+        reason: 'signature',
+        message: `the signature on ${firstLine(current.subject)} does not verify with the key of any ${firstLine(current.issuer)} in the CA bundle`,
+      };
     }
     // checkIssued adds what a name and a signature do not prove: the issuer may sign certificates (key usage).
     if (!issuer.ca || !current.checkIssued(issuer)) {
-      return { ok: false, reason: 'not-a-ca', message: `${firstLine(issuer.subject)} signed ${firstLine(current.subject)} but is not a CA allowed to sign certificates` };
+      return {
+        ok: false,
+        reason: 'not-a-ca',
+        message: `${firstLine(issuer.subject)} signed ${firstLine(current.subject)} but is not a CA allowed to sign certificates`,
+      };
     }
     path.push(firstLine(issuer.subject));
     current = issuer;

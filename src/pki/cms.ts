@@ -4,7 +4,13 @@
  * and the signer's certificates inside. What `openssl cms -verify -binary -content FILE` checks, made and
  * read in process with the ASN.1 classes @peculiar/x509 is built on.
  */
-import { createHash, sign as signData, verify as verifyData, X509Certificate as NodeCertificate, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  sign as signData,
+  verify as verifyData,
+  X509Certificate as NodeCertificate,
+  type KeyObject,
+} from 'node:crypto';
 import {
   Attribute,
   CertificateChoices,
@@ -44,9 +50,13 @@ const bytes = (data: ArrayBuffer): Buffer => Buffer.from(data);
 const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
 
 function signatureAlgorithm(key: KeyObject): AlgorithmIdentifier {
-  if (key.asymmetricKeyType === 'rsa') return new AlgorithmIdentifier({ algorithm: ID_RSA_ENCRYPTION, parameters: DER_NULL });
+  if (key.asymmetricKeyType === 'rsa')
+    return new AlgorithmIdentifier({ algorithm: ID_RSA_ENCRYPTION, parameters: DER_NULL });
   if (key.asymmetricKeyType === 'ec') return new AlgorithmIdentifier({ algorithm: ID_ECDSA_WITH_SHA256 });
-  throw new PkiError('key-unreadable', `a ${key.asymmetricKeyType ?? 'unknown'} key cannot sign the bundle: MESH client keys are RSA`);
+  throw new PkiError(
+    'key-unreadable',
+    `a ${key.asymmetricKeyType ?? 'unknown'} key cannot sign the bundle: MESH client keys are RSA`,
+  );
 }
 
 /** A DER length prefix. */
@@ -67,7 +77,9 @@ const encodeAttribute = (attribute: Attribute): Buffer => bytes(AsnConvert.seria
 
 /** Signed attributes sorted by their encodings, as DER requires of a SET OF, and the DER the signature covers. */
 function attributeSet(attributes: readonly Attribute[]): { sorted: Attribute[]; der: Buffer } {
-  const encoded = attributes.map((attribute) => ({ attribute, der: encodeAttribute(attribute) })).sort((a, b) => Buffer.compare(a.der, b.der));
+  const encoded = attributes
+    .map((attribute) => ({ attribute, der: encodeAttribute(attribute) }))
+    .sort((a, b) => Buffer.compare(a.der, b.der));
   return { sorted: encoded.map((e) => e.attribute), der: derSet(encoded.map((e) => e.der)) };
 }
 
@@ -81,7 +93,8 @@ export interface DetachedSigner {
 export function signDetached(content: Uint8Array, signer: DetachedSigner, signingTime = new Date()): Buffer {
   const [leaf] = signer.certificates;
   if (!leaf) throw new PkiError('certificate-unreadable', 'signing needs the signer certificate');
-  if (!leaf.checkPrivateKey(signer.privateKey)) throw new PkiError('key-unreadable', 'the signing key does not belong to the signer certificate');
+  if (!leaf.checkPrivateKey(signer.privateKey))
+    throw new PkiError('key-unreadable', 'the signing key does not belong to the signer certificate');
   const parsedLeaf = AsnConvert.parse(leaf.raw, Certificate);
   const { sorted, der } = attributeSet([
     new Attribute({ attrType: id_contentType, attrValues: [DER_ID_DATA] }),
@@ -91,7 +104,12 @@ export function signDetached(content: Uint8Array, signer: DetachedSigner, signin
   const algorithm = signatureAlgorithm(signer.privateKey);
   const signerInfo = new SignerInfo({
     version: CMSVersion.v1,
-    sid: new SignerIdentifier({ issuerAndSerialNumber: new IssuerAndSerialNumber({ issuer: parsedLeaf.tbsCertificate.issuer, serialNumber: parsedLeaf.tbsCertificate.serialNumber }) }),
+    sid: new SignerIdentifier({
+      issuerAndSerialNumber: new IssuerAndSerialNumber({
+        issuer: parsedLeaf.tbsCertificate.issuer,
+        serialNumber: parsedLeaf.tbsCertificate.serialNumber,
+      }),
+    }),
     digestAlgorithm: new AlgorithmIdentifier({ algorithm: ID_SHA256 }),
     signedAttrs: sorted,
     signatureAlgorithm: algorithm,
@@ -101,10 +119,14 @@ export function signDetached(content: Uint8Array, signer: DetachedSigner, signin
     version: CMSVersion.v1,
     digestAlgorithms: new DigestAlgorithmIdentifiers([new AlgorithmIdentifier({ algorithm: ID_SHA256 })]),
     encapContentInfo: new EncapsulatedContentInfo({ eContentType: id_data }),
-    certificates: new CertificateSet(signer.certificates.map((c) => new CertificateChoices({ certificate: AsnConvert.parse(c.raw, Certificate) }))),
+    certificates: new CertificateSet(
+      signer.certificates.map((c) => new CertificateChoices({ certificate: AsnConvert.parse(c.raw, Certificate) })),
+    ),
     signerInfos: new SignerInfos([signerInfo]),
   });
-  return bytes(AsnConvert.serialize(new ContentInfo({ contentType: id_signedData, content: AsnConvert.serialize(signedData) })));
+  return bytes(
+    AsnConvert.serialize(new ContentInfo({ contentType: id_signedData, content: AsnConvert.serialize(signedData) })),
+  );
 }
 
 /** What a detached signature says, once it verified over the content. */
@@ -119,7 +141,10 @@ export type SignatureFailure = 'unreadable' | 'content-differs' | 'signature' | 
 
 export class SignatureError extends Error {
   override name = 'SignatureError';
-  constructor(readonly reason: SignatureFailure, message: string) {
+  constructor(
+    readonly reason: SignatureFailure,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -137,12 +162,21 @@ function parseSignedData(der: Uint8Array): SignedData {
   }
 }
 
-function signerCertificate(signedData: SignedData, info: SignerInfo): { signer: NodeCertificate; certificates: NodeCertificate[] } {
-  const certificates = (signedData.certificates ?? []).flatMap((choice) => (choice.certificate ? [new NodeCertificate(bytes(AsnConvert.serialize(choice.certificate)))] : []));
+function signerCertificate(
+  signedData: SignedData,
+  info: SignerInfo,
+): { signer: NodeCertificate; certificates: NodeCertificate[] } {
+  const certificates = (signedData.certificates ?? []).flatMap((choice) =>
+    choice.certificate ? [new NodeCertificate(bytes(AsnConvert.serialize(choice.certificate)))] : [],
+  );
   const wanted = info.sid.issuerAndSerialNumber;
   const signer = certificates.find((candidate) => {
     const parsed = AsnConvert.parse(candidate.raw, Certificate).tbsCertificate;
-    return wanted && bytes(parsed.serialNumber).equals(bytes(wanted.serialNumber)) && bytes(AsnConvert.serialize(parsed.issuer)).equals(bytes(AsnConvert.serialize(wanted.issuer)));
+    return (
+      wanted &&
+      bytes(parsed.serialNumber).equals(bytes(wanted.serialNumber)) &&
+      bytes(AsnConvert.serialize(parsed.issuer)).equals(bytes(AsnConvert.serialize(wanted.issuer)))
+    );
   });
   if (!signer) throw new SignatureError('signer-missing', 'it does not carry the certificate of its signer');
   return { signer, certificates };
@@ -151,9 +185,11 @@ function signerCertificate(signedData: SignedData, info: SignerInfo): { signer: 
 /** Checks a detached signature over `content`; throws a SignatureError naming what failed. */
 export function verifyDetached(signatureDer: Uint8Array, content: Uint8Array): DetachedSignature {
   const signedData = parseSignedData(signatureDer);
-  if (signedData.encapContentInfo.eContent) throw new SignatureError('unreadable', 'it carries its own content instead of signing the file beside it');
+  if (signedData.encapContentInfo.eContent)
+    throw new SignatureError('unreadable', 'it carries its own content instead of signing the file beside it');
   const [info, ...others] = signedData.signerInfos;
-  if (!info || others.length > 0) throw new SignatureError('unreadable', `it has ${signedData.signerInfos.length} signers, not one`);
+  if (!info || others.length > 0)
+    throw new SignatureError('unreadable', `it has ${signedData.signerInfos.length} signers, not one`);
   const { signer, certificates } = signerCertificate(signedData, info);
   const attributes = info.signedAttrs ?? [];
   const digest = attributeValue(attributes, id_messageDigest);
@@ -162,14 +198,20 @@ export function verifyDetached(signatureDer: Uint8Array, content: Uint8Array): D
     throw new SignatureError('unreadable', 'it lacks a SHA-256 message digest or a signing time');
   }
   if (!bytes(AsnConvert.parse(digest, OctetString).buffer).equals(sha256(content))) {
-    throw new SignatureError('content-differs', 'the signed SHA-256 differs from the file: it was altered after signing');
+    throw new SignatureError(
+      'content-differs',
+      'the signed SHA-256 differs from the file: it was altered after signing',
+    );
   }
   // The signature covers the signed attributes as a SET OF, in the order (DER) the signer wrote them.
   const signedBytes = derSet(attributes.map(encodeAttribute));
   const algorithm = info.signatureAlgorithm.algorithm;
   const known = [ID_RSA_ENCRYPTION, ID_SHA256_WITH_RSA, ID_ECDSA_WITH_SHA256].includes(algorithm);
   if (!known || !verifyData('sha256', signedBytes, signer.publicKey, bytes(info.signature.buffer))) {
-    throw new SignatureError('signature', `the signature does not verify with the key of ${signer.subject.split('\n').join(', ')}`);
+    throw new SignatureError(
+      'signature',
+      `the signature does not verify with the key of ${signer.subject.split('\n').join(', ')}`,
+    );
   }
   return { signer, certificates, signingTime: AsnConvert.parse(time, SigningTime).getTime() };
 }

@@ -28,4 +28,9 @@ export {
 } from './inspect.ts';
 export { createMeshCsr, type MeshCsr, type MeshCsrOptions } from './csr.ts';
 export { verifyChain, type ChainFailure, type ChainResult } from './chain.ts';
-export { SANDBOX_CA_NAME, writeSandboxTlsMaterial, type SandboxTlsMaterial, type SandboxTlsOptions } from './sandbox-material.ts';
+export {
+  SANDBOX_CA_NAME,
+  writeSandboxTlsMaterial,
+  type SandboxTlsMaterial,
+  type SandboxTlsOptions,
+} from './sandbox-material.ts';

@@ -53,7 +53,8 @@ export function parseCertificates(pem: string | Buffer): NodeCertificate[] {
 /** The first certificate of a PEM text: the leaf, when the file also carries its chain. */
 export function parseCertificate(pem: string | Buffer): NodeCertificate {
   const [first] = parseCertificates(pem);
-  if (!first) throw new PkiError('certificate-unreadable', 'no PEM certificate found (expected -----BEGIN CERTIFICATE-----)');
+  if (!first)
+    throw new PkiError('certificate-unreadable', 'no PEM certificate found (expected -----BEGIN CERTIFICATE-----)');
   return first;
 }
 
@@ -115,10 +116,16 @@ export function readPfxCertificate(pfx: Buffer, passphrase?: string): string {
 
 function pfxError(error: { code?: string; message?: string }): PkiError {
   if (error.message === 'mac verify failure') {
-    return new PkiError('pfx-passphrase-wrong', 'the passphrase does not open the PKCS#12 file (or it is needed and missing)');
+    return new PkiError(
+      'pfx-passphrase-wrong',
+      'the passphrase does not open the PKCS#12 file (or it is needed and missing)',
+    );
   }
   if (error.code === 'ERR_CRYPTO_UNSUPPORTED_OPERATION') {
-    return new PkiError('pfx-unsupported', 'the PKCS#12 file uses legacy encryption (RC2/3DES) that Node 20 cannot read: re-export it with AES-256, or use PEM files');
+    return new PkiError(
+      'pfx-unsupported',
+      'the PKCS#12 file uses legacy encryption (RC2/3DES) that Node 20 cannot read: re-export it with AES-256, or use PEM files',
+    );
   }
   if (error.code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH') {
     return new PkiError('pfx-unreadable', 'the private key in the PKCS#12 file does not belong to its certificate');
@@ -146,7 +153,10 @@ async function readSourceFile(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
-    throw new PkiError('file-unreadable', `cannot read the ${what} file ${path} (${(error as { code?: string }).code ?? 'error'})`);
+    throw new PkiError(
+      'file-unreadable',
+      `cannot read the ${what} file ${path} (${(error as { code?: string }).code ?? 'error'})`,
+    );
   }
 }
 
@@ -154,7 +164,10 @@ async function readSourceFile(path: string, what: string): Promise<Buffer> {
  * Reads a client identity as the MESH client will use it and reports what doctor checks: readable,
  * passphrase right, key matching, name and validity. Unreadable parts throw a PkiError.
  */
-export async function loadClientIdentity(source: ClientIdentitySource, now = new Date()): Promise<ClientIdentityReport> {
+export async function loadClientIdentity(
+  source: ClientIdentitySource,
+  now = new Date(),
+): Promise<ClientIdentityReport> {
   if (source.pfxPath) {
     const certPem = readPfxCertificate(await readSourceFile(source.pfxPath, 'PKCS#12'), source.keyPassphrase);
     return { format: 'pfx', certPem, certificate: inspectCertificate(certPem, now), keyMatches: true };
@@ -165,5 +178,10 @@ export async function loadClientIdentity(source: ClientIdentitySource, now = new
   const certPem = (await readSourceFile(source.certPath, 'certificate')).toString();
   const keyPem = await readSourceFile(source.keyPath, 'private key');
   const certificate = inspectCertificate(certPem, now);
-  return { format: 'pem', certPem, certificate, keyMatches: keyMatchesCertificate(certPem, keyPem, source.keyPassphrase) };
+  return {
+    format: 'pem',
+    certPem,
+    certificate,
+    keyMatches: keyMatchesCertificate(certPem, keyPem, source.keyPassphrase),
+  };
 }

@@ -31,7 +31,8 @@ export async function toCryptoKeyPair(privateKey: KeyObject): Promise<webcrypto.
 
 /** PKCS#8 PEM, encrypted with AES-256-CBC when a passphrase is given. */
 export function privateKeyPem(privateKey: KeyObject, passphrase?: string): string {
-  if (passphrase) return privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }) as string;
+  if (passphrase)
+    return privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }) as string;
   return privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 }
 
@@ -52,7 +53,10 @@ export function readPrivateKey(pem: string | Buffer, passphrase?: string): KeyOb
     // A wrong passphrase usually fails the padding check, but now and then decrypts to garbage that fails
     // later as a bad encoding: for an encrypted key both mean the passphrase (or a damaged file).
     if (isEncryptedKeyPem(pem)) {
-      throw new PkiError('key-passphrase-wrong', 'the passphrase does not decrypt the private key (or the key file is damaged)');
+      throw new PkiError(
+        'key-passphrase-wrong',
+        'the passphrase does not decrypt the private key (or the key file is damaged)',
+      );
     }
     throw new PkiError('key-unreadable', 'the private key is not a PEM private key that can be read');
   }

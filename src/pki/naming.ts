@@ -11,7 +11,9 @@ const ODS_CODE = /^[A-Z0-9]{3,6}$/;
 /** Why an ODS code is not valid, or undefined when it is. */
 export function odsCodeProblem(odsCode: string): string | undefined {
   if (ODS_CODE.test(odsCode)) return undefined;
-  const hint = ODS_CODE.test(odsCode.toUpperCase()) ? `use upper case: ${odsCode.toUpperCase()}` : 'use 3 to 6 upper-case letters and digits';
+  const hint = ODS_CODE.test(odsCode.toUpperCase())
+    ? `use upper case: ${odsCode.toUpperCase()}`
+    : 'use 3 to 6 upper-case letters and digits';
   return `ODS code "${odsCode}" is not valid: ${hint} (for example X26, RX8 or 8J834)`;
 }
 

@@ -51,7 +51,9 @@ function stillGood(certPem: string, keyPem: string, issuer?: NodeCertificate): N
   try {
     const certificate = parseCertificate(certPem);
     const now = Date.now();
-    const current = new Date(certificate.validFrom).getTime() <= now && new Date(certificate.validTo).getTime() - now > MINIMUM_REMAINING_MS;
+    const current =
+      new Date(certificate.validFrom).getTime() <= now &&
+      new Date(certificate.validTo).getTime() - now > MINIMUM_REMAINING_MS;
     const signed = !issuer || (certificate.checkIssued(issuer) && certificate.verify(issuer.publicKey));
     return current && signed && certificate.checkPrivateKey(createPrivateKey(keyPem)) ? certificate : undefined;
   } catch {
@@ -74,7 +76,12 @@ async function sandboxCa(pair: PemPair): Promise<TestCa> {
 }
 
 /** Reuses the leaf at `pair` when it is still good and `fits`; issues and writes a new one otherwise. */
-async function ensureLeaf(ca: TestCa, pair: PemPair, options: IssueCertificateOptions, fits: (certificate: NodeCertificate) => boolean): Promise<void> {
+async function ensureLeaf(
+  ca: TestCa,
+  pair: PemPair,
+  options: IssueCertificateOptions,
+  fits: (certificate: NodeCertificate) => boolean,
+): Promise<void> {
   const existing = await readPair(pair);
   const reusable = existing && stillGood(existing.certPem, existing.keyPem, parseCertificate(ca.certPem));
   if (reusable && fits(reusable)) return;
@@ -97,8 +104,16 @@ export async function writeSandboxTlsMaterial(dir: string, options: SandboxTlsOp
   const clients: SandboxTlsMaterial['clients'] = {};
   for (const { mailboxId, odsCode } of options.mailboxes) {
     const commonName = meshCommonName(mailboxId, odsCode);
-    const pair = { certPath: join(dir, 'clients', `${mailboxId}.pem`), keyPath: join(dir, 'clients', `${mailboxId}.key`) };
-    await ensureLeaf(ca, pair, { purpose: 'client', commonName }, (certificate) => inspectCertificate(certificate.toString()).commonName === commonName);
+    const pair = {
+      certPath: join(dir, 'clients', `${mailboxId}.pem`),
+      keyPath: join(dir, 'clients', `${mailboxId}.key`),
+    };
+    await ensureLeaf(
+      ca,
+      pair,
+      { purpose: 'client', commonName },
+      (certificate) => inspectCertificate(certificate.toString()).commonName === commonName,
+    );
     clients[mailboxId] = { ...pair, commonName };
   }
   return { caCertPath: join(dir, 'ca.pem'), serverCertPath: server.certPath, serverKeyPath: server.keyPath, clients };

@@ -71,7 +71,14 @@ export async function createTestCa(options: { commonName?: string } & ValidityWi
       await x509.SubjectKeyIdentifierExtension.create(key.cryptoKeys.publicKey),
     ],
   });
-  return { commonName, certPem: certificate.toString('pem'), keyPem: privateKeyPem(key.privateKey), privateKey: key.privateKey, certificate, cryptoKeys: key.cryptoKeys };
+  return {
+    commonName,
+    certPem: certificate.toString('pem'),
+    keyPem: privateKeyPem(key.privateKey),
+    privateKey: key.privateKey,
+    certificate,
+    cryptoKeys: key.cryptoKeys,
+  };
 }
 
 /** A test CA read back from its PEM files, so certificates issued later still chain to the one clients trust. */
@@ -120,5 +127,10 @@ export async function issueCertificate(ca: TestCa, options: IssueCertificateOpti
     ...validity(options, 730),
     extensions,
   });
-  return { commonName: options.commonName, certPem: certificate.toString('pem'), keyPem: privateKeyPem(key.privateKey), privateKey: key.privateKey };
+  return {
+    commonName: options.commonName,
+    certPem: certificate.toString('pem'),
+    keyPem: privateKeyPem(key.privateKey),
+    privateKey: key.privateKey,
+  };
 }

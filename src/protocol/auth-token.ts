@@ -38,8 +38,11 @@ export function parseTokenTimestamp(timestamp: string): Date | undefined {
   const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute));
   const roundTrips =
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
-    date.getUTCHours() === hour && date.getUTCMinutes() === minute;
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute;
   return roundTrips ? date : undefined;
 }
 
@@ -67,13 +70,17 @@ export function makeAuthToken(input: TokenInput): string {
 export type TokenParseResult = { ok: true; parts: TokenParts } | { ok: false; reason: TokenRejection };
 
 /** Why a header was refused; each maps to one 403 text of the real service (see errors.ts). */
-export type TokenRejection = 'unreadable' | 'scheme' | 'mailbox-mismatch' | 'bad-hmac' | 'stale' | 'reused' | 'unknown-mailbox';
+export type TokenRejection =
+  'unreadable' | 'scheme' | 'mailbox-mismatch' | 'bad-hmac' | 'stale' | 'reused' | 'unknown-mailbox';
 
 /**
  * Parses a header strictly: the `NHSMESH ` scheme, exactly five fields, a decimal nonce count,
  * a real timestamp and a 64-digit lower-case hex HMAC.
  */
-export function parseAuthToken(header: string | undefined, options: { requireScheme?: boolean } = {}): TokenParseResult {
+export function parseAuthToken(
+  header: string | undefined,
+  options: { requireScheme?: boolean } = {},
+): TokenParseResult {
   const value = (header ?? '').trim();
   if (value === '') return { ok: false, reason: 'unreadable' };
   let rest: string;

@@ -66,9 +66,17 @@ export interface V2ErrorBody {
 
 export function errorBody(version: ApiVersion, error: ErrorSpec, messageId?: string): V1ErrorBody | V2ErrorBody {
   if (version === 1) {
-    return { ...(messageId ? { messageID: messageId } : {}), errorEvent: error.event, errorCode: error.code, errorDescription: error.description };
+    return {
+      ...(messageId ? { messageID: messageId } : {}),
+      errorEvent: error.event,
+      errorCode: error.code,
+      errorDescription: error.description,
+    };
   }
-  return { ...(messageId ? { message_id: messageId } : {}), detail: [{ event: error.event, code: error.code, msg: error.description }] };
+  return {
+    ...(messageId ? { message_id: messageId } : {}),
+    detail: [{ event: error.event, code: error.code, msg: error.description }],
+  };
 }
 
 export type ErrorShape = 'v1' | 'v2' | 'generic' | 'validation' | 'routing' | 'text' | 'empty';
@@ -98,19 +106,27 @@ export function parseErrorBody(text: string): ParsedError {
   const messageId = str(json.messageID ?? json.message_id) || undefined;
   const withId = <T extends ParsedError>(e: T): T => (messageId ? { ...e, messageId } : e);
   if ('errorDescription' in json || 'errorCode' in json || 'errorEvent' in json) {
-    return withId({ shape: 'v1', event: str(json.errorEvent), code: str(json.errorCode), description: str(json.errorDescription) });
+    return withId({
+      shape: 'v1',
+      event: str(json.errorEvent),
+      code: str(json.errorCode),
+      description: str(json.errorDescription),
+    });
   }
   const detail = json.detail;
   if (Array.isArray(detail)) {
     const first: unknown = detail[0];
     if (isRecord(first) && 'loc' in first) {
-      const described = detail.filter(isRecord).map((d) => `${Array.isArray(d.loc) ? d.loc.join('.') : ''}: ${str(d.msg)}`);
+      const described = detail
+        .filter(isRecord)
+        .map((d) => `${Array.isArray(d.loc) ? d.loc.join('.') : ''}: ${str(d.msg)}`);
       return withId({ shape: 'validation', event: '', code: '', description: described.join('; ') });
     }
     const item = isRecord(first) ? first : {};
     return withId({ shape: 'v2', event: str(item.event), code: str(item.code), description: str(item.msg) });
   }
   if (typeof detail === 'string') return withId({ shape: 'routing', event: '', code: '', description: detail });
-  if (typeof json.message === 'string') return withId({ shape: 'generic', event: '', code: '', description: json.message });
+  if (typeof json.message === 'string')
+    return withId({ shape: 'generic', event: '', code: '', description: json.message });
   return withId({ shape: 'text', event: '', code: '', description: trimmed.slice(0, 500) });
 }

@@ -50,12 +50,14 @@ export class HeaderBag {
       for (const [name, value] of source as Iterable<[string, string]>) this.#add(name, value);
     } else {
       // Walked in place: a sandbox request's headers come here, and an entries array per request cost more.
-      for (const name in source) if (Object.hasOwn(source, name)) this.#add(name, (source as Record<string, HeaderValue>)[name]);
+      for (const name in source)
+        if (Object.hasOwn(source, name)) this.#add(name, (source as Record<string, HeaderValue>)[name]);
     }
   }
 
   #add(name: string, value: HeaderValue): void {
-    if (value !== undefined) this.#values.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : String(value));
+    if (value !== undefined)
+      this.#values.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : String(value));
   }
 
   get(name: string): string | undefined {
@@ -68,7 +70,9 @@ export class HeaderBag {
 
   /** Every `mex-*` header, names lower case: what evidence records of an exchange. */
   mex(): Record<string, string> {
-    return Object.fromEntries([...this.#values].filter(([name]) => name.startsWith('mex-')).sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries(
+      [...this.#values].filter(([name]) => name.startsWith('mex-')).sort(([a], [b]) => a.localeCompare(b)),
+    );
   }
 
   /** Every header, names lower case, in the order they came. */

@@ -8,7 +8,9 @@ const MAILBOX_ID = /^[A-Z0-9]{4,16}$/;
 /** How to fix `value`, or undefined when it is a mailbox id. */
 export function mailboxIdFix(value: string): string | undefined {
   if (MAILBOX_ID.test(value)) return undefined;
-  return MAILBOX_ID.test(value.toUpperCase()) ? `use upper case: ${value.toUpperCase()}` : 'use 4 to 16 upper-case letters and digits, usually 7 or 8';
+  return MAILBOX_ID.test(value.toUpperCase())
+    ? `use upper case: ${value.toUpperCase()}`
+    : 'use 4 to 16 upper-case letters and digits, usually 7 or 8';
 }
 
 /** Why `value` is not a mailbox id, with the fix and an example; undefined when it is one. */

@@ -14,7 +14,11 @@ const mailboxList = {
   properties: {
     results: {
       type: 'array',
-      items: { type: 'object', required: ['mailbox_id', 'mailbox_name'], properties: { mailbox_id: text, mailbox_name: text } },
+      items: {
+        type: 'object',
+        required: ['mailbox_id', 'mailbox_name'],
+        properties: { mailbox_id: text, mailbox_name: text },
+      },
     },
   },
 } as const;
@@ -32,7 +36,12 @@ export const V2_SCHEMAS = {
       approx_inbox_count: { type: 'integer', minimum: 0 },
     },
   },
-  count: { $id: 'mesh-v2/count', type: 'object', required: ['count'], properties: { count: { type: 'integer', minimum: 0 } } },
+  count: {
+    $id: 'mesh-v2/count',
+    type: 'object',
+    required: ['count'],
+    properties: { count: { type: 'integer', minimum: 0 } },
+  },
   send: { $id: 'mesh-v2/send', ...messageIdBody },
   sendChunk: { $id: 'mesh-v2/send-chunk', ...messageIdBody },
   tracking: {
@@ -71,7 +80,11 @@ export const V2_SCHEMAS = {
       detail: {
         type: 'array',
         minItems: 1,
-        items: { type: 'object', required: ['event', 'code', 'msg'], properties: { event: text, code: text, msg: text } },
+        items: {
+          type: 'object',
+          required: ['event', 'code', 'msg'],
+          properties: { event: text, code: text, msg: text },
+        },
       },
     },
   },
@@ -126,7 +139,10 @@ export interface V2Bodies {
 
 export class SchemaViolation extends Error {
   override name = 'SchemaViolation';
-  constructor(readonly body: V2BodyName, readonly problems: string[]) {
+  constructor(
+    readonly body: V2BodyName,
+    readonly problems: string[],
+  ) {
     super(`response body does not match the MESH v2 "${body}" schema: ${problems.join('; ')}`);
   }
 }

@@ -44,7 +44,10 @@ function sentMessageId(answer: Buffer): string | undefined {
  * reading (which would blame the client certificate for any close): only a new connection closed at
  * once points at the certificate, and then with what was configured.
  */
-function failureCause(error: NodeJS.ErrnoException, x: { target: TargetConnection; method: string; path: string; bytesSent: number; freshConnection: boolean }): string {
+function failureCause(
+  error: NodeJS.ErrnoException,
+  x: { target: TargetConnection; method: string; path: string; bytesSent: number; freshConnection: boolean },
+): string {
   const { tls } = x.target;
   const where = `${x.method} ${x.target.url.origin}${x.path}`;
   if (error.code === 'ETIMEDOUT_RELAY') return `${where}: ${error.message}`;
@@ -52,7 +55,12 @@ function failureCause(error: NodeJS.ErrnoException, x: { target: TargetConnectio
     return `${where}: the target asks for a client certificate and none is configured: set MESH_CLIENT_CERT and MESH_CLIENT_KEY (or MESH_CLIENT_PFX) to the one issued for this mailbox`;
   }
   // OpenSSL's text spans lines; a 502's description and a journal line are one line each.
-  if (error.code !== 'ECONNRESET') return describeConnectionFailure(error, { operation: 'relay', method: x.method, path: x.path, mailboxId: '' }, x.target.url.origin).message.replace(/\s*\n\s*/g, ' ');
+  if (error.code !== 'ECONNRESET')
+    return describeConnectionFailure(
+      error,
+      { operation: 'relay', method: x.method, path: x.path, mailboxId: '' },
+      x.target.url.origin,
+    ).message.replace(/\s*\n\s*/g, ' ');
   const certificate = !x.freshConnection
     ? ''
     : tls.cert || tls.pfx
@@ -100,7 +108,13 @@ export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: Serve
     agent: ctx.agent,
     timeout: target.timeoutMs,
   });
-  upstream.on('timeout', () => upstream.destroy(Object.assign(new Error(`the target sent nothing for ${Math.round(target.timeoutMs / 1000)} s`), { code: 'ETIMEDOUT_RELAY' })));
+  upstream.on('timeout', () =>
+    upstream.destroy(
+      Object.assign(new Error(`the target sent nothing for ${Math.round(target.timeoutMs / 1000)} s`), {
+        code: 'ETIMEDOUT_RELAY',
+      }),
+    ),
+  );
   req.pipe(upstream);
 
   /** The connection to the product is cut: the only way to tell it an answer already under way is broken. */
@@ -113,7 +127,10 @@ export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: Serve
   upstream.on('response', (answer) => {
     seen.status = answer.statusCode ?? 502;
     res.writeHead(seen.status, answer.statusMessage, answer.rawHeaders);
-    const keep = method === 'POST' && /\/outbox(?:\?|$)/.test(path) && !answer.headers['content-encoding'] ? ([] as Buffer[]) : undefined;
+    const keep =
+      method === 'POST' && /\/outbox(?:\?|$)/.test(path) && !answer.headers['content-encoding']
+        ? ([] as Buffer[])
+        : undefined;
     let kept = 0;
     answer.on('data', (piece: Buffer) => {
       seen.bytesOut += piece.length;
@@ -148,7 +165,11 @@ export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: Serve
     const body = JSON.stringify(errorBody(version, { event: 'RELAY', code: '502', description: fault }));
     // The rest of an upload the target never took is not read: the connection closes after the answer.
     const close = req.complete ? {} : { connection: 'close' };
-    res.writeHead(502, { 'content-type': version === 2 ? MEDIA_V2 : MEDIA_JSON, 'content-length': Buffer.byteLength(body), ...close });
+    res.writeHead(502, {
+      'content-type': version === 2 ? MEDIA_V2 : MEDIA_JSON,
+      'content-length': Buffer.byteLength(body),
+      ...close,
+    });
     res.end(body);
     record(fault);
   });
@@ -159,6 +180,10 @@ export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: Serve
   res.on('close', () => {
     if (journalled) return;
     upstream.destroy();
-    record(req.complete ? 'the product closed the connection before the answer was complete' : `the product closed the connection after ${seen.bytesIn} bytes of its request body`);
+    record(
+      req.complete
+        ? 'the product closed the connection before the answer was complete'
+        : `the product closed the connection after ${seen.bytesIn} bytes of its request body`,
+    );
   });
 }

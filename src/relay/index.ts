@@ -39,7 +39,9 @@ async function writableJournal(path: string): Promise<string> {
     await appendFile(path, '');
     return path;
   } catch (error) {
-    throw new Error(`relay: cannot write the journal ${path} (${(error as { code?: string }).code ?? 'error'}): give --journal a file in a folder you can write to`);
+    throw new Error(
+      `relay: cannot write the journal ${path} (${(error as { code?: string }).code ?? 'error'}): give --journal a file in a folder you can write to`,
+    );
   }
 }
 
@@ -50,13 +52,20 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const ownTlsDir = listen === 'tls' && !options.tlsDir ? await mkdtemp(join(tmpdir(), 'mesh-relay-')) : undefined;
   const tls = listen === 'tls' ? await listenerTls(options.tlsDir ?? ownTlsDir!, host) : undefined;
   const journalFile = options.journalFile ? await writableJournal(resolve(options.journalFile)) : undefined;
-  const journal = new Journal(journalFile && dirname(journalFile), options.journalMemoryEntries ?? JOURNAL_MEMORY_ENTRIES, journalFile && basename(journalFile));
+  const journal = new Journal(
+    journalFile && dirname(journalFile),
+    options.journalMemoryEntries ?? JOURNAL_MEMORY_ENTRIES,
+    journalFile && basename(journalFile),
+  );
   // Connections to the target are kept and shared, as a client of its own would keep them; verification is never off.
   const agent = new Agent({ keepAlive: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', ...target.tls });
-  const listener = (req: IncomingMessage, res: ServerResponse): void => relayRequest({ target, agent, journal }, req, res);
+  const listener = (req: IncomingMessage, res: ServerResponse): void =>
+    relayRequest({ target, agent, journal }, req, res);
   // The target times requests out; the relay does not cut a slow upload the target would still take.
   const serverOptions = { requestTimeout: 0, headersTimeout: 60_000 };
-  const server: Server = tls ? createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert }, listener) : createHttpServer(serverOptions, listener);
+  const server: Server = tls
+    ? createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert }, listener)
+    : createHttpServer(serverOptions, listener);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolveListen());

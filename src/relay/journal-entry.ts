@@ -48,7 +48,13 @@ export function journalEntry(x: Exchange): RelayJournalEntry {
   if (record) entry.mailbox = record.mailbox;
   const token = parseAuthToken(x.authorization, { requireScheme: false });
   // `used` as the sandbox means it cannot be known here; a token the target refused (403) is taken as unused.
-  if (token.ok) entry.token = { nonce: token.parts.nonce, nonceCount: token.parts.nonceCount, timestamp: token.parts.timestamp, used: x.status !== 403 };
+  if (token.ok)
+    entry.token = {
+      nonce: token.parts.nonce,
+      nonceCount: token.parts.nonceCount,
+      timestamp: token.parts.timestamp,
+      used: x.status !== 403,
+    };
   const messageId = x.sentMessageId ?? record?.messageId;
   if (messageId) entry.messageId = messageId;
   if (x.fault) entry.fault = x.fault;

@@ -35,14 +35,36 @@ export interface JournalJudgement {
 const NEEDS_DELIVERIES: ReadonlySet<RuleId> = new Set(['paging', 'chunked-whole', 'report-handled']);
 
 export function judgeJournal(entries: readonly RelayJournalEntry[], limits: JudgeLimits): JournalJudgement[] {
-  const faults = entries.flatMap((e, index) => (e.fault ? [{ index, mailbox: e.mailbox, text: `#${index} ${e.method} ${e.path} ${e.status}: ${e.fault}` }] : []));
+  const faults = entries.flatMap((e, index) =>
+    e.fault ? [{ index, mailbox: e.mailbox, text: `#${index} ${e.method} ${e.path} ${e.status}: ${e.fault}` }] : [],
+  );
   return [...byMailbox(toRequestRecords(entries))].map(([mailbox, records]) => {
     const verdicts = judgeProduct(records, { ...limits, chunked: [], reportIds: [] });
     const rules = verdicts.map((v): RuleJudgement => {
       const requests = v.proof.map((p) => p.request);
-      if (NEEDS_DELIVERIES.has(v.rule)) return { rule: v.rule, title: v.title, outcome: 'not shown', findings: ['needs what was delivered to the inbox, which a journal does not record'], requests: [] };
-      if (v.passed && requests.length === 0) return { rule: v.rule, title: v.title, outcome: 'not shown', findings: ['no request in the journal this rule applies to'], requests };
-      return { rule: v.rule, title: v.title, outcome: v.passed ? 'PASS' : 'FAIL', findings: v.violations.map((x) => x.text), requests };
+      if (NEEDS_DELIVERIES.has(v.rule))
+        return {
+          rule: v.rule,
+          title: v.title,
+          outcome: 'not shown',
+          findings: ['needs what was delivered to the inbox, which a journal does not record'],
+          requests: [],
+        };
+      if (v.passed && requests.length === 0)
+        return {
+          rule: v.rule,
+          title: v.title,
+          outcome: 'not shown',
+          findings: ['no request in the journal this rule applies to'],
+          requests,
+        };
+      return {
+        rule: v.rule,
+        title: v.title,
+        outcome: v.passed ? 'PASS' : 'FAIL',
+        findings: v.violations.map((x) => x.text),
+        requests,
+      };
     });
     return { mailbox, rules, faults: faults.filter((f) => f.mailbox === mailbox).map((f) => f.text) };
   });
@@ -50,7 +72,14 @@ export function judgeJournal(entries: readonly RelayJournalEntry[], limits: Judg
 
 function isEntry(value: unknown): value is RawRequest {
   const e = value as Partial<RawRequest> | null;
-  return typeof e === 'object' && e !== null && typeof e.method === 'string' && typeof e.path === 'string' && typeof e.status === 'number' && typeof e.headers === 'object';
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.method === 'string' &&
+    typeof e.path === 'string' &&
+    typeof e.status === 'number' &&
+    typeof e.headers === 'object'
+  );
 }
 
 /** A journal: JSONL as the relay and the sandbox write it, or a JSON array (an observe bundle's product journal). */
@@ -59,12 +88,23 @@ export async function readJournalFile(path: string): Promise<RelayJournalEntry[]
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read the journal ${path} (${(error as { code?: string }).code ?? 'error'}): give the file the relay's --journal wrote, or a sandbox's journal.jsonl`);
+    throw new Error(
+      `cannot read the journal ${path} (${(error as { code?: string }).code ?? 'error'}): give the file the relay's --journal wrote, or a sandbox's journal.jsonl`,
+    );
   }
-  const lines = text.trimStart().startsWith('[') ? [{ n: 1, value: parse(text, path, 1) }] : text.split('\n').flatMap((line, i) => (line.trim() === '' ? [] : [{ n: i + 1, value: parse(line, path, i + 1) }]));
-  const entries = lines.flatMap(({ n, value }) => (Array.isArray(value) ? value.map((v, i) => ({ n: i + 1, v, array: true })) : [{ n, v: value, array: false }]));
+  const lines = text.trimStart().startsWith('[')
+    ? [{ n: 1, value: parse(text, path, 1) }]
+    : text
+        .split('\n')
+        .flatMap((line, i) => (line.trim() === '' ? [] : [{ n: i + 1, value: parse(line, path, i + 1) }]));
+  const entries = lines.flatMap(({ n, value }) =>
+    Array.isArray(value) ? value.map((v, i) => ({ n: i + 1, v, array: true })) : [{ n, v: value, array: false }],
+  );
   for (const { n, v, array } of entries) {
-    if (!isEntry(v)) throw new Error(`${path}: ${array ? `entry ${n}` : `line ${n}`} is not a journal entry (it needs method, path, status and headers)`);
+    if (!isEntry(v))
+      throw new Error(
+        `${path}: ${array ? `entry ${n}` : `line ${n}`} is not a journal entry (it needs method, path, status and headers)`,
+      );
   }
   return entries.map((e) => e.v as RelayJournalEntry);
 }
@@ -73,7 +113,9 @@ function parse(text: string, path: string, line: number): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new Error(`${path}: line ${line} is not JSON (${(error as Error).message}): a journal has one JSON object a line`);
+    throw new Error(
+      `${path}: line ${line} is not JSON (${(error as Error).message}): a journal has one JSON object a line`,
+    );
   }
 }
 
@@ -87,12 +129,16 @@ export function formatJudgement(judgements: JournalJudgement[]): string[] {
     for (const r of rules) {
       lines.push(`  ${r.outcome.padEnd(9)} ${r.rule.padEnd(20)} ${r.title}`);
       for (const finding of r.findings.slice(0, PRINTED_FINDINGS)) lines.push(`            - ${finding}`);
-      if (r.findings.length > PRINTED_FINDINGS) lines.push(`            … and ${r.findings.length - PRINTED_FINDINGS} more (--json lists all)`);
+      if (r.findings.length > PRINTED_FINDINGS)
+        lines.push(`            … and ${r.findings.length - PRINTED_FINDINGS} more (--json lists all)`);
     }
     for (const fault of faults) lines.push(`  fault: ${fault}`);
     const failed = rules.filter((r) => r.outcome === 'FAIL').length;
     const shown = rules.filter((r) => r.outcome !== 'not shown').length;
-    lines.push(`  ${failed === 0 ? `no rule failed (${shown} of ${rules.length} shown)` : `${failed} of ${rules.length} rules failed`}`, '');
+    lines.push(
+      `  ${failed === 0 ? `no rule failed (${shown} of ${rules.length} shown)` : `${failed} of ${rules.length} rules failed`}`,
+      '',
+    );
   }
   return lines;
 }

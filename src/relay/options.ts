@@ -40,7 +40,9 @@ function readSetting(path: string, setting: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new Error(`relay: cannot read ${setting} at ${path} (${(error as { code?: string }).code ?? 'error'}): check the path and its permissions`);
+    throw new Error(
+      `relay: cannot read ${setting} at ${path} (${(error as { code?: string }).code ?? 'error'}): check the path and its permissions`,
+    );
   }
 }
 
@@ -49,13 +51,20 @@ export function targetConnection(options: RelayOptions): TargetConnection {
   try {
     url = new URL(options.targetUrl);
   } catch {
-    throw new Error(`relay: the target "${options.targetUrl}" is not a URL: use int, dep or a base URL such as https://mesh.example.org`);
+    throw new Error(
+      `relay: the target "${options.targetUrl}" is not a URL: use int, dep or a base URL such as https://mesh.example.org`,
+    );
   }
   // The relay exists to vouch for what reached a real MESH server: an unverified or plain hop would not.
-  if (url.protocol !== 'https:') throw new Error(`relay: the target ${url.origin} is not https: the relay forwards only over TLS, verifying the target's certificate`);
+  if (url.protocol !== 'https:')
+    throw new Error(
+      `relay: the target ${url.origin} is not https: the relay forwards only over TLS, verifying the target's certificate`,
+    );
   const { clientTls = {} } = options;
-  if (clientTls.pfxPath && (clientTls.certPath || clientTls.keyPath)) throw new Error('relay: use either MESH_CLIENT_PFX or MESH_CLIENT_CERT with MESH_CLIENT_KEY, not both');
-  if (Boolean(clientTls.certPath) !== Boolean(clientTls.keyPath)) throw new Error('relay: a client certificate needs both MESH_CLIENT_CERT and MESH_CLIENT_KEY');
+  if (clientTls.pfxPath && (clientTls.certPath || clientTls.keyPath))
+    throw new Error('relay: use either MESH_CLIENT_PFX or MESH_CLIENT_CERT with MESH_CLIENT_KEY, not both');
+  if (Boolean(clientTls.certPath) !== Boolean(clientTls.keyPath))
+    throw new Error('relay: a client certificate needs both MESH_CLIENT_CERT and MESH_CLIENT_KEY');
   const tls: TargetConnection['tls'] = {};
   if (options.caCertPath) tls.ca = readSetting(options.caCertPath, 'the target CA bundle (MESH_CA_CERT)');
   if (clientTls.pfxPath) tls.pfx = readSetting(clientTls.pfxPath, 'the client PFX (MESH_CLIENT_PFX)');
@@ -69,9 +78,14 @@ export function targetConnection(options: RelayOptions): TargetConnection {
  * The relay for the sut mailbox of `settings` (as `run` reads them): its target, the CA that verifies it
  * and the mailbox's client certificate. The embedded sandbox needs none: its journal already has every request.
  */
-export function relayOptionsFrom(settings: Settings, extra: Omit<RelayOptions, 'targetUrl' | 'caCertPath' | 'clientTls'> = {}): RelayOptions {
+export function relayOptionsFrom(
+  settings: Settings,
+  extra: Omit<RelayOptions, 'targetUrl' | 'caCertPath' | 'clientTls'> = {},
+): RelayOptions {
   if (settings.target === 'sandbox' || !settings.baseUrl) {
-    throw new Error('relay needs --target int, dep or a URL (or MESH_TARGET): on the embedded sandbox its own journal already records every request (see "mesh-assure observe")');
+    throw new Error(
+      'relay needs --target int, dep or a URL (or MESH_TARGET): on the embedded sandbox its own journal already records every request (see "mesh-assure observe")',
+    );
   }
   return {
     targetUrl: settings.baseUrl,

@@ -17,7 +17,11 @@ const badRequest = (description: string): Failure => meshFailure(400, { event: '
 type Body = Record<string, unknown>;
 
 /** Reads the JSON body's string fields; missing required ones and non-strings are 400 with their `loc`. */
-async function fields(ctx: RouteContext, required: string[], optional: string[]): Promise<Record<string, string | undefined>> {
+async function fields(
+  ctx: RouteContext,
+  required: string[],
+  optional: string[],
+): Promise<Record<string, string | undefined>> {
   const raw = await readJsonBody(ctx);
   const body: Body = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Body) : {};
   const problems: ValidationItem[] = [];
@@ -26,7 +30,8 @@ async function fields(ctx: RouteContext, required: string[], optional: string[])
     const value = body[name];
     if (value === undefined || value === null) {
       if (required.includes(name)) problems.push({ type: 'missing', loc: ['body', name], msg: 'Field required' });
-    } else if (typeof value !== 'string') problems.push({ type: 'string_type', loc: ['body', name], msg: 'Input should be a valid string' });
+    } else if (typeof value !== 'string')
+      problems.push({ type: 'string_type', loc: ['body', name], msg: 'Input should be a valid string' });
     else out[name] = value;
   }
   if (problems.length > 0) throw validationFailure(problems);
@@ -70,12 +75,29 @@ export async function resetMailbox(ctx: RouteContext): Promise<void> {
 }
 
 export async function createReport(ctx: RouteContext): Promise<void> {
-  const f = await fields(ctx, ['mailbox_id', 'code', 'description', 'workflow_id'], ['subject', 'local_id', 'file_name', 'linked_message_id', 'status', 'event']);
+  const f = await fields(
+    ctx,
+    ['mailbox_id', 'code', 'description', 'workflow_id'],
+    ['subject', 'local_id', 'file_name', 'linked_message_id', 'status', 'event'],
+  );
   const recipient = ctx.state.mailboxes.mailbox(f.mailbox_id!);
   if (!recipient) throw meshFailure(404, noMailbox);
-  if (f.status !== undefined && f.status !== 'undeliverable' && f.status !== 'error') throw badRequest('status must be "undeliverable" or "error"');
-  const input: ReportInput = { recipient: recipient.mailboxId, workflowId: f.workflow_id!, code: f.code!, description: f.description! };
-  const optional = { status: f.status, event: f.event, linkedMessageId: f.linked_message_id, localId: f.local_id, subject: f.subject, fileName: f.file_name };
+  if (f.status !== undefined && f.status !== 'undeliverable' && f.status !== 'error')
+    throw badRequest('status must be "undeliverable" or "error"');
+  const input: ReportInput = {
+    recipient: recipient.mailboxId,
+    workflowId: f.workflow_id!,
+    code: f.code!,
+    description: f.description!,
+  };
+  const optional = {
+    status: f.status,
+    event: f.event,
+    linkedMessageId: f.linked_message_id,
+    localId: f.local_id,
+    subject: f.subject,
+    fileName: f.file_name,
+  };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(input, { [key]: value });
   const report = await ctx.state.lifecycle.createReport(input);
   ctx.notes.messageId = report.messageId;
@@ -88,7 +110,10 @@ export async function addMessageEvent(ctx: RouteContext): Promise<void> {
   if (!STATUSES.includes(f.status as StatusName)) throw badRequest(`status must be one of ${STATUSES.join(', ')}`);
   const { lifecycle } = ctx.state;
   const details = { code: f.code, event: f.event, description: f.description, linkedMessageId: f.linked_message_id };
-  const event = lifecycle.event(f.status!, Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined)));
+  const event = lifecycle.event(
+    f.status!,
+    Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined)),
+  );
   await lifecycle.addEvent(message, event);
   sendEmpty(ctx.res, 200);
 }
@@ -96,9 +121,19 @@ export async function addMessageEvent(ctx: RouteContext): Promise<void> {
 export async function expireMessage(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const message = messageOf(ctx);
-  if (statusOf(message) !== 'accepted') throw meshFailure(409, { event: '', code: '', description: `only an accepted message can expire; this one is ${statusOf(message)}` });
+  if (statusOf(message) !== 'accepted')
+    throw meshFailure(409, {
+      event: '',
+      code: '',
+      description: `only an accepted message can expire; this one is ${statusOf(message)}`,
+    });
   const report = await ctx.state.lifecycle.expire(message);
-  sendJson(ctx.res, 200, { message_id: message.messageId, ...(report ? { report_message_id: report.messageId } : {}) }, MEDIA_JSON);
+  sendJson(
+    ctx.res,
+    200,
+    { message_id: message.messageId, ...(report ? { report_message_id: report.messageId } : {}) },
+    MEDIA_JSON,
+  );
 }
 
 function clockBody(ctx: RouteContext): Record<string, unknown> {
@@ -114,7 +149,9 @@ export async function advanceClock(ctx: RouteContext): Promise<void> {
   const body = (await readJsonBody(ctx)) as Body;
   const seconds = body?.seconds;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-    throw validationFailure([{ type: 'greater_than_equal', loc: ['body', 'seconds'], msg: 'seconds must be a number >= 0' }]);
+    throw validationFailure([
+      { type: 'greater_than_equal', loc: ['body', 'seconds'], msg: 'seconds must be a number >= 0' },
+    ]);
   }
   ctx.state.clock.advance(seconds * 1000);
   await ctx.state.lifecycle.expireAndDeleteDue();
@@ -128,7 +165,10 @@ export async function setMailboxActive(ctx: RouteContext, active: boolean): Prom
   const { mailboxes, clock } = ctx.state;
   await ctx.state.settings.write(() => ({
     clockOffsetMs: clock.offsetMs(),
-    disabledMailboxes: mailboxes.all().filter((m) => !m.active).map((m) => m.mailboxId),
+    disabledMailboxes: mailboxes
+      .all()
+      .filter((m) => !m.active)
+      .map((m) => m.mailboxId),
   }));
   sendJson(ctx.res, 200, { mailbox_id: mailbox.mailboxId, active }, MEDIA_JSON);
 }
@@ -136,13 +176,31 @@ export async function setMailboxActive(ctx: RouteContext, active: boolean): Prom
 export async function getMailbox(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const m = mailboxOf(ctx);
-  sendJson(ctx.res, 200, { mailbox_id: m.mailboxId, mailbox_name: m.mailboxName, billing_entity: m.billingEntity, ods_code: m.odsCode, org_code: m.orgCode, org_name: m.orgName, active: m.active }, MEDIA_JSON);
+  sendJson(
+    ctx.res,
+    200,
+    {
+      mailbox_id: m.mailboxId,
+      mailbox_name: m.mailboxName,
+      billing_entity: m.billingEntity,
+      ods_code: m.odsCode,
+      org_code: m.orgCode,
+      org_name: m.orgName,
+      active: m.active,
+    },
+    MEDIA_JSON,
+  );
 }
 
 export async function getMessage(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
   const message = messageOf(ctx);
-  sendJson(ctx.res, 200, adminDetails(message, ctx.state.mailboxes, ctx.state.lifecycle.expiresAt(message)), MEDIA_JSON);
+  sendJson(
+    ctx.res,
+    200,
+    adminDetails(message, ctx.state.mailboxes, ctx.state.lifecycle.expiresAt(message)),
+    MEDIA_JSON,
+  );
 }
 
 export async function getJournal(ctx: RouteContext): Promise<void> {
@@ -151,10 +209,17 @@ export async function getJournal(ctx: RouteContext): Promise<void> {
     const value = ctx.query.get(name);
     if (value === null) return undefined;
     const date = new Date(value);
-    if (Number.isNaN(date.getTime())) throw validationFailure([{ type: 'datetime_parsing', loc: ['query', name], msg: `"${value}" is not an ISO date-time` }]);
+    if (Number.isNaN(date.getTime()))
+      throw validationFailure([
+        { type: 'datetime_parsing', loc: ['query', name], msg: `"${value}" is not an ISO date-time` },
+      ]);
     return date;
   };
-  const filter = { ...(ctx.query.get('mailbox') ? { mailbox: ctx.query.get('mailbox')!.toUpperCase() } : {}), since: time('since'), until: time('until') };
+  const filter = {
+    ...(ctx.query.get('mailbox') ? { mailbox: ctx.query.get('mailbox')!.toUpperCase() } : {}),
+    since: time('since'),
+    until: time('until'),
+  };
   const { journal } = ctx.state;
   sendJson(ctx.res, 200, { entries: journal.entries(filter), droppedFromMemory: journal.dropped }, MEDIA_JSON);
 }

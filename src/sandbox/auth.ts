@@ -4,7 +4,15 @@
  * real-service rule the official sandbox skips has a relax switch.
  */
 import type { TLSSocket } from 'node:tls';
-import { AUTH_SCHEME, isTokenTimeFresh, MESH_ERRORS, verifyAuthToken, type ErrorSpec, type TokenParseResult, type TokenParts } from '../protocol/index.ts';
+import {
+  AUTH_SCHEME,
+  isTokenTimeFresh,
+  MESH_ERRORS,
+  verifyAuthToken,
+  type ErrorSpec,
+  type TokenParseResult,
+  type TokenParts,
+} from '../protocol/index.ts';
 import type { Mailboxes, Mailbox } from './mailboxes.ts';
 import type { RelaxOptions } from './options.ts';
 import { meshFailure } from './replies.ts';
@@ -12,7 +20,11 @@ import { meshFailure } from './replies.ts';
 /** How long a used token is remembered, at least: longer than its timestamp stays fresh. */
 export const TOKEN_MEMORY_MS = 2 * 60 * 60 * 1000;
 
-const certificateMismatch: ErrorSpec = { event: '', code: '', description: 'Client certificate was not issued to this mailbox' };
+const certificateMismatch: ErrorSpec = {
+  event: '',
+  code: '',
+  description: 'Client certificate was not issued to this mailbox',
+};
 
 /**
  * Tokens seen, remembered for at least 2 hours of sandbox time (longer than a fresh timestamp stays
@@ -62,7 +74,10 @@ export interface Authenticated {
 }
 
 /** Authenticates a request or throws a 403 Failure with the real service's text. */
-export function authenticate(input: AuthInput, ctx: { mailboxes: Mailboxes; sharedKey: string; relax: Required<RelaxOptions>; tokens: TokenMemory }): Authenticated {
+export function authenticate(
+  input: AuthInput,
+  ctx: { mailboxes: Mailboxes; sharedKey: string; relax: Required<RelaxOptions>; tokens: TokenMemory },
+): Authenticated {
   const { relax } = ctx;
   const { parsed } = input;
   // The strict parse differs from the lenient one only in wanting the scheme exactly so.
@@ -77,9 +92,11 @@ export function authenticate(input: AuthInput, ctx: { mailboxes: Mailboxes; shar
   if (!verifyAuthToken(token, ctx.sharedKey, mailbox.password)) throw meshFailure(403, MESH_ERRORS.authInvalid);
   if (!mailbox.active) throw meshFailure(403, MESH_ERRORS.inactiveMailbox);
   if (!relax.tokenTime && !isTokenTimeFresh(token.timestamp, input.now)) throw meshFailure(403, MESH_ERRORS.authStale);
-  if (input.mtls && !relax.mtls && certificateMailbox(input.socket) !== mailbox.mailboxId) throw meshFailure(403, certificateMismatch);
+  if (input.mtls && !relax.mtls && certificateMailbox(input.socket) !== mailbox.mailboxId)
+    throw meshFailure(403, certificateMismatch);
   if (input.usage) input.usage.used = true;
-  if (ctx.tokens.seenBefore(token, input.now.getTime()) && !relax.tokenReuse) throw meshFailure(403, MESH_ERRORS.authReused);
+  if (ctx.tokens.seenBefore(token, input.now.getTime()) && !relax.tokenReuse)
+    throw meshFailure(403, MESH_ERRORS.authReused);
   return { mailbox, token };
 }
 

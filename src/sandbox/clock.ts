@@ -9,14 +9,19 @@ export interface SandboxClock {
   offsetMs(): number;
 }
 
-export function createClock(base?: () => Date, initialOffsetMs = 0, onAdvance?: (offsetMs: number) => void): SandboxClock {
+export function createClock(
+  base?: () => Date,
+  initialOffsetMs = 0,
+  onAdvance?: (offsetMs: number) => void,
+): SandboxClock {
   let offset = initialOffsetMs;
   // Real time is read as a number: a Date for the base and another for the result cost twice the allocations.
   const baseMs = base ? () => base().getTime() : Date.now;
   return {
     now: () => new Date(baseMs() + offset),
     advance(ms: number) {
-      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`the clock only moves forward: cannot advance by ${ms} ms`);
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new RangeError(`the clock only moves forward: cannot advance by ${ms} ms`);
       offset += ms;
       onAdvance?.(offset);
     },

@@ -55,7 +55,17 @@ export interface RouteContext {
 }
 
 export const tooLarge = (limit: number): Failure =>
-  new Failure(413, { kind: 'mesh', spec: { ...MESH_ERRORS.requestTooLarge, description: `${MESH_ERRORS.requestTooLarge.description} (at most ${limit} bytes per request)` } }, true);
+  new Failure(
+    413,
+    {
+      kind: 'mesh',
+      spec: {
+        ...MESH_ERRORS.requestTooLarge,
+        description: `${MESH_ERRORS.requestTooLarge.description} (at most ${limit} bytes per request)`,
+      },
+    },
+    true,
+  );
 
 /** The negotiated version, or a 400 (always in v1 shape) when the Accept header is malformed. */
 export function requireVersion(ctx: RouteContext): ApiVersion {
@@ -71,11 +81,31 @@ export function authorise(ctx: RouteContext): Authenticated {
   // Journal the token even when it is refused: a reused token shows in the journal as the same nonce and count.
   const header = ctx.headers.get('authorization');
   const presented = parseAuthToken(header, { requireScheme: false });
-  const noted = presented.ok ? { nonce: presented.parts.nonce, nonceCount: presented.parts.nonceCount, timestamp: presented.parts.timestamp, used: false } : undefined;
+  const noted = presented.ok
+    ? {
+        nonce: presented.parts.nonce,
+        nonceCount: presented.parts.nonceCount,
+        timestamp: presented.parts.timestamp,
+        used: false,
+      }
+    : undefined;
   if (noted) ctx.notes.token = noted;
   const auth = authenticate(
-    { header, parsed: presented, pathMailbox, socket: ctx.req.socket, mtls: state.options.tls === 'mtls', now: ctx.now, usage: noted },
-    { mailboxes: state.mailboxes, sharedKey: state.options.sharedKey, relax: state.options.relax, tokens: state.tokens },
+    {
+      header,
+      parsed: presented,
+      pathMailbox,
+      socket: ctx.req.socket,
+      mtls: state.options.tls === 'mtls',
+      now: ctx.now,
+      usage: noted,
+    },
+    {
+      mailboxes: state.mailboxes,
+      sharedKey: state.options.sharedKey,
+      relax: state.options.relax,
+      tokens: state.tokens,
+    },
   );
   ctx.notes.mailbox = auth.mailbox.mailboxId;
   return auth;
@@ -99,7 +129,8 @@ const SMALL_BODY_BYTES = 256 * 1024;
 export function readSmallBody(ctx: RouteContext, keep = true): Promise<Buffer> | undefined {
   const { req } = ctx;
   const declared = req.headers['content-length'];
-  if (declared === undefined || req.headers['transfer-encoding'] !== undefined || Number(declared) > SMALL_BODY_BYTES) return undefined;
+  if (declared === undefined || req.headers['transfer-encoding'] !== undefined || Number(declared) > SMALL_BODY_BYTES)
+    return undefined;
   const read = new Promise<Buffer>((resolve, reject) => {
     if (req.destroyed) return reject(new Error('request body was cut off'));
     const parts: Buffer[] = [];
@@ -128,7 +159,9 @@ export async function drainBody(ctx: RouteContext): Promise<void> {
   if (headers['content-length'] === '0') return; // node:http has already read it all
   const small = readSmallBody(ctx, false);
   if (small) return void (await small);
-  await pipeline(ctx.req, limitedBody(ctx), new Writable({ write: (_chunk, _enc, done) => done() })).catch(rethrowBodyError);
+  await pipeline(ctx.req, limitedBody(ctx), new Writable({ write: (_chunk, _enc, done) => done() })).catch(
+    rethrowBodyError,
+  );
 }
 
 /** Reads a small JSON body (admin API); a clear 400 when it is not JSON. */
@@ -148,7 +181,9 @@ export async function readJsonBody(ctx: RouteContext): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw validationFailure([{ type: 'json_invalid', loc: ['body', '(body)'], msg: `body is not valid JSON: ${(error as Error).message}` }]);
+    throw validationFailure([
+      { type: 'json_invalid', loc: ['body', '(body)'], msg: `body is not valid JSON: ${(error as Error).message}` },
+    ]);
   }
 }
 
@@ -157,7 +192,14 @@ export function rethrowBodyError(error: unknown): never {
   if (error instanceof BodyTooLarge) throw tooLarge(error.limit);
   if (error instanceof Failure) throw error;
   // The client went away or sent a broken body: there is nobody left to answer properly.
-  throw new Failure(400, { kind: 'mesh', spec: { event: '', code: '', description: `request body could not be read: ${(error as Error).message}` } }, true);
+  throw new Failure(
+    400,
+    {
+      kind: 'mesh',
+      spec: { event: '', code: '', description: `request body could not be read: ${(error as Error).message}` },
+    },
+    true,
+  );
 }
 
 export function notFoundMessage(): Failure {

@@ -19,10 +19,15 @@ export class Faults {
     const s = (typeof spec === 'object' && spec !== null ? spec : {}) as Record<string, unknown>;
     const problems: string[] = [];
     if (typeof s.path !== 'string' || s.path === '') problems.push('"path" must be a regular expression string');
-    if (!Number.isInteger(s.status) || (s.status as number) < 100 || (s.status as number) > 599) problems.push('"status" must be an HTTP status 100..599');
+    if (!Number.isInteger(s.status) || (s.status as number) < 100 || (s.status as number) > 599)
+      problems.push('"status" must be an HTTP status 100..599');
     if (!Number.isInteger(s.times) || (s.times as number) < 1) problems.push('"times" must be a positive integer');
     if (s.method !== undefined && typeof s.method !== 'string') problems.push('"method" must be a string');
-    if (s.delayMs !== undefined && (!Number.isInteger(s.delayMs) || (s.delayMs as number) < 0 || (s.delayMs as number) > 600_000)) problems.push('"delayMs" must be 0..600000');
+    if (
+      s.delayMs !== undefined &&
+      (!Number.isInteger(s.delayMs) || (s.delayMs as number) < 0 || (s.delayMs as number) > 600_000)
+    )
+      problems.push('"delayMs" must be 0..600000');
     let path: RegExp | undefined;
     if (problems.length === 0) {
       try {
@@ -32,7 +37,13 @@ export class Faults {
       }
     }
     if (problems.length > 0 || !path) throw new Error(problems.join('; '));
-    this.#faults.push({ method: (s.method as string | undefined)?.toUpperCase(), path, status: s.status as number, remaining: s.times as number, delayMs: (s.delayMs as number | undefined) ?? 0 });
+    this.#faults.push({
+      method: (s.method as string | undefined)?.toUpperCase(),
+      path,
+      status: s.status as number,
+      remaining: s.times as number,
+      delayMs: (s.delayMs as number | undefined) ?? 0,
+    });
   }
 
   /** The fault this request triggers, if any (using up one of its times). */

@@ -11,7 +11,13 @@ import { Faults } from './faults.ts';
 import { Journal, JOURNAL_MEMORY_ENTRIES, tokensJournalledSince } from './journal.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { Mailboxes } from './mailboxes.ts';
-import { ADMIN_PREFIX, RELAX_RULES, type ResolvedOptions, type RunningSandbox, type SandboxOptions } from './options.ts';
+import {
+  ADMIN_PREFIX,
+  RELAX_RULES,
+  type ResolvedOptions,
+  type RunningSandbox,
+  type SandboxOptions,
+} from './options.ts';
 import { createSandboxServer } from './server.ts';
 import { SettingsFile } from './settings-file.ts';
 import { openLogStore } from './store/log-store.ts';
@@ -27,7 +33,12 @@ async function resolveOptions(options: SandboxOptions): Promise<ResolvedOptions>
   const dataDir = options.dataDir ? resolve(options.dataDir) : await mkdtemp(join(tmpdir(), 'mesh-sandbox-'));
   await mkdir(dataDir, { recursive: true });
   /** The value or its fallback, refused unless at least `min` (and finite, unless `infinite` is allowed). */
-  const checked = (name: string, value: number | undefined, fallback: number, { min = Number.MIN_VALUE, infinite = false } = {}): number => {
+  const checked = (
+    name: string,
+    value: number | undefined,
+    fallback: number,
+    { min = Number.MIN_VALUE, infinite = false } = {},
+  ): number => {
     const v = value ?? fallback;
     if (!(v >= min) || (v === Infinity && !infinite)) {
       const rule = min === Number.MIN_VALUE ? 'a positive number' : `at least ${min}`;
@@ -42,13 +53,18 @@ async function resolveOptions(options: SandboxOptions): Promise<ResolvedOptions>
     tls: options.tls ?? 'none',
     sharedKey: options.sharedKey ?? SANDBOX_DEFAULTS.sharedKey,
     configFile: options.configFile,
-    relax: Object.fromEntries(RELAX_RULES.map((rule) => [rule, options.relax?.[rule] === true])) as ResolvedOptions['relax'],
+    relax: Object.fromEntries(
+      RELAX_RULES.map((rule) => [rule, options.relax?.[rule] === true]),
+    ) as ResolvedOptions['relax'],
     expiryDays: checked('expiryDays', options.expiryDays, 5),
     maxRequestBytes: checked('maxRequestBytes', options.maxRequestBytes, 100_000_000),
     now: options.now,
     requestTimeoutMs: checked('requestTimeoutMs', options.requestTimeoutMs, 300_000),
     journal: options.journal ?? true,
-    journalMemoryEntries: checked('journalMemoryEntries', options.journalMemoryEntries, JOURNAL_MEMORY_ENTRIES, { min: 1, infinite: true }),
+    journalMemoryEntries: checked('journalMemoryEntries', options.journalMemoryEntries, JOURNAL_MEMORY_ENTRIES, {
+      min: 1,
+      infinite: true,
+    }),
   };
 }
 
@@ -63,15 +79,33 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<RunningS
   }
   const store = await openLogStore(options.dataDir);
   const clock = createClock(options.now, saved.clockOffsetMs, (offsetMs) => {
-    void settings.write(() => ({ clockOffsetMs: offsetMs, disabledMailboxes: mailboxes.all().filter((m) => !m.active).map((m) => m.mailboxId) }));
+    void settings.write(() => ({
+      clockOffsetMs: offsetMs,
+      disabledMailboxes: mailboxes
+        .all()
+        .filter((m) => !m.active)
+        .map((m) => m.mailboxId),
+    }));
     void lifecycle.expireAndDeleteDue();
   });
   const lifecycle = new Lifecycle(store, clock, options.expiryDays, options.relax.expiry);
   const journal = new Journal(options.journal ? options.dataDir : undefined, options.journalMemoryEntries);
   const tokens = new TokenMemory();
   // Tokens used before a restart stay used: the journal's last two hours are read back into memory.
-  if (options.journal) for (const token of tokensJournalledSince(options.dataDir, clock.now().getTime() - TOKEN_MEMORY_MS)) tokens.seenBefore(token, token.arrivedMs);
-  const state: SandboxState = { options, mailboxes, store, clock, tokens, journal, faults: new Faults(), settings, lifecycle };
+  if (options.journal)
+    for (const token of tokensJournalledSince(options.dataDir, clock.now().getTime() - TOKEN_MEMORY_MS))
+      tokens.seenBefore(token, token.arrivedMs);
+  const state: SandboxState = {
+    options,
+    mailboxes,
+    store,
+    clock,
+    tokens,
+    journal,
+    faults: new Faults(),
+    settings,
+    lifecycle,
+  };
   const tls = await prepareTls(options, mailboxes);
   const server = createSandboxServer(state, tls?.files);
   await new Promise<void>((resolveListen, reject) => {

@@ -31,12 +31,20 @@ export interface JournalFilter {
 }
 
 const JOURNAL_FILE = 'journal.jsonl';
-const JOURNALLED_HEADERS = new Set(['accept', 'accept-encoding', 'content-encoding', 'content-type', 'content-length', 'user-agent']);
+const JOURNALLED_HEADERS = new Set([
+  'accept',
+  'accept-encoding',
+  'content-encoding',
+  'content-type',
+  'content-length',
+  'user-agent',
+]);
 
 /** The request headers worth journalling: the ones above and every mex-* header (names already lower case). */
 export function journalHeaders(headers: Iterable<[string, string]>): Record<string, string> {
   const picked: Record<string, string> = {};
-  for (const [name, value] of headers) if (JOURNALLED_HEADERS.has(name) || name.startsWith('mex-')) picked[name] = value;
+  for (const [name, value] of headers)
+    if (JOURNALLED_HEADERS.has(name) || name.startsWith('mex-')) picked[name] = value;
   return picked;
 }
 
@@ -166,7 +174,13 @@ export function tokensJournalledSince(dataDir: string, sinceMs: number): Journal
         const arrivedMs = Date.parse(entry.time);
         if (arrivedMs < sinceMs - COMPLETION_LAG_MS) break reading;
         // Lines written before `used` existed have none: taken as used, as they were then.
-        if (arrivedMs >= sinceMs && entry.token && entry.token.used !== false) found.push({ mailboxId: entry.mailbox ?? '', nonce: entry.token.nonce, nonceCount: entry.token.nonceCount, arrivedMs });
+        if (arrivedMs >= sinceMs && entry.token && entry.token.used !== false)
+          found.push({
+            mailboxId: entry.mailbox ?? '',
+            nonce: entry.token.nonce,
+            nonceCount: entry.token.nonceCount,
+            arrivedMs,
+          });
       }
     }
   } finally {

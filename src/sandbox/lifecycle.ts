@@ -147,7 +147,12 @@ export class Lifecycle {
   /** Expires a message now: undeliverable for the recipient, and a REPORT (code 14) for the sender. */
   async expire(message: StoredMessage): Promise<StoredMessage | undefined> {
     const error = notCollectedError(this.expiryDays);
-    const details = { event: error.event, code: error.code, description: error.description, linkedMessageId: message.messageId };
+    const details = {
+      event: error.event,
+      code: error.code,
+      description: error.description,
+      linkedMessageId: message.messageId,
+    };
     message.events.unshift(this.event('undeliverable', details));
     await this.store.save(message);
     if (message.messageType !== 'DATA' || message.sender === '') return undefined;

@@ -61,7 +61,9 @@ export class GzipCheck extends Transform {
     super();
     this.#gunzip.on('data', () => undefined);
     this.#gunzip.on('error', (error) => {
-      this.#failure = new BadGzipBody(`Content-Encoding is gzip but the body is not a valid gzip stream (${error.message})`);
+      this.#failure = new BadGzipBody(
+        `Content-Encoding is gzip but the body is not a valid gzip stream (${error.message})`,
+      );
       this.#release();
     });
     this.#gunzip.on('drain', () => this.#release());

@@ -87,7 +87,9 @@ function parseConfig(json: unknown, problems: string[]): { mailboxes: Mailbox[];
     problems.push('the file must hold a JSON object with "mailboxes" and/or "workflows" arrays');
     return { mailboxes: [], workflows: [] };
   }
-  for (const key of Object.keys(json)) if (key !== 'mailboxes' && key !== 'workflows') problems.push(`unknown key "${key}" (expected "mailboxes", "workflows")`);
+  for (const key of Object.keys(json))
+    if (key !== 'mailboxes' && key !== 'workflows')
+      problems.push(`unknown key "${key}" (expected "mailboxes", "workflows")`);
   const list = (key: string): unknown[] => {
     const value = json[key] ?? [];
     if (Array.isArray(value)) return value;
@@ -112,16 +114,29 @@ function field(obj: Json, key: string, where: string, problems: string[], requir
   return value.trim();
 }
 
-const MAILBOX_KEYS = new Set(['mailbox_id', 'password', 'ods_code', 'mailbox_name', 'org_code', 'org_name', 'billing_entity', 'disabled']);
+const MAILBOX_KEYS = new Set([
+  'mailbox_id',
+  'password',
+  'ods_code',
+  'mailbox_name',
+  'org_code',
+  'org_name',
+  'billing_entity',
+  'disabled',
+]);
 
 function parseMailbox(raw: unknown, where: string, problems: string[]): Mailbox | undefined {
   if (!isObject(raw)) return void problems.push(`${where} must be an object`);
-  for (const key of Object.keys(raw)) if (!MAILBOX_KEYS.has(key)) problems.push(`${where}: unknown key "${key}" (expected one of ${[...MAILBOX_KEYS].join(', ')})`);
+  for (const key of Object.keys(raw))
+    if (!MAILBOX_KEYS.has(key))
+      problems.push(`${where}: unknown key "${key}" (expected one of ${[...MAILBOX_KEYS].join(', ')})`);
   const mailboxId = field(raw, 'mailbox_id', where, problems, true);
   const password = field(raw, 'password', where, problems, true);
   const odsCode = field(raw, 'ods_code', where, problems, true);
-  if (mailboxId !== undefined && !MAILBOX_ID.test(mailboxId)) problems.push(`${where}.mailbox_id "${mailboxId}" must be upper-case letters and digits, at most 20`);
-  if (raw.disabled !== undefined && typeof raw.disabled !== 'boolean') problems.push(`${where}.disabled must be true or false`);
+  if (mailboxId !== undefined && !MAILBOX_ID.test(mailboxId))
+    problems.push(`${where}.mailbox_id "${mailboxId}" must be upper-case letters and digits, at most 20`);
+  if (raw.disabled !== undefined && typeof raw.disabled !== 'boolean')
+    problems.push(`${where}.disabled must be true or false`);
   if (mailboxId === undefined || password === undefined || odsCode === undefined) return undefined;
   const name = field(raw, 'mailbox_name', where, problems, false) ?? mailboxId;
   return {
@@ -138,11 +153,14 @@ function parseMailbox(raw: unknown, where: string, problems: string[]): Mailbox 
 
 function parseWorkflow(raw: unknown, where: string, problems: string[]): Workflow | undefined {
   if (!isObject(raw)) return void problems.push(`${where} must be an object`);
-  for (const key of Object.keys(raw)) if (!['workflow_id', 'senders', 'receivers'].includes(key)) problems.push(`${where}: unknown key "${key}" (expected workflow_id, senders, receivers)`);
+  for (const key of Object.keys(raw))
+    if (!['workflow_id', 'senders', 'receivers'].includes(key))
+      problems.push(`${where}: unknown key "${key}" (expected workflow_id, senders, receivers)`);
   const workflowId = field(raw, 'workflow_id', where, problems, true);
   const ids = (key: string): string[] => {
     const value = raw[key];
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string' && MAILBOX_ID.test(v))) return value as string[];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string' && MAILBOX_ID.test(v)))
+      return value as string[];
     problems.push(`${where}.${key} must be an array of upper-case mailbox ids`);
     return [];
   };
@@ -160,9 +178,12 @@ export class Mailboxes {
     for (const m of mailboxes) this.#mailboxes.set(m.mailboxId, m);
     for (const w of workflows) this.#workflows.set(w.workflowId, w);
     const problems = [...this.#workflows.values()].flatMap((w) =>
-      [...w.senders, ...w.receivers].filter((id) => !this.#mailboxes.has(id)).map((id) => `workflow ${w.workflowId} names unknown mailbox ${id}`),
+      [...w.senders, ...w.receivers]
+        .filter((id) => !this.#mailboxes.has(id))
+        .map((id) => `workflow ${w.workflowId} names unknown mailbox ${id}`),
     );
-    if (problems.length > 0) throw new ConfigFileError(`sandbox config is inconsistent:\n  ${[...new Set(problems)].join('\n  ')}`);
+    if (problems.length > 0)
+      throw new ConfigFileError(`sandbox config is inconsistent:\n  ${[...new Set(problems)].join('\n  ')}`);
   }
 
   static load(configFile: string | undefined): Mailboxes {

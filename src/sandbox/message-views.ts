@@ -13,12 +13,27 @@ const compactTime = (iso: string | undefined): string => (iso ? iso.replace(/[-T
 /** ISO without zone, as the official sandbox writes tracking times. */
 const naiveIso = (iso: string | undefined): string | undefined => iso?.replace(/Z$/, '');
 
-function statusDetails(message: StoredMessage): { code: string; event: string; description: string; success: boolean; timestamp: string } {
+function statusDetails(message: StoredMessage): {
+  code: string;
+  event: string;
+  description: string;
+  success: boolean;
+  timestamp: string;
+} {
   const error = errorEvent(message);
   const newest = message.events.find((e) => e.status === 'accepted' || e.code !== undefined) ?? message.events[0];
   const timestamp = compactTime(newest?.timestamp ?? message.createdAt);
-  if (message.messageType === 'REPORT' || (error && statusOf(message) !== 'accepted' && statusOf(message) !== 'acknowledged')) {
-    return { code: error?.code ?? '', event: error?.event ?? '', description: error?.description ?? '', success: false, timestamp };
+  if (
+    message.messageType === 'REPORT' ||
+    (error && statusOf(message) !== 'accepted' && statusOf(message) !== 'acknowledged')
+  ) {
+    return {
+      code: error?.code ?? '',
+      event: error?.event ?? '',
+      description: error?.description ?? '',
+      success: false,
+      timestamp,
+    };
   }
   // A literal: spreading a shared constant and adding to the copy took V8 two microseconds.
   return { code: '00', event: 'TRANSFER', description: 'Transferred to recipient mailbox', success: true, timestamp };

@@ -24,7 +24,16 @@ export interface RelaxOptions {
   mtls?: boolean;
 }
 
-export const RELAX_RULES = ['tokenReuse', 'tokenTime', 'scheme', 'handshakeHeaders', 'downloadAfterAck', 'expiry', 'workflowPermissions', 'mtls'] as const satisfies readonly (keyof RelaxOptions)[];
+export const RELAX_RULES = [
+  'tokenReuse',
+  'tokenTime',
+  'scheme',
+  'handshakeHeaders',
+  'downloadAfterAck',
+  'expiry',
+  'workflowPermissions',
+  'mtls',
+] as const satisfies readonly (keyof RelaxOptions)[];
 
 export type TlsMode = 'none' | 'tls' | 'mtls';
 

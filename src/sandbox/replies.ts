@@ -4,7 +4,14 @@
  * generic body, and routing errors. Handlers throw a Failure; the server turns it into a response.
  */
 import type { ServerResponse } from 'node:http';
-import { errorBody, GENERIC_ERROR_BODY, MEDIA_JSON, MEDIA_V2, type ApiVersion, type ErrorSpec } from '../protocol/index.ts';
+import {
+  errorBody,
+  GENERIC_ERROR_BODY,
+  MEDIA_JSON,
+  MEDIA_V2,
+  type ApiVersion,
+  type ErrorSpec,
+} from '../protocol/index.ts';
 
 export interface ValidationItem {
   type: string;
@@ -21,7 +28,11 @@ export type FailureBody =
 /** An error answer; `close` also ends the connection (after an unread or oversized body). */
 export class Failure extends Error {
   override name = 'Failure';
-  constructor(readonly status: number, readonly body: FailureBody, readonly close = false) {
+  constructor(
+    readonly status: number,
+    readonly body: FailureBody,
+    readonly close = false,
+  ) {
     super(body.kind === 'mesh' ? body.spec.description : body.kind);
   }
 }
@@ -31,16 +42,32 @@ export const meshFailure = (status: number, spec: ErrorSpec, messageId?: string)
 
 export const validationFailure = (items: ValidationItem[]): Failure => new Failure(400, { kind: 'validation', items });
 
-export const missing = (where: 'header' | 'query', name: string): ValidationItem => ({ type: 'missing', loc: [where, name], msg: 'Field required' });
+export const missing = (where: 'header' | 'query', name: string): ValidationItem => ({
+  type: 'missing',
+  loc: [where, name],
+  msg: 'Field required',
+});
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, contentType: string, extra: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType: string,
+  extra: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...extra });
   res.end(text);
 }
 
 /** A success body in the shape and media type of the caller's version. */
-export function sendVersioned(res: ServerResponse, version: ApiVersion, status: number, v1: unknown, v2: unknown): void {
+export function sendVersioned(
+  res: ServerResponse,
+  version: ApiVersion,
+  status: number,
+  v1: unknown,
+  v2: unknown,
+): void {
   if (version === 2) sendJson(res, status, v2, MEDIA_V2);
   else sendJson(res, status, v1, MEDIA_JSON);
 }
@@ -66,6 +93,12 @@ export function sendFailure(res: ServerResponse, failure: Failure, version: ApiV
       sendJson(res, failure.status, GENERIC_ERROR_BODY, MEDIA_JSON, extra);
       return;
     case 'routing':
-      sendJson(res, failure.status, { detail: body.detail }, MEDIA_JSON, body.allow ? { ...extra, allow: body.allow.join(', ') } : extra);
+      sendJson(
+        res,
+        failure.status,
+        { detail: body.detail },
+        MEDIA_JSON,
+        body.allow ? { ...extra, allow: body.allow.join(', ') } : extra,
+      );
   }
 }

@@ -17,7 +17,8 @@ export class SandboxResponse<Request extends IncomingMessage = IncomingMessage> 
       const headers = rest.at(-1);
       if (headers === undefined || typeof headers === 'string') rest.push({ date: this.clockDate });
       // The sandbox passes headers as a fresh object literal (never node's array form), so adding to it is safe.
-      else if (!Array.isArray(headers) && !('date' in (headers as object))) (headers as Record<string, unknown>).date = this.clockDate;
+      else if (!Array.isArray(headers) && !('date' in (headers as object)))
+        (headers as Record<string, unknown>).date = this.clockDate;
     }
     return (super.writeHead as (statusCode: number, ...rest: unknown[]) => this)(statusCode, ...rest);
   }

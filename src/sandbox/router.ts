@@ -40,11 +40,20 @@ const patternSegments = (pattern: string): number => segmentsOf(pattern.replaceA
  */
 function route(path: string, methods: Record<string, Handler>): Route {
   const names = [...path.matchAll(/\(\?<(\w+)>/g)].map((m) => m[1]!);
-  return { prefix: path.split('(')[0]!, pattern: new RegExp(`^${path.replace(/\(\?<\w+>/g, '(')}$`), names, segments: patternSegments(path), methods };
+  return {
+    prefix: path.split('(')[0]!,
+    pattern: new RegExp(`^${path.replace(/\(\?<\w+>/g, '(')}$`),
+    names,
+    segments: patternSegments(path),
+    methods,
+  };
 }
 /** Admin routes, under /admin and /messageexchange/admin. */
 const adminRoutes = (path: string, methods: Record<string, Handler>): Route[] =>
-  [ADMIN_PREFIX, `/messageexchange${ADMIN_PREFIX}`].map((prefix) => ({ ...route(`${prefix}${path}`, methods), admin: true }));
+  [ADMIN_PREFIX, `/messageexchange${ADMIN_PREFIX}`].map((prefix) => ({
+    ...route(`${prefix}${path}`, methods),
+    admin: true,
+  }));
 
 const HEALTH = { GET: health, HEAD: health };
 const resetAll = { POST: admin.resetAll, DELETE: admin.resetAll };
@@ -118,6 +127,11 @@ function decodeSegment(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    throw new Failure(400, { kind: 'validation', items: [{ type: 'url_parsing', loc: ['path', value.slice(0, 50)], msg: 'path segment is not valid percent-encoding' }] });
+    throw new Failure(400, {
+      kind: 'validation',
+      items: [
+        { type: 'url_parsing', loc: ['path', value.slice(0, 50)], msg: 'path segment is not valid percent-encoding' },
+      ],
+    });
   }
 }

@@ -36,7 +36,17 @@ export function createSandboxServer(state: SandboxState, tls: ServerTls | undefi
   };
   const listener = (req: IncomingMessage, res: SandboxResponse): void => void handle(state, req, res);
   const server = tls
-    ? createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: tls.requireClientCert, rejectUnauthorized: tls.requireClientCert }, listener)
+    ? createHttpsServer(
+        {
+          ...serverOptions,
+          key: tls.key,
+          cert: tls.cert,
+          ca: tls.ca,
+          requestCert: tls.requireClientCert,
+          rejectUnauthorized: tls.requireClientCert,
+        },
+        listener,
+      )
     : createHttpServer(serverOptions, listener);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
   return server;
@@ -47,11 +57,15 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   const inFlight = (socket as Socket & { _httpMessage?: SandboxResponse })._httpMessage;
   if (socket.writable && !inFlight?.headersSent) {
     const [status, reason, text] =
-      error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'request was not received in time']
-      : error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'request headers are too large']
-      : [400, 'Bad Request', `malformed HTTP request (${error.code ?? error.message})`];
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'request was not received in time']
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request Header Fields Too Large', 'request headers are too large']
+          : [400, 'Bad Request', `malformed HTTP request (${error.code ?? error.message})`];
     const body = JSON.stringify({ errorEvent: '', errorCode: '', errorDescription: text });
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroySoon();
 }
@@ -105,7 +119,12 @@ async function handle(state: SandboxState, req: IncomingMessage, res: SandboxRes
   else res.once('close', () => journal(ctx, slot, now, started));
 }
 
-function journal({ state, req, res, method, headers, notes }: RouteContext, slot: JournalSlot, arrived: Date, started: number): void {
+function journal(
+  { state, req, res, method, headers, notes }: RouteContext,
+  slot: JournalSlot,
+  arrived: Date,
+  started: number,
+): void {
   const entry: JournalEntry = {
     time: isoTime(arrived),
     method,
@@ -129,7 +148,9 @@ async function answerFailure(ctx: RouteContext, error: unknown): Promise<void> {
   if (error instanceof Failure) failure = error;
   else {
     // A bug of ours; say so without echoing request data (which could hold a secret).
-    console.error(`mesh-assure sandbox: internal error on ${ctx.method} ${ctx.path}: ${error instanceof Error ? error.stack : String(error)}`);
+    console.error(
+      `mesh-assure sandbox: internal error on ${ctx.method} ${ctx.path}: ${error instanceof Error ? error.stack : String(error)}`,
+    );
     failure = new Failure(500, { kind: 'generic' }, true);
   }
   if (!failure.close && !req.complete && !req.readableEnded) {

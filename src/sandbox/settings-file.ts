@@ -21,7 +21,10 @@ export class SettingsFile {
   async read(): Promise<PersistedSettings> {
     try {
       const json = JSON.parse(await readFile(this.#path, 'utf8')) as Partial<PersistedSettings>;
-      return { clockOffsetMs: Number(json.clockOffsetMs) || 0, disabledMailboxes: Array.isArray(json.disabledMailboxes) ? json.disabledMailboxes : [] };
+      return {
+        clockOffsetMs: Number(json.clockOffsetMs) || 0,
+        disabledMailboxes: Array.isArray(json.disabledMailboxes) ? json.disabledMailboxes : [],
+      };
     } catch {
       return { clockOffsetMs: 0, disabledMailboxes: [] };
     }
@@ -29,10 +32,12 @@ export class SettingsFile {
 
   /** Writes `settings()` as it is when the write runs, after any write already under way. */
   write(settings: () => PersistedSettings): Promise<void> {
-    this.#chain = this.#chain.catch(() => undefined).then(async () => {
-      await writeFileDurably(this.#path, JSON.stringify(settings()));
-      await this.#syncer.sync();
-    });
+    this.#chain = this.#chain
+      .catch(() => undefined)
+      .then(async () => {
+        await writeFileDurably(this.#path, JSON.stringify(settings()));
+        await this.#syncer.sync();
+      });
     return this.#chain;
   }
 }

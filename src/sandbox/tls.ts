@@ -11,7 +11,10 @@ import type { ServerTls } from './server.ts';
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
-export async function prepareTls(options: ResolvedOptions, mailboxes: Mailboxes): Promise<{ files: ServerTls; material: SandboxTlsMaterial } | undefined> {
+export async function prepareTls(
+  options: ResolvedOptions,
+  mailboxes: Mailboxes,
+): Promise<{ files: ServerTls; material: SandboxTlsMaterial } | undefined> {
   if (options.tls === 'none') return undefined;
   // Loaded only when needed: the X.509 library costs a plain-HTTP sandbox memory for nothing.
   const { writeSandboxTlsMaterial } = await import('../pki/index.ts');

@@ -25,7 +25,16 @@
  *   --chunk-one-only    fetches only chunk 1 of a chunked message, then acknowledges it
  * Settings come from the environment its caller gives it (MESH_URL, MESH_MAILBOX_ID, ...).
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -66,23 +75,42 @@ const { positionals, values: flags } = parseArgs({
   },
 });
 
-const USAGE = 'usage: product.ts send|receive|download --state DIR [options] (see the head of tests/demo-product/product.ts)';
-const env = (name: string): string => process.env[name] ?? (() => { throw new Error(`${name} is not set`); })();
+const USAGE =
+  'usage: product.ts send|receive|download --state DIR [options] (see the head of tests/demo-product/product.ts)';
+const env = (name: string): string =>
+  process.env[name] ??
+  (() => {
+    throw new Error(`${name} is not set`);
+  })();
 const tls = {
   ...(process.env.MESH_CA_CERT ? { caCertPath: process.env.MESH_CA_CERT } : {}),
-  ...(process.env.MESH_CLIENT_CERT ? { tls: { certPath: env('MESH_CLIENT_CERT'), keyPath: env('MESH_CLIENT_KEY') } } : {}),
+  ...(process.env.MESH_CLIENT_CERT
+    ? { tls: { certPath: env('MESH_CLIENT_CERT'), keyPath: env('MESH_CLIENT_KEY') } }
+    : {}),
 };
-const settings = { baseUrl: env('MESH_URL'), mailboxId: env('MESH_MAILBOX_ID'), password: env('MESH_MAILBOX_PASSWORD'), sharedKey: env('MESH_SHARED_KEY') };
+const settings = {
+  baseUrl: env('MESH_URL'),
+  mailboxId: env('MESH_MAILBOX_ID'),
+  password: env('MESH_MAILBOX_PASSWORD'),
+  sharedKey: env('MESH_SHARED_KEY'),
+};
 const client = new MeshClient({ ...settings, ...tls });
 const discard = () => new Writable({ write: (_piece, _enc, done) => done() });
 const DAY_MS = 86_400_000;
 
 /** A request made by hand, for what our client would never send; a fresh token unless one is given. */
-async function rawRequest(path: string, options: { method?: 'GET' | 'POST'; accept?: string; authorization?: string } = {}): Promise<unknown> {
+async function rawRequest(
+  path: string,
+  options: { method?: 'GET' | 'POST'; accept?: string; authorization?: string } = {},
+): Promise<unknown> {
   const agent = createAgent(tls);
   try {
     const authorization = options.authorization ?? makeAuthToken(settings);
-    const res = await request(`${settings.baseUrl}${path}`, { dispatcher: agent, method: options.method ?? 'GET', headers: { authorization, accept: options.accept ?? MEDIA_V2 } });
+    const res = await request(`${settings.baseUrl}${path}`, {
+      dispatcher: agent,
+      method: options.method ?? 'GET',
+      headers: { authorization, accept: options.accept ?? MEDIA_V2 },
+    });
     const text = await res.body.text();
     return res.statusCode < 300 ? JSON.parse(text || 'null') : undefined;
   } finally {
@@ -92,7 +120,8 @@ async function rawRequest(path: string, options: { method?: 'GET' | 'POST'; acce
 
 /** The product's own state file: when it last validated its mailbox. */
 const stateFile = () => join(flags.state!, 'state.json');
-const readState = (): { validatedAt?: string } => (existsSync(stateFile()) ? JSON.parse(readFileSync(stateFile(), 'utf8')) : {});
+const readState = (): { validatedAt?: string } =>
+  existsSync(stateFile()) ? JSON.parse(readFileSync(stateFile(), 'utf8')) : {};
 
 /** Validates the mailbox once a day (MESH asks for that), remembering when in its state file. */
 async function validateMailbox(): Promise<void> {
@@ -154,16 +183,30 @@ async function receive(): Promise<void> {
 async function send(): Promise<void> {
   const file = flags.file!;
   const chunkSize = Number(flags['chunk-bytes'] ?? DEFAULT_CHUNK_BYTES);
-  const message = { to: flags.to!, workflowId: flags.workflow!, fileName: basename(file), ...(flags.subject ? { subject: flags.subject } : {}), ...(flags['local-id'] ? { localId: flags['local-id'] } : {}), ...(flags.gzip ? { gzip: true, compressed: true } : {}) };
+  const message = {
+    to: flags.to!,
+    workflowId: flags.workflow!,
+    fileName: basename(file),
+    ...(flags.subject ? { subject: flags.subject } : {}),
+    ...(flags['local-id'] ? { localId: flags['local-id'] } : {}),
+    ...(flags.gzip ? { gzip: true, compressed: true } : {}),
+  };
   let messageId: string;
   try {
-    const sent = statSync(file).size > chunkSize ? await client.sendChunked(message, fileSource(file), { chunkSize }) : await client.send(message, readFileSync(file));
+    const sent =
+      statSync(file).size > chunkSize
+        ? await client.sendChunked(message, fileSource(file), { chunkSize })
+        : await client.send(message, readFileSync(file));
     messageId = sent.messageId;
   } catch (error) {
     if (flags['ignore-417'] && error instanceof MeshError && error.status === 417) return void console.log('sent');
     throw error;
   }
-  if (flags['accept-v1']) await rawRequest(`/messageexchange/${settings.mailboxId}/outbox/tracking?${new URLSearchParams({ messageID: messageId })}`, { accept: MEDIA_V1 });
+  if (flags['accept-v1'])
+    await rawRequest(
+      `/messageexchange/${settings.mailboxId}/outbox/tracking?${new URLSearchParams({ messageID: messageId })}`,
+      { accept: MEDIA_V1 },
+    );
   else await client.track(messageId);
   if (!flags['quiet-id']) console.log(messageId);
 }

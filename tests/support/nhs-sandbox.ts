@@ -10,7 +10,8 @@ import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 /** Where the kit is: NHS_MESH_SANDBOX_KIT, else `shared/peers/nhs-mesh-sandbox` beside the checkout. */
-export const NHS_SANDBOX_KIT = process.env.NHS_MESH_SANDBOX_KIT ?? fileURLToPath(new URL('../../../shared/peers/nhs-mesh-sandbox', import.meta.url));
+export const NHS_SANDBOX_KIT =
+  process.env.NHS_MESH_SANDBOX_KIT ?? fileURLToPath(new URL('../../../shared/peers/nhs-mesh-sandbox', import.meta.url));
 
 export const nhsSandboxKitPresent = (): boolean => existsSync(`${NHS_SANDBOX_KIT}/run.sh`);
 
@@ -27,20 +28,30 @@ export async function startNhsSandbox(options: { tls: boolean }): Promise<NhsSan
   let lastFailure = '';
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const port = randomInt(20_000, 60_000);
-    const child = spawn('bash', [`${NHS_SANDBOX_KIT}/run.sh`, String(port), ...(options.tls ? ['--tls'] : [])], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('bash', [`${NHS_SANDBOX_KIT}/run.sh`, String(port), ...(options.tls ? ['--tls'] : [])], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const started = await readiness(child);
     if (started.ok) {
       const host = options.tls ? 'localhost' : '127.0.0.1';
-      return { baseUrl: `${options.tls ? 'https' : 'http'}://${host}:${port}`, caCertPath: started.caCertPath, stop: () => stop(child) };
+      return {
+        baseUrl: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
+        caCertPath: started.caCertPath,
+        stop: () => stop(child),
+      };
     }
     lastFailure = started.output;
     if (!/address already in use/i.test(started.output)) break;
   }
-  throw new Error(`NHS's sandbox did not start (${NHS_SANDBOX_KIT}/run.sh): ${lastFailure.trim().split('\n').slice(-5).join(' | ')}`);
+  throw new Error(
+    `NHS's sandbox did not start (${NHS_SANDBOX_KIT}/run.sh): ${lastFailure.trim().split('\n').slice(-5).join(' | ')}`,
+  );
 }
 
 /** Resolves when uvicorn says it is serving, or with its output when the process ends first. */
-function readiness(child: ChildProcess): Promise<{ ok: true; caCertPath: string | undefined } | { ok: false; output: string }> {
+function readiness(
+  child: ChildProcess,
+): Promise<{ ok: true; caCertPath: string | undefined } | { ok: false; output: string }> {
   return new Promise((resolve) => {
     let output = '';
     child.stderr!.on('data', (data: Buffer) => {

@@ -7,7 +7,10 @@ import type { RunningSandbox } from '../../src/sandbox/index.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/mesh-assure.mjs', import.meta.url));
 
-export type ReadySandbox = Pick<RunningSandbox, 'baseUrl' | 'port' | 'dataDir' | 'sharedKey' | 'adminUrl' | 'mailboxes'>;
+export type ReadySandbox = Pick<
+  RunningSandbox,
+  'baseUrl' | 'port' | 'dataDir' | 'sharedKey' | 'adminUrl' | 'mailboxes'
+>;
 
 export interface SandboxProcess {
   ready: ReadySandbox;
@@ -21,7 +24,9 @@ export interface SandboxProcess {
 }
 
 export async function startSandboxProcess(args: string[]): Promise<SandboxProcess> {
-  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

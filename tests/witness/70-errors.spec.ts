@@ -6,12 +6,31 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { attachJson } from '../../fixtures/evidence-steps.ts';
-import { awaitDelivery, exchangesSince, inboxIds, receiveAndAcknowledge, sendAndTrack } from '../../fixtures/message-flows.ts';
+import {
+  awaitDelivery,
+  exchangesSince,
+  inboxIds,
+  receiveAndAcknowledge,
+  sendAndTrack,
+} from '../../fixtures/message-flows.ts';
 import { pending703, pendingKey } from '../../src/pack/pending-cases.ts';
 import { stateFile } from '../../src/pack/run-state.ts';
 import { digestsIn } from '../../fixtures/product-driver.ts';
-import { findFromProduct, productReceives, productRequestsOn, productSends, trackedAcknowledged } from '../../fixtures/product-flows.ts';
-import { expect, notDemonstrable, test, witnessCase, type CaseContext, type ProductCaseContext } from '../../fixtures/witness.ts';
+import {
+  findFromProduct,
+  productReceives,
+  productRequestsOn,
+  productSends,
+  trackedAcknowledged,
+} from '../../fixtures/product-flows.ts';
+import {
+  expect,
+  notDemonstrable,
+  test,
+  witnessCase,
+  type CaseContext,
+  type ProductCaseContext,
+} from '../../fixtures/witness.ts';
 import { sha256 } from '../../src/evidence/checksums.ts';
 import { MeshError, type MeshClient } from '../../src/mesh/index.ts';
 
@@ -30,7 +49,12 @@ const MOST_403_ATTEMPTS = 3;
  * Runs `call`, expecting MESH to refuse it with `expected`; returns the error. A server that answers instead
  * fails the case with what the wire carried, not with an absent error.
  */
-async function refused(ctx: CaseContext, what: string, expected: string, call: () => Promise<unknown>): Promise<MeshError> {
+async function refused(
+  ctx: CaseContext,
+  what: string,
+  expected: string,
+  call: () => Promise<unknown>,
+): Promise<MeshError> {
   const mark = ctx.pack.log.length;
   const error = await call().then(
     // A download the server should have refused: read its body, so its exchange (and status) is logged.
@@ -56,7 +80,10 @@ async function expect403Once(ctx: CaseContext, client: MeshClient, what: string)
     expect(error.status).toBe(403);
     expect(error.message).toContain('authentication failed');
     const attempts = exchangesSince(ctx.pack.log, mark, () => true);
-    expect(attempts.map((e) => [e.status, e.attempt]), 'one attempt, no retry').toEqual([[403, 1]]);
+    expect(
+      attempts.map((e) => [e.status, e.attempt]),
+      'one attempt, no retry',
+    ).toEqual([[403, 1]]);
   });
 }
 
@@ -64,16 +91,27 @@ async function expect403Once(ctx: CaseContext, client: MeshClient, what: string)
 async function productAuthFailure(ctx: ProductCaseContext): Promise<void> {
   ctx.needs('receive');
   const { admin } = ctx.pack;
-  if (!admin) notDemonstrable("disabling the product's mailbox needs the sandbox admin API; on INT ask NHS to disable it during the witness session");
+  if (!admin)
+    notDemonstrable(
+      "disabling the product's mailbox needs the sandbox admin API; on INT ask NHS to disable it during the witness session",
+    );
   const mailbox = ctx.product.mailboxId;
   await ctx.step(`the sandbox disables ${mailbox}`, () => admin!.setMailboxActive(mailbox, false));
   let result;
   try {
-    result = await ctx.product.run('receive', { dir: await ctx.product.folder('701-received') }, `runs a receive cycle while ${mailbox} is disabled`, Math.min(GIVE_UP_WITHIN_MS, ctx.product.mode.commandTimeoutMs));
+    result = await ctx.product.run(
+      'receive',
+      { dir: await ctx.product.folder('701-received') },
+      `runs a receive cycle while ${mailbox} is disabled`,
+      Math.min(GIVE_UP_WITHIN_MS, ctx.product.mode.commandTimeoutMs),
+    );
   } finally {
     await admin!.setMailboxActive(mailbox, true);
   }
-  expect(result.stoppedAtDeadline, `the product gave up within ${GIVE_UP_WITHIN_MS / 1000} s instead of retrying until stopped`).toBe(false);
+  expect(
+    result.stoppedAtDeadline,
+    `the product gave up within ${GIVE_UP_WITHIN_MS / 1000} s instead of retrying until stopped`,
+  ).toBe(false);
   expect(result.code, 'the product reported the failure (non-zero exit)').not.toBe(0);
   const own = await ctx.productRequests();
   await ctx.step(`the journal: 403, and at most ${MOST_403_ATTEMPTS} attempts`, async () => {
@@ -83,23 +121,33 @@ async function productAuthFailure(ctx: ProductCaseContext): Promise<void> {
   });
 }
 
-test(...witnessCase('701', async (ctx) => {
-  const { pack } = ctx;
-  const wrongPassword = pack.extraClient({ ...pack.settings.sut, password: randomBytes(12).toString('hex') });
-  await expect403Once(ctx, wrongPassword, `a request for ${pack.sut.mailboxId} with a wrong password gets 403`);
-  const admin = pack.admin;
-  if (!admin) {
-    ctx.partNotDemonstrable('disabled mailbox', 'disabling a mailbox needs the sandbox admin API');
-    return;
-  }
-  await admin.setMailboxActive(pack.sut.mailboxId, false);
-  try {
-    await expect403Once(ctx, pack.sut, `a request from ${pack.sut.mailboxId} while its mailbox is disabled gets 403`);
-  } finally {
-    await admin.setMailboxActive(pack.sut.mailboxId, true);
-  }
-  await ctx.step(`${pack.sut.mailboxId} works again once enabled`, () => pack.sut.listInbox());
-}, productAuthFailure));
+test(
+  ...witnessCase(
+    '701',
+    async (ctx) => {
+      const { pack } = ctx;
+      const wrongPassword = pack.extraClient({ ...pack.settings.sut, password: randomBytes(12).toString('hex') });
+      await expect403Once(ctx, wrongPassword, `a request for ${pack.sut.mailboxId} with a wrong password gets 403`);
+      const admin = pack.admin;
+      if (!admin) {
+        ctx.partNotDemonstrable('disabled mailbox', 'disabling a mailbox needs the sandbox admin API');
+        return;
+      }
+      await admin.setMailboxActive(pack.sut.mailboxId, false);
+      try {
+        await expect403Once(
+          ctx,
+          pack.sut,
+          `a request from ${pack.sut.mailboxId} while its mailbox is disabled gets 403`,
+        );
+      } finally {
+        await admin.setMailboxActive(pack.sut.mailboxId, true);
+      }
+      await ctx.step(`${pack.sut.mailboxId} works again once enabled`, () => pack.sut.listInbox());
+    },
+    productAuthFailure,
+  ),
+);
 
 /** 702 through the product: its send to an unregistered mailbox gets 417 code 12; it fails and does not send again. */
 async function productInvalidRecipient(ctx: ProductCaseContext): Promise<void> {
@@ -107,23 +155,44 @@ async function productInvalidRecipient(ctx: ProductCaseContext): Promise<void> {
   const sent = await productSends(ctx, { to: UNREGISTERED_MAILBOX, content: '702 to nobody' });
   expect(sent.result.code, 'the send command reported the refusal (non-zero exit)').not.toBe(0);
   const own = await ctx.productRequests();
-  if (!own) return ctx.partNotDemonstrable('417 and no second send', "the server's answer to the product is seen only in the sandbox journal or through the recording relay");
+  if (!own)
+    return ctx.partNotDemonstrable(
+      '417 and no second send',
+      "the server's answer to the product is seen only in the sandbox journal or through the recording relay",
+    );
   await ctx.step(`the journal: one send to ${UNREGISTERED_MAILBOX}, refused with 417, never repeated`, async () => {
     const sends = own.filter((r) => r.kind === 'send' && r.to === UNREGISTERED_MAILBOX);
     expect(sends.map((r) => r.status)).toEqual([417]);
   });
 }
 
-test(...witnessCase('702', async (ctx) => {
-  const { pack } = ctx;
-  await ctx.step(`${pack.sut.mailboxId} sends to the unregistered mailbox ${UNREGISTERED_MAILBOX}: 417, SEND, code 12`, async () => {
-    const error = await refused(ctx, `sending to ${UNREGISTERED_MAILBOX}`, '417 SEND/12', () =>
-      pack.sut.send({ to: UNREGISTERED_MAILBOX, workflowId: pack.settings.workflowId, localId: '702' }, '702 to nobody'),
-    );
-    expect([error.status, error.event, error.meshCode]).toEqual([417, 'SEND', '12']);
-    await attachJson('MESH error', { status: error.status, event: error.event, code: error.meshCode, description: error.description });
-  });
-}, productInvalidRecipient));
+test(
+  ...witnessCase(
+    '702',
+    async (ctx) => {
+      const { pack } = ctx;
+      await ctx.step(
+        `${pack.sut.mailboxId} sends to the unregistered mailbox ${UNREGISTERED_MAILBOX}: 417, SEND, code 12`,
+        async () => {
+          const error = await refused(ctx, `sending to ${UNREGISTERED_MAILBOX}`, '417 SEND/12', () =>
+            pack.sut.send(
+              { to: UNREGISTERED_MAILBOX, workflowId: pack.settings.workflowId, localId: '702' },
+              '702 to nobody',
+            ),
+          );
+          expect([error.status, error.event, error.meshCode]).toEqual([417, 'SEND', '12']);
+          await attachJson('MESH error', {
+            status: error.status,
+            event: error.event,
+            code: error.meshCode,
+            description: error.description,
+          });
+        },
+      );
+    },
+    productInvalidRecipient,
+  ),
+);
 
 /** Finds, by its headers only (HEAD is no download), the REPORT in the sut inbox linked to `original`. */
 async function findReport(ctx: CaseContext, original: string): Promise<string> {
@@ -138,7 +207,10 @@ async function findReport(ctx: CaseContext, original: string): Promise<string> {
         const head = await sut.head(id);
         if (head.messageType === 'REPORT' && head.linkedMessageId === original) return id;
       }
-      if (Date.now() + delay > deadline) throw new Error(`no REPORT linked to ${original} reached ${sut.mailboxId} within ${ctx.pack.settings.deliveryTimeoutMs / 1000} s`);
+      if (Date.now() + delay > deadline)
+        throw new Error(
+          `no REPORT linked to ${original} reached ${sut.mailboxId} within ${ctx.pack.settings.deliveryTimeoutMs / 1000} s`,
+        );
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   });
@@ -151,7 +223,11 @@ async function handleReport(ctx: CaseContext, original: string): Promise<string>
   await ctx.messageIds({ 'report id': reportId });
   const report = await receiveAndAcknowledge(ctx, pack.sut, reportId);
   expect(report.metadata.messageType).toBe('REPORT');
-  expect([report.metadata.status.code, report.metadata.status.success, report.metadata.linkedMessageId]).toEqual(['14', false, original]);
+  expect([report.metadata.status.code, report.metadata.status.success, report.metadata.linkedMessageId]).toEqual([
+    '14',
+    false,
+    original,
+  ]);
   await ctx.step(`${pack.sut.mailboxId} tracks ${original}: undeliverable`, async () => {
     expect((await pack.sut.track(original)).status?.toLowerCase()).toBe('undeliverable');
   });
@@ -173,7 +249,10 @@ async function productUndelivered(ctx: ProductCaseContext): Promise<void> {
   const { pack } = ctx;
   const admin = pack.admin;
   const dormant = await pack.dormant();
-  if (!admin || !dormant) notDemonstrable('in product mode 703 runs on the embedded sandbox only: on INT the report comes five days later, and a two-phase product run is not built yet');
+  if (!admin || !dormant)
+    notDemonstrable(
+      'in product mode 703 runs on the embedded sandbox only: on INT the report comes five days later, and a two-phase product run is not built yet',
+    );
   const content = `703 left uncollected ${randomBytes(8).toString('hex')}`;
   const sent = await productSends(ctx, { to: dormant!.mailboxId, content });
   expect(sent.result.code, 'the send command succeeded').toBe(0);
@@ -181,55 +260,95 @@ async function productUndelivered(ctx: ProductCaseContext): Promise<void> {
   const original = sent.printedId ?? (await findFromProduct(ctx, dormant!, undefined, undefined)).messageId;
   pack.ledger.add(original, '703');
   await ctx.messageIds({ 'message id': original });
-  const expiry = await ctx.step(`the sandbox expires ${original}: a REPORT goes to the product`, () => admin!.expire(original));
+  const expiry = await ctx.step(`the sandbox expires ${original}: a REPORT goes to the product`, () =>
+    admin!.expire(original),
+  );
   await attachJson('expiry', expiry);
   const reportId = expiry.report_message_id;
   expect(reportId, 'the REPORT the sandbox wrote').toBeDefined();
   await ctx.messageIds({ 'report id': reportId! });
   ctx.facts.reportIds.push(reportId!);
   const dir = await ctx.product.folder('703-received');
-  const handled = async () => Boolean((await productRequestsOn(ctx, reportId!))?.some((r) => r.kind === 'acknowledge' && r.status === 200));
+  const handled = async () =>
+    Boolean((await productRequestsOn(ctx, reportId!))?.some((r) => r.kind === 'acknowledge' && r.status === 200));
   await ctx.product.receiveUntil(dir, handled, `receives the REPORT ${reportId}`);
   await ctx.step(`the journal: the product downloaded the REPORT ${reportId} and acknowledged it`, async () => {
     const own = (await productRequestsOn(ctx, reportId!))!;
-    expect(own.map((r) => [r.kind, r.status]).filter(([kind]) => kind !== 'head')).toEqual([['download', 200], ['acknowledge', 200]]);
+    expect(own.map((r) => [r.kind, r.status]).filter(([kind]) => kind !== 'head')).toEqual([
+      ['download', 200],
+      ['acknowledge', 200],
+    ]);
   });
 }
 
-test(...witnessCase('703', async (ctx) => {
-  const { pack } = ctx;
-  const dormant = pack.dormantMailboxId;
-  if (!dormant) notDemonstrable('MESH_DORMANT_MAILBOX_ID is not set: 703 needs a mailbox nobody reads');
-  const key = pendingKey(pack.settings.baseUrl ?? '', pack.sut.mailboxId);
-  const waiting = pending703.get(key);
-  if (waiting) {
-    if (Date.now() < Date.parse(waiting.dueAt)) return ctx.pending(`the report on ${waiting.messageId}, sent ${waiting.sentAt}, is not due yet`, waiting.dueAt);
-    await ctx.messageIds({ 'message id': waiting.messageId });
-    recordVerified(ctx, waiting.messageId, await handleReport(ctx, waiting.messageId));
-    pending703.clear(key);
-    return;
-  }
-  const sent = await sendAndTrack(ctx, pack.sut, { to: dormant!, fileName: '703.txt' }, { kind: 'bytes', data: '703 left uncollected' });
-  if (!pack.admin) {
-    const dueAt = new Date(Date.now() + EXPIRY_MS + REPORT_GRACE_MS).toISOString();
-    pending703.set(key, { messageId: sent.messageId, sentAt: new Date().toISOString(), dueAt, runId: pack.run.runId });
-    return ctx.pending(`sent ${sent.messageId} to ${dormant}; run the pack again after the due date to check its report`, dueAt);
-  }
-  await ctx.step('five days and a minute pass on the sandbox clock', async () => {
-    await attachJson('sandbox clock', await pack.admin!.advanceClock(EXPIRY_MS / 1000 + 60));
-  });
-  recordVerified(ctx, sent.messageId, await handleReport(ctx, sent.messageId));
-}, productUndelivered));
+test(
+  ...witnessCase(
+    '703',
+    async (ctx) => {
+      const { pack } = ctx;
+      const dormant = pack.dormantMailboxId;
+      if (!dormant) notDemonstrable('MESH_DORMANT_MAILBOX_ID is not set: 703 needs a mailbox nobody reads');
+      const key = pendingKey(pack.settings.baseUrl ?? '', pack.sut.mailboxId);
+      const waiting = pending703.get(key);
+      if (waiting) {
+        if (Date.now() < Date.parse(waiting.dueAt))
+          return ctx.pending(
+            `the report on ${waiting.messageId}, sent ${waiting.sentAt}, is not due yet`,
+            waiting.dueAt,
+          );
+        await ctx.messageIds({ 'message id': waiting.messageId });
+        recordVerified(ctx, waiting.messageId, await handleReport(ctx, waiting.messageId));
+        pending703.clear(key);
+        return;
+      }
+      const sent = await sendAndTrack(
+        ctx,
+        pack.sut,
+        { to: dormant!, fileName: '703.txt' },
+        { kind: 'bytes', data: '703 left uncollected' },
+      );
+      if (!pack.admin) {
+        const dueAt = new Date(Date.now() + EXPIRY_MS + REPORT_GRACE_MS).toISOString();
+        pending703.set(key, {
+          messageId: sent.messageId,
+          sentAt: new Date().toISOString(),
+          dueAt,
+          runId: pack.run.runId,
+        });
+        return ctx.pending(
+          `sent ${sent.messageId} to ${dormant}; run the pack again after the due date to check its report`,
+          dueAt,
+        );
+      }
+      await ctx.step('five days and a minute pass on the sandbox clock', async () => {
+        await attachJson('sandbox clock', await pack.admin!.advanceClock(EXPIRY_MS / 1000 + 60));
+      });
+      recordVerified(ctx, sent.messageId, await handleReport(ctx, sent.messageId));
+    },
+    productUndelivered,
+  ),
+);
 
 /** Has the product download `messageId`; it must fail and write nothing. */
-async function productDownloadRefused(ctx: ProductCaseContext, messageId: string, status: number, why: string): Promise<void> {
+async function productDownloadRefused(
+  ctx: ProductCaseContext,
+  messageId: string,
+  status: number,
+  why: string,
+): Promise<void> {
   const dir = await ctx.product.folder(`${ctx.witness.id}-download`);
   const before = (await ctx.productRequests())?.length ?? 0;
   const result = await ctx.product.run('download', { id: messageId, dir }, `downloads ${messageId} (${why})`);
   expect(result.code, 'the download command reported the failure (non-zero exit)').not.toBe(0);
   expect((await digestsIn(dir)).size, 'files the product wrote').toBe(0);
-  const own = (await ctx.productRequests())?.slice(before).filter((r) => r.kind === 'download' && r.messageId === messageId.toUpperCase());
-  if (!own) return ctx.partNotDemonstrable(`${status} answer`, "the server's answer to the product is seen only in the sandbox journal or through the recording relay");
+  const own = (await ctx.productRequests())
+    ?.slice(before)
+    .filter((r) => r.kind === 'download' && r.messageId === messageId.toUpperCase());
+  if (!own)
+    return ctx.partNotDemonstrable(
+      `${status} answer`,
+      "the server's answer to the product is seen only in the sandbox journal or through the recording relay",
+    );
   await ctx.step(`the journal: the product's download of ${messageId} got ${status}`, async () => {
     expect(own.map((r) => r.status)).toContain(status);
     expect(own.filter((r) => r.status < 300)).toEqual([]);
@@ -248,24 +367,36 @@ async function productGoneMessage(ctx: ProductCaseContext): Promise<void> {
   ctx.needs('receive', 'download');
   const { pack } = ctx;
   const content = `705 acknowledged ${randomBytes(8).toString('hex')}`;
-  const sent = await sendAndTrack(ctx, pack.peer, { to: pack.sut.mailboxId, fileName: '705.txt' }, { kind: 'bytes', data: content });
+  const sent = await sendAndTrack(
+    ctx,
+    pack.peer,
+    { to: pack.sut.mailboxId, fileName: '705.txt' },
+    { kind: 'bytes', data: content },
+  );
   await productReceives(ctx, [sha256(content)], `receives ${sent.messageId}`);
   await trackedAcknowledged(ctx, pack.peer, sent.messageId);
   await productDownloadRefused(ctx, sent.messageId, 410, 'already acknowledged');
 }
 
-const unknownMessageId = () => `${new Date().toISOString().replace(/\D/g, '').slice(0, 20)}_${randomBytes(3).toString('hex').toUpperCase()}`;
+const unknownMessageId = () =>
+  `${new Date().toISOString().replace(/\D/g, '').slice(0, 20)}_${randomBytes(3).toString('hex').toUpperCase()}`;
 
-test(...witnessCase('704', async (ctx) => {
-  const { sut } = ctx.pack;
-  const unknown = unknownMessageId();
-  await ctx.messageIds({ 'unknown message id': unknown });
-  await ctx.step(`${sut.mailboxId} downloads ${unknown}, which does not exist: 404, RECEIVE, code 20`, async () => {
-    const what = `downloading ${unknown}, an id that does not exist`;
-    const error = await refused(ctx, what, '404 RECEIVE/20', () => sut.downloadChunk(unknown, 1));
-    expect([error.status, error.event, error.meshCode], what).toEqual([404, 'RECEIVE', '20']);
-  });
-}, productUnknownMessage));
+test(
+  ...witnessCase(
+    '704',
+    async (ctx) => {
+      const { sut } = ctx.pack;
+      const unknown = unknownMessageId();
+      await ctx.messageIds({ 'unknown message id': unknown });
+      await ctx.step(`${sut.mailboxId} downloads ${unknown}, which does not exist: 404, RECEIVE, code 20`, async () => {
+        const what = `downloading ${unknown}, an id that does not exist`;
+        const error = await refused(ctx, what, '404 RECEIVE/20', () => sut.downloadChunk(unknown, 1));
+        expect([error.status, error.event, error.meshCode], what).toEqual([404, 'RECEIVE', '20']);
+      });
+    },
+    productUnknownMessage,
+  ),
+);
 
 async function expectGone(ctx: CaseContext, client: MeshClient, messageId: string, why: string): Promise<void> {
   await ctx.step(`${client.mailboxId} downloads ${messageId} (${why}): 410 Gone`, async () => {
@@ -274,24 +405,45 @@ async function expectGone(ctx: CaseContext, client: MeshClient, messageId: strin
   });
 }
 
-test(...witnessCase('705', async (ctx) => {
-  const { pack } = ctx;
-  const acknowledged = await sendAndTrack(ctx, pack.sut, { to: pack.peer.mailboxId, fileName: '705.txt' }, { kind: 'bytes', data: '705 acknowledged' });
-  await awaitDelivery(ctx, pack.peer, [acknowledged.messageId]);
-  await receiveAndAcknowledge(ctx, pack.peer, acknowledged.messageId);
-  await expectGone(ctx, pack.peer, acknowledged.messageId, 'acknowledged');
-  const verified = stateFile.readJson<{ runId: string; reportId: string } | undefined>(VERIFIED_703, undefined);
-  if (verified?.runId === pack.run.runId) await expectGone(ctx, pack.sut, verified.reportId, 'the 703 report, acknowledged');
-  const dormant = await pack.dormant();
-  if (!pack.admin || !dormant) {
-    ctx.partNotDemonstrable('expired message', 'downloading an expired message needs the dormant mailbox credentials and the sandbox admin API');
-    return;
-  }
-  const expiring = await sendAndTrack(ctx, pack.sut, { to: dormant.mailboxId, fileName: '705-expired.txt' }, { kind: 'bytes', data: '705 expired' }, 'expiring message');
-  await awaitDelivery(ctx, dormant, [expiring.messageId]);
-  await ctx.step(`the sandbox expires ${expiring.messageId} now`, async () => {
-    await attachJson('expiry', await pack.admin!.expire(expiring.messageId));
-  });
-  await expectGone(ctx, dormant, expiring.messageId, 'expired');
-  await handleReport(ctx, expiring.messageId);
-}, productGoneMessage));
+test(
+  ...witnessCase(
+    '705',
+    async (ctx) => {
+      const { pack } = ctx;
+      const acknowledged = await sendAndTrack(
+        ctx,
+        pack.sut,
+        { to: pack.peer.mailboxId, fileName: '705.txt' },
+        { kind: 'bytes', data: '705 acknowledged' },
+      );
+      await awaitDelivery(ctx, pack.peer, [acknowledged.messageId]);
+      await receiveAndAcknowledge(ctx, pack.peer, acknowledged.messageId);
+      await expectGone(ctx, pack.peer, acknowledged.messageId, 'acknowledged');
+      const verified = stateFile.readJson<{ runId: string; reportId: string } | undefined>(VERIFIED_703, undefined);
+      if (verified?.runId === pack.run.runId)
+        await expectGone(ctx, pack.sut, verified.reportId, 'the 703 report, acknowledged');
+      const dormant = await pack.dormant();
+      if (!pack.admin || !dormant) {
+        ctx.partNotDemonstrable(
+          'expired message',
+          'downloading an expired message needs the dormant mailbox credentials and the sandbox admin API',
+        );
+        return;
+      }
+      const expiring = await sendAndTrack(
+        ctx,
+        pack.sut,
+        { to: dormant.mailboxId, fileName: '705-expired.txt' },
+        { kind: 'bytes', data: '705 expired' },
+        'expiring message',
+      );
+      await awaitDelivery(ctx, dormant, [expiring.messageId]);
+      await ctx.step(`the sandbox expires ${expiring.messageId} now`, async () => {
+        await attachJson('expiry', await pack.admin!.expire(expiring.messageId));
+      });
+      await expectGone(ctx, dormant, expiring.messageId, 'expired');
+      await handleReport(ctx, expiring.messageId);
+    },
+    productGoneMessage,
+  ),
+);

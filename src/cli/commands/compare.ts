@@ -15,7 +15,8 @@ async function writeNewFile(path: string, value: unknown): Promise<void> {
   try {
     await writeFile(path, `${JSON.stringify(value, null, 2)}\n`, { flag: 'wx' });
   } catch (error) {
-    if ((error as { code?: string }).code === 'EEXIST') throw new Error(`--out ${path}: that file exists; name a new file (compare never overwrites)`);
+    if ((error as { code?: string }).code === 'EEXIST')
+      throw new Error(`--out ${path}: that file exists; name a new file (compare never overwrites)`);
     throw error;
   }
 }

@@ -16,18 +16,25 @@ interface CsrOptions {
 const NEXT_STEPS = {
   ptl: 'Path to Live (INT/DEP): email the .csr file (never the .key) to itoc.supportdesk@nhs.net, naming the mailbox.',
   live: 'Live: email the .csr to ssd.nationalservicedesk@nhs.net together with your conformance certificate.',
-  serverTrust: 'mesh-assure verifies the MESH servers against the NHS PTL G2 root and INT sub-CA (and the live G2 chain), which it ships in src/pki/ca/.',
+  serverTrust:
+    'mesh-assure verifies the MESH servers against the NHS PTL G2 root and INT sub-CA (and the live G2 chain), which it ships in src/pki/ca/.',
 };
 
 function passphraseFrom(variable: string | undefined): string | undefined {
   if (variable === undefined) return undefined;
   const value = process.env[variable];
-  if (!value) throw new Error(`--passphrase-env ${variable}: that environment variable is unset or empty; set it to the passphrase, or leave out --passphrase-env for an unencrypted key`);
+  if (!value)
+    throw new Error(
+      `--passphrase-env ${variable}: that environment variable is unset or empty; set it to the passphrase, or leave out --passphrase-env for an unencrypted key`,
+    );
   return value;
 }
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 export function registerCsrCommand(program: Command): void {
@@ -48,7 +55,9 @@ export function registerCsrCommand(program: Command): void {
       const keyPath = join(outDir, `${options.mailbox}.key`);
       const csrPath = join(outDir, `${options.mailbox}.csr`);
       if (!options.force && (await exists(keyPath))) {
-        throw new Error(`${keyPath} already exists; use --force to replace it (a certificate issued for that key will no longer match)`);
+        throw new Error(
+          `${keyPath} already exists; use --force to replace it (a certificate issued for that key will no longer match)`,
+        );
       }
 
       const csr = await createMeshCsr({ mailboxId: options.mailbox, odsCode: options.ods, passphrase });
@@ -57,11 +66,21 @@ export function registerCsrCommand(program: Command): void {
       await writeFile(csrPath, csr.csrPem);
 
       if (options.json) {
-        const result = { mailboxId: options.mailbox, odsCode: options.ods, commonName: csr.commonName, keyPath, csrPath, keyEncrypted: csr.encrypted, nextSteps: NEXT_STEPS };
+        const result = {
+          mailboxId: options.mailbox,
+          odsCode: options.ods,
+          commonName: csr.commonName,
+          keyPath,
+          csrPath,
+          keyEncrypted: csr.encrypted,
+          nextSteps: NEXT_STEPS,
+        };
         console.log(JSON.stringify(result, null, 2));
         return;
       }
-      const keyNote = csr.encrypted ? `encrypted with the passphrase from $${options.passphraseEnv}` : 'not encrypted: keep it private';
+      const keyNote = csr.encrypted
+        ? `encrypted with the passphrase from $${options.passphraseEnv}`
+        : 'not encrypted: keep it private';
       console.log(`Common name: ${csr.commonName}`);
       console.log(`Private key: ${keyPath} (${keyNote})`);
       console.log(`CSR:         ${csrPath}`);

@@ -13,7 +13,9 @@ interface JudgeCliOptions extends GlobalOptions {
 export function registerJudgeCommand(program: Command): void {
   program
     .command('judge <journal>')
-    .description("judge the requests in a journal (mesh-assure relay --journal, or a sandbox's journal.jsonl) as assessors read MESH server logs")
+    .description(
+      "judge the requests in a journal (mesh-assure relay --journal, or a sandbox's journal.jsonl) as assessors read MESH server logs",
+    )
     // The MESH specification's limits, as observe's defaults.
     .option('--ack-within <duration>', 'longest allowed time from a download to its acknowledgement', '60s')
     .option('--poll-interval <duration>', 'shortest allowed time between inbox polls', '5m')

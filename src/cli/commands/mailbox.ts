@@ -10,7 +10,9 @@ export function registerMailboxCommands(program: Command): void {
     .action(async (options: GlobalOptions) => {
       await withClient(async (client) => {
         await client.handshake();
-        output(options, { mailboxId: client.mailboxId, url: client.baseUrl, ok: true }, () => [`Mailbox ${client.mailboxId} validated at ${client.baseUrl}`]);
+        output(options, { mailboxId: client.mailboxId, url: client.baseUrl, ok: true }, () => [
+          `Mailbox ${client.mailboxId} validated at ${client.baseUrl}`,
+        ]);
       });
     });
 
@@ -70,7 +72,9 @@ export function registerMailboxCommands(program: Command): void {
       await withClient(async (client) => {
         const found = await client.lookup(odsCode, workflowId);
         output(options, found, () =>
-          found.results.length === 0 ? [`No mailbox of ${odsCode} receives ${workflowId}`] : found.results.map((r) => `${r.mailbox_id}\t${r.mailbox_name}`),
+          found.results.length === 0
+            ? [`No mailbox of ${odsCode} receives ${workflowId}`]
+            : found.results.map((r) => `${r.mailbox_id}\t${r.mailbox_name}`),
         );
       });
     });

@@ -40,9 +40,12 @@ export function registerObserveCommand(program: Command): void {
     .option('--mtls', 'serve HTTPS and require a client certificate from the throwaway CA')
     .option('--port <port>', 'sandbox port (0 picks a free one)', '8700')
     .option('--out <dir>', 'where the evidence bundle goes', `${REPORT_PATHS.root}/evidence`)
-    .option('--keep-sandbox-dir', "keep the session's working folder (the sandbox's data and journal) and print where it is")
+    .option(
+      '--keep-sandbox-dir',
+      "keep the session's working folder (the sandbox's data and journal) and print where it is",
+    )
     .option('--product-send-cmd <cmd>', 'command that makes the product send {file} to {to} on {workflow}')
-    .option('--product-receive-cmd <cmd>', "command that runs one receive cycle of the product")
+    .option('--product-receive-cmd <cmd>', 'command that runs one receive cycle of the product')
     .option('--for <duration>', 'how long the product has for the whole session, once its inbox is filled', '30m')
     // The MESH specification's limits: poll at most every 5 minutes, validate the mailbox once a day.
     .option('--ack-within <duration>', 'longest allowed time from a download to its acknowledgement', '60s')
@@ -55,10 +58,13 @@ export function registerObserveCommand(program: Command): void {
       if (options.tls && options.mtls) throw new Error('choose one of --tls and --mtls');
       const port = Number(options.port);
       const paging = Number(options.pagingMessages);
-      if (!Number.isInteger(port) || port < 0) throw new Error(`--port must be a whole number >= 0, not "${options.port}"`);
-      if (!Number.isInteger(paging) || paging <= 500) throw new Error(`--paging-messages must be a whole number over 500, not "${options.pagingMessages}"`);
+      if (!Number.isInteger(port) || port < 0)
+        throw new Error(`--port must be a whole number >= 0, not "${options.port}"`);
+      if (!Number.isInteger(paging) || paging <= 500)
+        throw new Error(`--paging-messages must be a whole number over 500, not "${options.pagingMessages}"`);
       const cycles = options.receiveCycles === undefined ? undefined : Number(options.receiveCycles);
-      if (cycles !== undefined && (!Number.isInteger(cycles) || cycles < 1)) throw new Error(`--receive-cycles must be a whole number of 1 or more, not "${options.receiveCycles}"`);
+      if (cycles !== undefined && (!Number.isInteger(cycles) || cycles < 1))
+        throw new Error(`--receive-cycles must be a whole number of 1 or more, not "${options.receiveCycles}"`);
       const unattended = Boolean(options.productSendCmd || options.productReceiveCmd);
       // The product's identity comes from the variables `run` reads, .env included.
       const vars = readVariables();
@@ -68,7 +74,11 @@ export function registerObserveCommand(program: Command): void {
           port,
           outDir: options.out,
           keepSandboxDir: Boolean(options.keepSandboxDir),
-          identity: { name: vars.MESH_PRODUCT_NAME ?? null, version: vars.MESH_PRODUCT_VERSION ?? null, rfc: vars.MESH_RFC ?? null },
+          identity: {
+            name: vars.MESH_PRODUCT_NAME ?? null,
+            version: vars.MESH_PRODUCT_VERSION ?? null,
+            rfc: vars.MESH_RFC ?? null,
+          },
           ...(options.productSendCmd ? { productSendCmd: options.productSendCmd } : {}),
           ...(options.productReceiveCmd ? { productReceiveCmd: options.productReceiveCmd } : {}),
           forMs: parseDuration('for', options.for),

@@ -23,7 +23,9 @@ export const RELAY_DEFAULT_PORT = 8701;
 function describe(relay: RunningRelay, journal: string | undefined): string[] {
   return [
     `MESH relay listening at ${relay.url}, forwarding to ${relay.targetUrl}`,
-    ...(relay.caCertPath ? [`  CA cert     ${relay.caCertPath} (made by mesh-assure: the product trusts it for the relay only)`] : []),
+    ...(relay.caCertPath
+      ? [`  CA cert     ${relay.caCertPath} (made by mesh-assure: the product trusts it for the relay only)`]
+      : []),
     `  journal     ${journal ?? '(in memory only: give --journal FILE to keep it)'}`,
     'Configure the product with:',
     `  MESH_URL=${relay.url}`,
@@ -35,19 +37,25 @@ function describe(relay: RunningRelay, journal: string | undefined): string[] {
 export function registerRelayCommand(program: Command): void {
   program
     .command('relay')
-    .description("relay the product's MESH requests to INT, DEP or a URL unchanged, journalling each so the assessor rules can judge them")
+    .description(
+      "relay the product's MESH requests to INT, DEP or a URL unchanged, journalling each so the assessor rules can judge them",
+    )
     .option('--target <target>', 'int, dep or a base URL (default MESH_TARGET)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', String(RELAY_DEFAULT_PORT))
     .option('--tls', "the product connects over TLS, trusting the relay's own CA (the default)")
     .option('--plain', 'the product connects over plain HTTP (only where the product allows it)')
-    .option('--journal <file>', 'append every request to this file, one JSON object a line (judge it with "mesh-assure judge")')
+    .option(
+      '--journal <file>',
+      'append every request to this file, one JSON object a line (judge it with "mesh-assure judge")',
+    )
     .option('--data-dir <dir>', "where the relay's CA and certificate are kept and reused", '.mesh-relay')
     .option('--json', 'print the ready line as one JSON object')
     .action(async (options: RelayCliOptions) => {
       if (options.tls && options.plain) throw new Error('choose one of --tls and --plain');
       const port = Number(options.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535, not "${options.port}"`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error(`--port must be a whole number from 0 to 65535, not "${options.port}"`);
       if (options.target) process.env.MESH_TARGET = options.target;
       // The sut mailbox's client certificate, key and the CA come from the settings `run` reads, .env included.
       const relay = await startRelay(
@@ -68,7 +76,16 @@ export function registerRelayCommand(program: Command): void {
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
-      if (options.json) console.log(JSON.stringify({ ready: true, url: relay.url, caCertPath: relay.caCertPath ?? null, targetUrl: relay.targetUrl, journal: options.journal ?? null }));
+      if (options.json)
+        console.log(
+          JSON.stringify({
+            ready: true,
+            url: relay.url,
+            caCertPath: relay.caCertPath ?? null,
+            targetUrl: relay.targetUrl,
+            journal: options.journal ?? null,
+          }),
+        );
       else {
         for (const line of describe(relay, options.journal)) console.log(line);
         console.log(`ready ${relay.url}`);

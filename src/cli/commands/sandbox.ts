@@ -4,7 +4,13 @@
  * --json, a single JSON object), which scripts and tests wait for.
  */
 import type { Command } from 'commander';
-import { RELAX_RULES, SANDBOX_DEFAULT_PORT, startSandbox, type RelaxOptions, type RunningSandbox } from '../../sandbox/index.ts';
+import {
+  RELAX_RULES,
+  SANDBOX_DEFAULT_PORT,
+  startSandbox,
+  type RelaxOptions,
+  type RunningSandbox,
+} from '../../sandbox/index.ts';
 
 interface SandboxCliOptions {
   host: string;
@@ -33,13 +39,14 @@ const RELAX_HELP: Record<keyof RelaxOptions, string> = {
   downloadAfterAck: 'serve acknowledged messages again (200, like the official sandbox) instead of 410',
   expiry: 'never expire uncollected messages nor delete messages after 30 days',
   workflowPermissions: 'ignore workflow senders/receivers',
-  mtls: "with --mtls, accept a client certificate of another mailbox",
+  mtls: 'with --mtls, accept a client certificate of another mailbox',
 };
 
 function number(name: string, value: string | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be a ${integer ? 'whole ' : ''}number >= 0, not "${value}"`);
+  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
+    throw new Error(`--${name} must be a ${integer ? 'whole ' : ''}number >= 0, not "${value}"`);
   return n;
 }
 
@@ -49,11 +56,13 @@ function describe(sandbox: RunningSandbox): string {
     `  data dir    ${sandbox.dataDir}`,
     `  shared key  ${sandbox.sharedKey}`,
     `  admin API   ${sandbox.adminUrl}`,
-    '  mailboxes   ' + sandbox.mailboxes.map((m) => `${m.mailboxId} (ODS ${m.odsCode}, password ${m.password})`).join(', '),
+    '  mailboxes   ' +
+      sandbox.mailboxes.map((m) => `${m.mailboxId} (ODS ${m.odsCode}, password ${m.password})`).join(', '),
   ];
   if (sandbox.tls) {
     lines.push(`  CA cert     ${sandbox.tls.caCertPath}`);
-    for (const [mailbox, files] of Object.entries(sandbox.tls.clients)) lines.push(`  ${mailbox.padEnd(10)}  cert ${files.certPath}  key ${files.keyPath}`);
+    for (const [mailbox, files] of Object.entries(sandbox.tls.clients))
+      lines.push(`  ${mailbox.padEnd(10)}  cert ${files.certPath}  key ${files.keyPath}`);
   }
   return lines.join('\n');
 }

@@ -77,9 +77,14 @@ export function registerTransferCommands(program: Command): void {
     });
 }
 
-async function download(client: MeshClient, messageId: string, options: GlobalOptions & { output?: string; gzip: boolean }): Promise<void> {
+async function download(
+  client: MeshClient,
+  messageId: string,
+  options: GlobalOptions & { output?: string; gzip: boolean },
+): Promise<void> {
   const toStdout = !options.output;
-  if (toStdout && options.json) throw new Error('--json needs -o <file>: the content and the JSON cannot both go to stdout');
+  if (toStdout && options.json)
+    throw new Error('--json needs -o <file>: the content and the JSON cannot both go to stdout');
   const bar = progressBar(`download ${messageId}`);
   const sink = options.output ? createWriteStream(options.output) : process.stdout;
   const result = await client
@@ -89,7 +94,9 @@ async function download(client: MeshClient, messageId: string, options: GlobalOp
   const lines = [
     `Downloaded ${metadata.messageType} ${metadata.messageId} from ${metadata.from ?? '(system)'}: ${formatBytes(result.bytes)} in ${metadata.chunk.total} chunk(s), sha256 ${result.sha256}`,
     ...(metadata.messageType === 'REPORT'
-      ? [`REPORT for ${metadata.linkedMessageId ?? '(unknown message)'}: ${metadata.status.code ?? ''} ${metadata.status.description ?? ''}`.trim()]
+      ? [
+          `REPORT for ${metadata.linkedMessageId ?? '(unknown message)'}: ${metadata.status.code ?? ''} ${metadata.status.description ?? ''}`.trim(),
+        ]
       : []),
     `Acknowledge it with: mesh-assure ack ${metadata.messageId}`,
   ];

@@ -10,12 +10,26 @@ interface VerifyCommandOptions extends GlobalOptions {
 export function registerVerifyCommand(program: Command): void {
   program
     .command('verify <bundle>')
-    .description("check an evidence bundle: the zip against its .sha256, every file against the manifest, the manifest against its schema and its signature by the sut mailbox's certificate")
-    .option('--ca <file>', 'trust this CA bundle (PEM) for the signer instead of the NHS PTL G2 root shipped in src/pki/ca')
+    .description(
+      "check an evidence bundle: the zip against its .sha256, every file against the manifest, the manifest against its schema and its signature by the sut mailbox's certificate",
+    )
+    .option(
+      '--ca <file>',
+      'trust this CA bundle (PEM) for the signer instead of the NHS PTL G2 root shipped in src/pki/ca',
+    )
     .option('--json', 'machine-readable output')
     .action(async (bundle: string, options: VerifyCommandOptions) => {
       const report = await verifyBundle(bundle, { caBundle: options.ca });
-      output(options, { ok: report.ok, zipChecksumChecked: report.zipChecksumChecked, signer: report.signer ?? null, problems: report.problems }, () => formatVerifyReport(report));
+      output(
+        options,
+        {
+          ok: report.ok,
+          zipChecksumChecked: report.zipChecksumChecked,
+          signer: report.signer ?? null,
+          problems: report.problems,
+        },
+        () => formatVerifyReport(report),
+      );
       if (!report.ok) process.exitCode = 1;
     });
 }

@@ -22,7 +22,8 @@ function workflowMatcher(filter: string): (workflowId: string) => boolean {
   return negate ? (w) => !test(w) : test;
 }
 
-const encodeToken = (message: StoredMessage): string => Buffer.from(JSON.stringify({ after: message.deliverySeq, id: message.messageId })).toString('base64url');
+const encodeToken = (message: StoredMessage): string =>
+  Buffer.from(JSON.stringify({ after: message.deliverySeq, id: message.messageId })).toString('base64url');
 
 function decodeToken(token: string): number | undefined {
   try {
@@ -50,20 +51,45 @@ export async function listInbox(ctx: RouteContext): Promise<void> {
   let max = DEFAULT_PAGE;
   if (maxText !== null) {
     max = /^\d{1,9}$/.test(maxText) ? Number(maxText) : NaN;
-    if (Number.isNaN(max)) problems.push({ type: 'int_parsing', loc: ['query', 'max_results'], msg: 'Input should be a valid integer, unable to parse string as an integer' });
-    else if (max < 10) problems.push({ type: 'greater_than_equal', loc: ['query', 'max_results'], msg: 'Input should be greater than or equal to 10' });
-    else if (max > 5000) problems.push({ type: 'less_than_equal', loc: ['query', 'max_results'], msg: 'Input should be less than or equal to 5000' });
+    if (Number.isNaN(max))
+      problems.push({
+        type: 'int_parsing',
+        loc: ['query', 'max_results'],
+        msg: 'Input should be a valid integer, unable to parse string as an integer',
+      });
+    else if (max < 10)
+      problems.push({
+        type: 'greater_than_equal',
+        loc: ['query', 'max_results'],
+        msg: 'Input should be greater than or equal to 10',
+      });
+    else if (max > 5000)
+      problems.push({
+        type: 'less_than_equal',
+        loc: ['query', 'max_results'],
+        msg: 'Input should be less than or equal to 5000',
+      });
   }
   const continueFrom = query.get('continue_from');
   const filter = query.get('workflow_filter');
-  for (const p of [lengthProblem('continue_from', continueFrom, 24, 1000), lengthProblem('workflow_filter', filter, 2, 255)]) if (p) problems.push(p);
+  for (const p of [
+    lengthProblem('continue_from', continueFrom, 24, 1000),
+    lengthProblem('workflow_filter', filter, 2, 255),
+  ])
+    if (p) problems.push(p);
 
   const inbox = ctx.state.store.inbox(mailbox.mailboxId);
   let after = 0;
   if (continueFrom !== null && problems.length === 0) {
     // v1 names the last id of the previous page; v2 passes back our opaque token.
-    const decoded = version === 2 ? decodeToken(continueFrom) : ctx.state.store.get(continueFrom.toUpperCase())?.deliverySeq;
-    if (decoded === undefined && version === 2) problems.push({ type: 'value_error', loc: ['query', 'continue_from'], msg: 'continue_from is not a token from links.next of an earlier page' });
+    const decoded =
+      version === 2 ? decodeToken(continueFrom) : ctx.state.store.get(continueFrom.toUpperCase())?.deliverySeq;
+    if (decoded === undefined && version === 2)
+      problems.push({
+        type: 'value_error',
+        loc: ['query', 'continue_from'],
+        msg: 'continue_from is not a token from links.next of an earlier page',
+      });
     after = decoded ?? 0;
   }
   if (problems.length > 0) throw validationFailure(problems);
@@ -96,5 +122,11 @@ export async function countInbox(ctx: RouteContext): Promise<void> {
   const { mailbox } = authorise(ctx);
   const version = requireVersion(ctx);
   const count = ctx.state.store.inbox(mailbox.mailboxId).size;
-  sendVersioned(ctx.res, version, 200, { count, internalID: randomBytes(16).toString('hex'), allResultsIncluded: true }, { count });
+  sendVersioned(
+    ctx.res,
+    version,
+    200,
+    { count, internalID: randomBytes(16).toString('hex'), allResultsIncluded: true },
+    { count },
+  );
 }

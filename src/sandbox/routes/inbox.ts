@@ -49,7 +49,10 @@ export async function download(ctx: RouteContext): Promise<void> {
   const transform = gunzip ? createGunzip() : gzipOnTheFly ? createGzip({ level: zlib.Z_BEST_SPEED }) : undefined;
   const sendsGzip = (stored === 'gzip' && acceptsGzip) || gzipOnTheFly;
   const headers = downloadHeaders(message, chunk);
-  headers['content-type'] = version === 2 && message.totalChunks === 1 && message.contentType ? message.contentType : 'application/octet-stream';
+  headers['content-type'] =
+    version === 2 && message.totalChunks === 1 && message.contentType
+      ? message.contentType
+      : 'application/octet-stream';
   headers['last-modified'] = new Date(message.events[0]?.timestamp ?? message.createdAt).toUTCString();
   if (sendsGzip) headers['content-encoding'] = 'gzip';
   if (!transform) headers['content-length'] = String(size);

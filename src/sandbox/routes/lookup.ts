@@ -23,7 +23,10 @@ export async function endpointLookup(ctx: RouteContext): Promise<void> {
     ctx.res,
     version,
     200,
-    { query_id: queryId(ctx.state.clock.now()), results: found.map((m) => ({ address: m.mailboxId, description: m.mailboxName, endpoint_type: 'MESH' })) },
+    {
+      query_id: queryId(ctx.state.clock.now()),
+      results: found.map((m) => ({ address: m.mailboxId, description: m.mailboxName, endpoint_type: 'MESH' })),
+    },
     { results: found.map((m) => ({ mailbox_id: m.mailboxId, mailbox_name: m.mailboxName })) },
   );
 }
@@ -33,11 +36,20 @@ export async function workflowSearch(ctx: RouteContext): Promise<void> {
   const version = requireVersion(ctx);
   const workflowId = (ctx.params.workflowId ?? '').trim();
   if (workflowId === '') throw blankParameter('workflow id');
-  const body = { results: ctx.state.mailboxes.receivers(workflowId).map((m) => ({ mailbox_id: m.mailboxId, mailbox_name: m.mailboxName })) };
+  const body = {
+    results: ctx.state.mailboxes
+      .receivers(workflowId)
+      .map((m) => ({ mailbox_id: m.mailboxId, mailbox_name: m.mailboxName })),
+  };
   sendVersioned(ctx.res, version, 200, body, body);
 }
 
 export async function health(ctx: RouteContext): Promise<void> {
   await drainBody(ctx);
-  sendJson(ctx.res, 200, { env: 'local', build_label: 'mesh-assure-sandbox', status: 'running', outcome: 'Yes' }, MEDIA_JSON);
+  sendJson(
+    ctx.res,
+    200,
+    { env: 'local', build_label: 'mesh-assure-sandbox', status: 'running', outcome: 'Yes' },
+    MEDIA_JSON,
+  );
 }

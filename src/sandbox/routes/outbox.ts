@@ -4,8 +4,27 @@
  * answered only once the chunk bytes and the message metadata are durable on disk.
  */
 import { pipeline, type Readable } from 'node:stream';
-import { ChunkRangeError, HEADER, isoTime, MEDIA_JSON, MEDIA_V2, MESH_ERRORS, parseChunkRange, parseFlag, type ApiVersion, type ChunkRange, type HeaderBag } from '../../protocol/index.ts';
-import { authorise, limitedBody, readSmallBody, requireVersion, rethrowBodyError, type RouteContext } from '../context.ts';
+import {
+  ChunkRangeError,
+  HEADER,
+  isoTime,
+  MEDIA_JSON,
+  MEDIA_V2,
+  MESH_ERRORS,
+  parseChunkRange,
+  parseFlag,
+  type ApiVersion,
+  type ChunkRange,
+  type HeaderBag,
+} from '../../protocol/index.ts';
+import {
+  authorise,
+  limitedBody,
+  readSmallBody,
+  requireVersion,
+  rethrowBodyError,
+  type RouteContext,
+} from '../context.ts';
 import { BadGzipBody, GzipCheck, SEND_HEADER_LIMITS } from '../limits.ts';
 import { Failure, meshFailure, missing, sendJson, validationFailure, type ValidationItem } from '../replies.ts';
 import { allChunksArrived, statusOf, type StoredMessage } from '../store/message.ts';
@@ -21,7 +40,8 @@ const SEND_HEADER_LIMIT_ENTRIES = Object.entries(SEND_HEADER_LIMITS);
 const URL_CHECKED = [HEADER.to, HEADER.workflowId, HEADER.contentChecksum];
 
 function hasControlCharacter(headers: HeaderBag): boolean {
-  for (const [name, value] of headers.entries()) if (name.startsWith('mex-') && CONTROL_CHARACTER.test(value)) return true;
+  for (const [name, value] of headers.entries())
+    if (name.startsWith('mex-') && CONTROL_CHARACTER.test(value)) return true;
   return false;
 }
 
@@ -29,11 +49,16 @@ function hasControlCharacter(headers: HeaderBag): boolean {
 function checkSendHeaders(ctx: RouteContext): ApiVersion {
   const { headers } = ctx;
   const problems: ValidationItem[] = [];
-  for (const name of [HEADER.to, HEADER.workflowId]) if (headers.get(name) === undefined) problems.push(missing('header', name));
+  for (const name of [HEADER.to, HEADER.workflowId])
+    if (headers.get(name) === undefined) problems.push(missing('header', name));
   for (const [name, max] of SEND_HEADER_LIMIT_ENTRIES) {
     const value = headers.get(name);
     if (value !== undefined && value.length > max) {
-      problems.push({ type: 'string_too_long', loc: ['header', name], msg: `String should have at most ${max} characters` });
+      problems.push({
+        type: 'string_too_long',
+        loc: ['header', name],
+        msg: `String should have at most ${max} characters`,
+      });
     }
   }
   if (problems.length === 0) {
@@ -77,7 +102,11 @@ const OPTIONAL_FIELDS = [
 ] as const;
 
 /** Streams the body to the chunk file, checking gzip bodies on the way; a small plain body is read whole. */
-async function storeChunk(ctx: RouteContext, message: { messageId: string; contentEncoding?: 'gzip' }, chunk: number): Promise<number> {
+async function storeChunk(
+  ctx: RouteContext,
+  message: { messageId: string; contentEncoding?: 'gzip' },
+  chunk: number,
+): Promise<number> {
   const { req } = ctx;
   try {
     let source: Readable | Buffer;
@@ -87,14 +116,25 @@ async function storeChunk(ctx: RouteContext, message: { messageId: string; conte
     else source = (await readSmallBody(ctx)) ?? req;
     return (ctx.notes.bytesIn = await ctx.state.store.writeChunk(message.messageId, chunk, source));
   } catch (error) {
-    if (error instanceof BadGzipBody) throw new Failure(400, { kind: 'mesh', spec: { event: 'SEND', code: '', description: error.message }, messageId: message.messageId }, true);
+    if (error instanceof BadGzipBody)
+      throw new Failure(
+        400,
+        { kind: 'mesh', spec: { event: 'SEND', code: '', description: error.message }, messageId: message.messageId },
+        true,
+      );
     return rethrowBodyError(error);
   }
 }
 
 function sendAccepted(ctx: RouteContext, version: ApiVersion, messageId: string, chunk?: number): void {
   if (version === 2) sendJson(ctx.res, 202, { message_id: messageId }, MEDIA_V2);
-  else sendJson(ctx.res, 202, chunk === undefined ? { messageID: messageId } : { messageID: messageId, blockID: chunk }, MEDIA_JSON);
+  else
+    sendJson(
+      ctx.res,
+      202,
+      chunk === undefined ? { messageID: messageId } : { messageID: messageId, blockID: chunk },
+      MEDIA_JSON,
+    );
 }
 
 export async function sendMessage(ctx: RouteContext): Promise<void> {
@@ -170,7 +210,8 @@ export async function sendChunk(ctx: RouteContext): Promise<void> {
     if (chunk > message.totalChunks && range.chunk === chunk) throw new Failure(406, { kind: 'generic' });
     throw meshFailure(417, MESH_ERRORS.invalidChunks, messageId);
   }
-  if (contentEncoding(ctx) !== message.contentEncoding) throw meshFailure(417, MESH_ERRORS.cannotChangeEncoding, messageId);
+  if (contentEncoding(ctx) !== message.contentEncoding)
+    throw meshFailure(417, MESH_ERRORS.cannotChangeEncoding, messageId);
   const size = await storeChunk(ctx, message, chunk);
   // A chunk that took long to arrive may find its message deleted meanwhile (30 days after the upload began).
   if (state.store.get(messageId) !== message) {

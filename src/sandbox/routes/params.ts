@@ -5,9 +5,18 @@ import { validationFailure } from '../replies.ts';
 export function parseChunkNumber(value: string | undefined): number {
   if (value === undefined) return 1;
   if (!/^\d{1,9}$/.test(value)) {
-    throw validationFailure([{ type: 'int_parsing', loc: ['path', 'chunk_number'], msg: 'Input should be a valid integer, unable to parse string as an integer' }]);
+    throw validationFailure([
+      {
+        type: 'int_parsing',
+        loc: ['path', 'chunk_number'],
+        msg: 'Input should be a valid integer, unable to parse string as an integer',
+      },
+    ]);
   }
   const chunk = Number(value);
-  if (chunk < 1) throw validationFailure([{ type: 'greater_than_equal', loc: ['path', 'chunk_number'], msg: 'Input should be greater than or equal to 1' }]);
+  if (chunk < 1)
+    throw validationFailure([
+      { type: 'greater_than_equal', loc: ['path', 'chunk_number'], msg: 'Input should be greater than or equal to 1' },
+    ]);
   return chunk;
 }

@@ -19,7 +19,13 @@ export async function trackById(ctx: RouteContext): Promise<void> {
   if (!visibleToSender(message, mailbox.mailboxId)) throw meshFailure(404, MESH_ERRORS.notFound);
   const { mailboxes, lifecycle } = ctx.state;
   const expires = lifecycle.expiresAt(message);
-  sendVersioned(ctx.res, version, 200, trackingV1(message, mailboxes, expires), trackingV2(message, mailboxes, expires));
+  sendVersioned(
+    ctx.res,
+    version,
+    200,
+    trackingV1(message, mailboxes, expires),
+    trackingV2(message, mailboxes, expires),
+  );
 }
 
 /** Deprecated: always the v1 body, 300 when the local id is not unique. */
@@ -28,7 +34,9 @@ export async function trackByLocalId(ctx: RouteContext): Promise<void> {
   const { mailbox } = authorise(ctx);
   requireVersion(ctx);
   const localId = ctx.params.localId ?? '';
-  const found = [...ctx.state.store.all()].filter((m) => visibleToSender(m, mailbox.mailboxId) && m.localId === localId);
+  const found = [...ctx.state.store.all()].filter(
+    (m) => visibleToSender(m, mailbox.mailboxId) && m.localId === localId,
+  );
   if (found.length === 0) throw meshFailure(404, MESH_ERRORS.notFound);
   if (found.length > 1) throw new Failure(300, { kind: 'mesh', spec: MESH_ERRORS.multipleChoices, version: 1 });
   const message = found[0]!;

@@ -64,9 +64,12 @@ export async function writeFileDurably(path: string, source: Readable | string |
     const file = await open(tmp, 'w');
     let bytes = 0;
     try {
-      for await (const piece of typeof source === 'string' || Buffer.isBuffer(source) ? [Buffer.from(source)] : (source as AsyncIterable<Buffer>)) {
+      for await (const piece of typeof source === 'string' || Buffer.isBuffer(source)
+        ? [Buffer.from(source)]
+        : (source as AsyncIterable<Buffer>)) {
         const { bytesWritten } = await file.write(piece);
-        if (bytesWritten !== piece.length) throw new Error(`short write to ${tmp}: ${bytesWritten} of ${piece.length} bytes`);
+        if (bytesWritten !== piece.length)
+          throw new Error(`short write to ${tmp}: ${bytesWritten} of ${piece.length} bytes`);
         bytes += piece.length;
         noteStreamed(piece.length);
       }

@@ -23,7 +23,10 @@ const INLINE_LIMIT = 256 * 1024;
 const LOG = 'messages.log';
 
 type ChunkPlace = { inline: BytesLocation } | { file: true };
-type LogEntry = { t: 'message'; message: StoredMessage } | { t: 'chunk'; id: string; n: number; file?: true } | { t: 'delete'; id: string };
+type LogEntry =
+  | { t: 'message'; message: StoredMessage }
+  | { t: 'chunk'; id: string; n: number; file?: true }
+  | { t: 'delete'; id: string };
 
 const chunkKey = (id: string, n: number): string => `${id}/${n}`;
 
@@ -57,10 +60,14 @@ class LogStore implements MessageStore {
     replayWal(path, (json, bytes) => {
       const entry = json as LogEntry;
       if (entry.t === 'message') this.#byId.set(entry.message.messageId, entry.message);
-      else if (entry.t === 'chunk') this.#chunks.set(chunkKey(entry.id, entry.n), entry.file ? { file: true } : { inline: bytes });
+      else if (entry.t === 'chunk')
+        this.#chunks.set(chunkKey(entry.id, entry.n), entry.file ? { file: true } : { inline: bytes });
       else this.#byId.delete(entry.id);
     });
-    const old = new WalWriter(path, replayWal(path, () => undefined));
+    const old = new WalWriter(
+      path,
+      replayWal(path, () => undefined),
+    );
     const compacted = `${path}.compact${TMP_SUFFIX}`;
     await rm(compacted, { force: true });
     const fresh = new WalWriter(compacted, 0);
@@ -71,12 +78,16 @@ class LogStore implements MessageStore {
     await Promise.all([old.close(), fresh.close()]);
     await rename(compacted, path);
     await this.dirSync.sync();
-    this.#wal = new WalWriter(path, replayWal(path, () => undefined));
+    this.#wal = new WalWriter(
+      path,
+      replayWal(path, () => undefined),
+    );
 
     // Chunk files no record names belong to sends never answered 202, or to deleted messages.
     for (const name of await readdir(this.dir)) {
       const chunk = /^(.+)\.(\d+)\.chunk$/.exec(name);
-      if (name.endsWith(TMP_SUFFIX) || (chunk && !this.#chunks.has(chunkKey(chunk[1]!, Number(chunk[2]))))) await rm(join(this.dir, name), { force: true });
+      if (name.endsWith(TMP_SUFFIX) || (chunk && !this.#chunks.has(chunkKey(chunk[1]!, Number(chunk[2])))))
+        await rm(join(this.dir, name), { force: true });
     }
     for (const message of live.sort((a, b) => (a.deliverySeq ?? 0) - (b.deliverySeq ?? 0))) this.#index(message);
   }
@@ -97,7 +108,8 @@ class LogStore implements MessageStore {
   #place(locations: (BytesLocation | undefined)[], records: WalRecord[]): void {
     records.forEach((record, i) => {
       const entry = record.json as LogEntry;
-      if (entry.t === 'chunk') this.#chunks.set(chunkKey(entry.id, entry.n), entry.file ? { file: true } : { inline: locations[i]! });
+      if (entry.t === 'chunk')
+        this.#chunks.set(chunkKey(entry.id, entry.n), entry.file ? { file: true } : { inline: locations[i]! });
     });
   }
 

@@ -58,7 +58,8 @@ export class WalWriter {
       end += bytes?.length ?? 0;
     }
     const written = writevSync(this.#fd, pieces, this.#size);
-    if (written !== end - this.#size) throw new Error(`short write to the message log: ${written} of ${end - this.#size} bytes`);
+    if (written !== end - this.#size)
+      throw new Error(`short write to the message log: ${written} of ${end - this.#size} bytes`);
     this.#size = end;
     await this.#syncs.sync();
     return locations;
@@ -98,7 +99,10 @@ export function replayWal(path: string, visit: (json: unknown, bytes: BytesLocat
       const body = Buffer.allocUnsafe(length - 4);
       readSync(fd, body, 0, body.length, at + HEADER);
       if (crc32(body) !== header.readUInt32LE(4)) break;
-      visit(JSON.parse(body.subarray(0, jsonLength).toString('utf8')), { offset: at + HEADER + jsonLength, length: body.length - jsonLength });
+      visit(JSON.parse(body.subarray(0, jsonLength).toString('utf8')), {
+        offset: at + HEADER + jsonLength,
+        length: body.length - jsonLength,
+      });
       at += 8 + length;
     }
     return at;

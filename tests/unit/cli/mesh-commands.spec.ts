@@ -17,12 +17,29 @@ test.beforeAll(async () => {
 test.afterAll(async () => sandbox.close());
 
 test('handshake, send (chunked, compressed), inbox, download, track and ack from the command line', async () => {
-  expect((await runCli(['handshake'], as('X26ABC1'))).stdout).toContain(`Mailbox X26ABC1 validated at ${sandbox.baseUrl}`);
+  expect((await runCli(['handshake'], as('X26ABC1'))).stdout).toContain(
+    `Mailbox X26ABC1 validated at ${sandbox.baseUrl}`,
+  );
 
   const file = join(dir, 'payload.bin');
   const content = Buffer.from('line of text\n'.repeat(5000));
   writeFileSync(file, content);
-  const send = await runCli(['send', file, '--to', 'X26ABC2', '--workflow', 'MESH_ASSURE_TEST', '--compress', '--chunk-size', '20KiB', '--local-id', 'CLI-1'], as('X26ABC1'));
+  const send = await runCli(
+    [
+      'send',
+      file,
+      '--to',
+      'X26ABC2',
+      '--workflow',
+      'MESH_ASSURE_TEST',
+      '--compress',
+      '--chunk-size',
+      '20KiB',
+      '--local-id',
+      'CLI-1',
+    ],
+    as('X26ABC1'),
+  );
   expect(send.code, send.stderr).toBe(0);
   const lines = send.stdout.trim().split('\n');
   const id = lines.at(-1)!;
@@ -36,7 +53,11 @@ test('handshake, send (chunked, compressed), inbox, download, track and ack from
   const download = await runCli(['download', id, '-o', out, '--json'], as('X26ABC2'));
   expect(download.code, download.stderr).toBe(0);
   expect(readFileSync(out)).toEqual(content);
-  expect(JSON.parse(download.stdout)).toMatchObject({ bytes: content.length, sha256: createHash('sha256').update(content).digest('hex'), metadata: { messageType: 'DATA', localId: 'CLI-1' } });
+  expect(JSON.parse(download.stdout)).toMatchObject({
+    bytes: content.length,
+    sha256: createHash('sha256').update(content).digest('hex'),
+    metadata: { messageType: 'DATA', localId: 'CLI-1' },
+  });
 
   const track = await runCli(['track', id, '--json'], as('X26ABC1'));
   expect(JSON.parse(track.stdout)).toMatchObject({ message_id: id, status: 'accepted' });
@@ -49,7 +70,9 @@ test('failures exit non-zero with one line that says what went wrong', async () 
   const unknown = await runCli(['download', '20200101000000000000_ABCDEF'], as('X26ABC2'));
   expect(unknown.code).not.toBe(0);
   expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
-  expect(unknown.stderr.trim()).toBe('mesh-assure: download 20200101000000000000_ABCDEF: 404 Not Found: Message does not exist (MESH RECEIVE 20) [MESH_ERR_NOT_FOUND]');
+  expect(unknown.stderr.trim()).toBe(
+    'mesh-assure: download 20200101000000000000_ABCDEF: 404 Not Found: Message does not exist (MESH RECEIVE 20) [MESH_ERR_NOT_FOUND]',
+  );
 
   const badPassword = await runCli(['handshake'], { ...as('X26ABC1'), MESH_MAILBOX_PASSWORD: 'not-the-password' });
   expect(badPassword.code).not.toBe(0);
@@ -59,7 +82,10 @@ test('failures exit non-zero with one line that says what went wrong', async () 
   const refused = await runCli(['handshake'], { MESH_URL: 'http://127.0.0.1:9' });
   expect(refused.stderr).toMatch(/nothing is listening at http:\/\/127\.0\.0\.1:9 .*\[MESH_ERR_CONNECT\]$/m);
 
-  const badSize = await runCli(['send', join(dir, 'nope'), '--to', 'X26ABC2', '--workflow', 'W', '--chunk-size', 'lots'], as('X26ABC1'));
+  const badSize = await runCli(
+    ['send', join(dir, 'nope'), '--to', 'X26ABC2', '--workflow', 'W', '--chunk-size', 'lots'],
+    as('X26ABC1'),
+  );
   expect(badSize.code).not.toBe(0);
   expect(badSize.stderr).toContain('"lots" is not a size');
 

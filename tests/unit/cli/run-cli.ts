@@ -17,7 +17,8 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd?: s
       [BIN, ...args],
       // A clean environment: nothing of the developer's own MESH settings leaks in.
       { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, cwd, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

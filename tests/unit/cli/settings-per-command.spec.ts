@@ -12,7 +12,12 @@ import { runCli } from './run-cli.ts';
 let sandbox: RunningSandbox;
 let dir: string;
 /** A URL target with what a MESH command needs, and no MESH_WORKFLOW_ID. */
-const urlTarget = () => ({ MESH_TARGET: sandbox.baseUrl, MESH_MAILBOX_ID: 'X26ABC1', MESH_MAILBOX_PASSWORD: 'password', MESH_SHARED_KEY: 'TestKey' });
+const urlTarget = () => ({
+  MESH_TARGET: sandbox.baseUrl,
+  MESH_MAILBOX_ID: 'X26ABC1',
+  MESH_MAILBOX_PASSWORD: 'password',
+  MESH_SHARED_KEY: 'TestKey',
+});
 
 test.beforeAll(async () => {
   sandbox = await startSandbox();
@@ -25,15 +30,31 @@ test('handshake and send --workflow against a URL target need no MESH_WORKFLOW_I
   const handshake = await runCli(['handshake'], urlTarget());
   expect(handshake.stderr).not.toContain('MESH_WORKFLOW_ID');
   expect(handshake.code, handshake.stderr).toBe(0);
-  const send = await runCli(['send', join(dir, 'hello.txt'), '--to', 'X26ABC2', '--workflow', 'MESH_ASSURE_TEST'], urlTarget());
+  const send = await runCli(
+    ['send', join(dir, 'hello.txt'), '--to', 'X26ABC2', '--workflow', 'MESH_ASSURE_TEST'],
+    urlTarget(),
+  );
   expect(send.code, send.stderr).toBe(0);
   expect(send.stdout.trim().split('\n').at(-1)).toMatch(/^\d{20}_[0-9A-F]{6}$/);
 });
 
 const LOWER_CASE: { what: string; args: (d: string) => string[]; env?: Record<string, string>; says: string }[] = [
-  { what: 'csr --mailbox', args: (d) => ['csr', '--mailbox', 'x26abc1', '--ods', 'X26', '--out', d], says: 'use upper case: X26ABC1' },
-  { what: 'send --to', args: (d) => ['send', join(d, 'hello.txt'), '--to', 'x26abc2', '--workflow', 'MESH_ASSURE_TEST'], says: '--to: mailbox id "x26abc2" is not valid: use upper case: X26ABC2' },
-  { what: 'MESH_MAILBOX_ID', args: () => ['handshake'], env: { MESH_MAILBOX_ID: 'x26abc1' }, says: 'use upper case: X26ABC1' },
+  {
+    what: 'csr --mailbox',
+    args: (d) => ['csr', '--mailbox', 'x26abc1', '--ods', 'X26', '--out', d],
+    says: 'use upper case: X26ABC1',
+  },
+  {
+    what: 'send --to',
+    args: (d) => ['send', join(d, 'hello.txt'), '--to', 'x26abc2', '--workflow', 'MESH_ASSURE_TEST'],
+    says: '--to: mailbox id "x26abc2" is not valid: use upper case: X26ABC2',
+  },
+  {
+    what: 'MESH_MAILBOX_ID',
+    args: () => ['handshake'],
+    env: { MESH_MAILBOX_ID: 'x26abc1' },
+    says: 'use upper case: X26ABC1',
+  },
 ];
 
 for (const c of LOWER_CASE) {

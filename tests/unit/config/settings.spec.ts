@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ConfigError, loadSettings, PTL_CA_BUNDLE, SANDBOX_DEFAULTS, settingsFrom, VARIABLES } from '../../../src/config/index.ts';
+import {
+  ConfigError,
+  loadSettings,
+  PTL_CA_BUNDLE,
+  SANDBOX_DEFAULTS,
+  settingsFrom,
+  VARIABLES,
+} from '../../../src/config/index.ts';
 import { readFileSync } from 'node:fs';
 
 const problemsOf = (vars: Record<string, string>) => {
@@ -35,7 +42,9 @@ test('int: every missing field is reported at once, by variable, with a fix', ()
     ['MESH_CLIENT_CERT', 'MESH_MAILBOX_ID', 'MESH_MAILBOX_PASSWORD', 'MESH_SHARED_KEY', 'MESH_WORKFLOW_ID'].sort(),
   );
   for (const p of problems) expect(p.fix.length).toBeGreaterThan(10);
-  expect(() => settingsFrom({ MESH_TARGET: 'int' })).toThrow(/configuration has 5 problems:\n(.*\n)* {2}- MESH_SHARED_KEY: not set \(it signs every request\)\. Fix: set MESH_SHARED_KEY/);
+  expect(() => settingsFrom({ MESH_TARGET: 'int' })).toThrow(
+    /configuration has 5 problems:\n(.*\n)* {2}- MESH_SHARED_KEY: not set \(it signs every request\)\. Fix: set MESH_SHARED_KEY/,
+  );
 });
 
 test('int: a complete configuration defaults the server CA to the shipped PTL G2 chain and the peer to the sut', () => {
@@ -78,7 +87,12 @@ test('bad values are named with what is wrong', () => {
 });
 
 test('a URL target is normalised, needs no client certificate, and plain HTTP is refused unless it is loopback', () => {
-  const mailbox = { MESH_SHARED_KEY: 'k', MESH_MAILBOX_ID: 'A1B2C3', MESH_MAILBOX_PASSWORD: 'p', MESH_WORKFLOW_ID: 'W' };
+  const mailbox = {
+    MESH_SHARED_KEY: 'k',
+    MESH_MAILBOX_ID: 'A1B2C3',
+    MESH_MAILBOX_PASSWORD: 'p',
+    MESH_WORKFLOW_ID: 'W',
+  };
   const s = settingsFrom({ ...mailbox, MESH_TARGET: 'http://127.0.0.1:8700/messageexchange/' });
   expect(s.target).toBe('url');
   expect(s.baseUrl).toBe('http://127.0.0.1:8700');
@@ -108,7 +122,11 @@ test('.env.example documents every variable with a one-line comment', () => {
 test('configuration errors never repeat a secret value', () => {
   const error = (() => {
     try {
-      settingsFrom({ MESH_TARGET: 'int', MESH_MAILBOX_PASSWORD: 'hunter2-secret', MESH_SHARED_KEY: 'shared-secret-key' });
+      settingsFrom({
+        MESH_TARGET: 'int',
+        MESH_MAILBOX_PASSWORD: 'hunter2-secret',
+        MESH_SHARED_KEY: 'shared-secret-key',
+      });
     } catch (e) {
       return e as Error;
     }
@@ -121,13 +139,26 @@ test('configuration errors never repeat a secret value', () => {
 test("nhs-sandbox: NHS's own sandbox needs only MESH_URL; its shipped identities are the defaults", () => {
   const s = settingsFrom({ MESH_TARGET: 'nhs-sandbox', MESH_URL: 'http://127.0.0.1:8720/' });
   expect([s.target, s.baseUrl]).toEqual(['nhs-sandbox', 'http://127.0.0.1:8720']);
-  expect([s.sut.mailboxId, s.sut.password, s.peer.mailboxId, s.peer.password, s.dormantMailboxId]).toEqual(['X26ABC1', 'password', 'X26ABC2', 'password', 'X26ABC3']);
+  expect([s.sut.mailboxId, s.sut.password, s.peer.mailboxId, s.peer.password, s.dormantMailboxId]).toEqual([
+    'X26ABC1',
+    'password',
+    'X26ABC2',
+    'password',
+    'X26ABC3',
+  ]);
   expect([s.sharedKey, s.workflowId, s.odsCode, s.caCertPath]).toEqual(['TestKey', 'TEST_WORKFLOW2', 'X26', undefined]);
-  expect(settingsFrom({ MESH_TARGET: 'NHS-Sandbox', MESH_URL: 'https://localhost:8721', MESH_WORKFLOW_ID: 'TEST_WORKFLOW' }).workflowId).toBe('TEST_WORKFLOW');
+  expect(
+    settingsFrom({ MESH_TARGET: 'NHS-Sandbox', MESH_URL: 'https://localhost:8721', MESH_WORKFLOW_ID: 'TEST_WORKFLOW' })
+      .workflowId,
+  ).toBe('TEST_WORKFLOW');
 });
 
 test('nhs-sandbox without MESH_URL is one problem that says where the server is', () => {
   expect(problemsOf({ MESH_TARGET: 'nhs-sandbox' })).toEqual([
-    { variable: 'MESH_URL', problem: expect.stringContaining('nhs-sandbox has no fixed address'), fix: expect.stringContaining('http://127.0.0.1:8720') },
+    {
+      variable: 'MESH_URL',
+      problem: expect.stringContaining('nhs-sandbox has no fixed address'),
+      fix: expect.stringContaining('http://127.0.0.1:8720'),
+    },
   ]);
 });

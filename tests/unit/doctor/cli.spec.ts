@@ -10,7 +10,12 @@ import { runCli } from '../cli/run-cli.ts';
 import { startHarness, type Harness } from '../mesh/helpers.ts';
 import { MAILBOX, sandboxEnv, writeIdentity } from './helpers.ts';
 
-const SECRETS = { sharedKey: 'shared-KEY-4d9f1c', password: 'mailbox-PW-8b27e0', passphrase: 'key-PHRASE-51c3aa', wrongPassphrase: 'wrong-PHRASE-e6d072' };
+const SECRETS = {
+  sharedKey: 'shared-KEY-4d9f1c',
+  password: 'mailbox-PW-8b27e0',
+  passphrase: 'key-PHRASE-51c3aa',
+  wrongPassphrase: 'wrong-PHRASE-e6d072',
+};
 
 let h: Harness;
 let cwd: string;
@@ -21,7 +26,8 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => h.close());
 
-const doctor = (env: Record<string, string>, json: boolean) => runCli(json ? ['doctor', '--json'] : ['doctor'], env, cwd);
+const doctor = (env: Record<string, string>, json: boolean) =>
+  runCli(json ? ['doctor', '--json'] : ['doctor'], env, cwd);
 
 test('a correct mutual-TLS set-up passes every check, exit code 0', async () => {
   const result = await doctor(sandboxEnv(h.sandbox), true);
@@ -34,7 +40,10 @@ test('a correct mutual-TLS set-up passes every check, exit code 0', async () => 
 
 test('a client certificate from another CA prints FAIL lines with fixes, exit code 1', async () => {
   const stranger = await writeIdentity(await createTestCa({ commonName: 'some other CA' }));
-  const result = await doctor(sandboxEnv(h.sandbox, { MESH_CLIENT_CERT: stranger.certPath, MESH_CLIENT_KEY: stranger.keyPath }), false);
+  const result = await doctor(
+    sandboxEnv(h.sandbox, { MESH_CLIENT_CERT: stranger.certPath, MESH_CLIENT_KEY: stranger.keyPath }),
+    false,
+  );
   expect(result.code).toBe(1);
   expect(result.stdout).toMatch(/^FAIL {2}certificate chain +does not verify to .*is not in the CA bundle$/m);
   expect(result.stdout).toMatch(/^FAIL {2}TLS handshake +.*refused the client certificate/m);
@@ -51,8 +60,14 @@ test('neither the text nor the --json output ever holds the password, shared key
   const base = sandboxEnv(h.sandbox, { MESH_CLIENT_KEY: keyPath, MESH_MAILBOX_PASSWORD: SECRETS.password });
   const setups = [
     // The right passphrase and a wrong password: everything runs up to a refused MESH handshake.
-    { env: { ...base, MESH_CLIENT_KEY_PASSPHRASE: SECRETS.passphrase }, failing: /^FAIL {2}MESH handshake +handshake X26ABC1: 403 Forbidden/m },
-    { env: { ...base, MESH_CLIENT_KEY_PASSPHRASE: SECRETS.wrongPassphrase }, failing: /^FAIL {2}client certificate and key readable +the passphrase does not decrypt/m },
+    {
+      env: { ...base, MESH_CLIENT_KEY_PASSPHRASE: SECRETS.passphrase },
+      failing: /^FAIL {2}MESH handshake +handshake X26ABC1: 403 Forbidden/m,
+    },
+    {
+      env: { ...base, MESH_CLIENT_KEY_PASSPHRASE: SECRETS.wrongPassphrase },
+      failing: /^FAIL {2}client certificate and key readable +the passphrase does not decrypt/m,
+    },
   ];
   for (const { env, failing } of setups) {
     for (const json of [false, true]) {

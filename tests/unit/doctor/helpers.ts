@@ -3,7 +3,13 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { settingsFrom, type Settings } from '../../../src/config/index.ts';
-import { issueCertificate, privateKeyPem, writePrivateFile, type IssueCertificateOptions, type TestCa } from '../../../src/pki/index.ts';
+import {
+  issueCertificate,
+  privateKeyPem,
+  writePrivateFile,
+  type IssueCertificateOptions,
+  type TestCa,
+} from '../../../src/pki/index.ts';
 import type { RunningSandbox } from '../../../src/sandbox/index.ts';
 
 export const MAILBOX = 'X26ABC1';

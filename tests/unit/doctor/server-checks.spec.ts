@@ -24,15 +24,25 @@ test.describe('against a sandbox with mutual TLS', () => {
     const results = await runDoctor(loaderFor(sandboxEnv(h.sandbox)));
     expect(results.map((r) => r.name)).toEqual(Object.values(CHECK));
     for (const r of results) expect(r.status, `${r.name}: ${r.detail}`).toBe('PASS');
-    expect(byName(results, CHECK.tls).detail).toMatch(/verified against MESH_CA_CERT .*the client certificate was accepted/);
+    expect(byName(results, CHECK.tls).detail).toMatch(
+      /verified against MESH_CA_CERT .*the client certificate was accepted/,
+    );
     expect(byName(results, CHECK.meshHandshake).detail).toBe('mailbox X26ABC1 validated');
   });
 
   test('a client certificate from another CA FAILs the chain and the TLS handshake; the MESH handshake is SKIP', async () => {
     const stranger = await writeIdentity(await createTestCa({ commonName: 'some other CA' }));
-    const results = await runDoctor(loaderFor(sandboxEnv(h.sandbox, { MESH_CLIENT_CERT: stranger.certPath, MESH_CLIENT_KEY: stranger.keyPath })));
-    expect(byName(results, CHECK.chain)).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/is not in the CA bundle/) });
-    expect(byName(results, CHECK.tls)).toMatchObject({ status: 'FAIL', fix: expect.stringMatching(/client certificate issued for this mailbox/) });
+    const results = await runDoctor(
+      loaderFor(sandboxEnv(h.sandbox, { MESH_CLIENT_CERT: stranger.certPath, MESH_CLIENT_KEY: stranger.keyPath })),
+    );
+    expect(byName(results, CHECK.chain)).toMatchObject({
+      status: 'FAIL',
+      detail: expect.stringMatching(/is not in the CA bundle/),
+    });
+    expect(byName(results, CHECK.tls)).toMatchObject({
+      status: 'FAIL',
+      fix: expect.stringMatching(/client certificate issued for this mailbox/),
+    });
     expect(byName(results, CHECK.tls).detail).toMatch(/client certificate/);
     expect(byName(results, CHECK.meshHandshake)).toMatchObject({ status: 'SKIP', detail: 'the TLS connection failed' });
     expect(byName(results, CHECK.clock).status).toBe('SKIP');
@@ -52,7 +62,8 @@ test('a server that is not listening FAILs reachability and SKIPs the server che
     detail: `nothing is listening at 127.0.0.1:${port} (connection refused)`,
     fix: expect.stringMatching(/MESH_URL, or start the sandbox/),
   });
-  for (const name of [CHECK.tls, CHECK.meshHandshake, CHECK.clock]) expect(byName(results, name)).toMatchObject({ status: 'SKIP', detail: 'the server is not reachable' });
+  for (const name of [CHECK.tls, CHECK.meshHandshake, CHECK.clock])
+    expect(byName(results, name)).toMatchObject({ status: 'SKIP', detail: 'the server is not reachable' });
 });
 
 test('a sandbox clock moved 3 hours FAILs the clock check, and the MESH handshake is refused for the token time', async () => {
@@ -63,10 +74,15 @@ test('a sandbox clock moved 3 hours FAILs the clock check, and the MESH handshak
     expect(byName(results, CHECK.tls).status).toBe('PASS');
     expect(byName(results, CHECK.clock)).toMatchObject({
       status: 'FAIL',
-      detail: expect.stringMatching(/, 3 h 0 min ahead of ours: MESH rejects auth tokens more than 2 h from server time$/),
+      detail: expect.stringMatching(
+        /, 3 h 0 min ahead of ours: MESH rejects auth tokens more than 2 h from server time$/,
+      ),
       fix: expect.stringMatching(/clock/),
     });
-    expect(byName(results, CHECK.meshHandshake)).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/403 .*not within 2 hours of server time/) });
+    expect(byName(results, CHECK.meshHandshake)).toMatchObject({
+      status: 'FAIL',
+      detail: expect.stringMatching(/403 .*not within 2 hours of server time/),
+    });
   } finally {
     await h.close();
   }

@@ -50,7 +50,12 @@ const env = (workflowId: string): Record<string, string> => ({
 });
 
 async function waitingIn(mailboxId: string): Promise<string[]> {
-  const client = new MeshClient({ baseUrl: sandbox.baseUrl, mailboxId, password: 'password', sharedKey: sandbox.sharedKey });
+  const client = new MeshClient({
+    baseUrl: sandbox.baseUrl,
+    mailboxId,
+    password: 'password',
+    sharedKey: sandbox.sharedKey,
+  });
   try {
     const ids: string[] = [];
     for await (const id of client.inboxMessageIds()) ids.push(id);
@@ -66,9 +71,24 @@ const check = (workflowId: string) => {
 };
 
 const table = [
-  { workflow: 'ONLY_SUT_SENDS', status: 'FAIL', detail: `mailbox ${PEER} may not send workflow ONLY_SUT_SENDS (MESH answered 417 SEND/16 Sender is not allowed to send messages of this type)`, fix: `associate workflow ONLY_SUT_SENDS with ${PEER} (sending)` },
-  { workflow: 'ONLY_PEER_RECEIVES', status: 'FAIL', detail: `mailbox ${SUT} may not receive workflow ONLY_PEER_RECEIVES (the workflow search lists ${PEER} as its receivers)`, fix: `associate workflow ONLY_PEER_RECEIVES with ${SUT} (receiving)` },
-  { workflow: 'BOTH_WAYS', status: 'PASS', detail: `workflow BOTH_WAYS: probe sent, received and acknowledged ${SUT} -> ${PEER} (`, fix: undefined },
+  {
+    workflow: 'ONLY_SUT_SENDS',
+    status: 'FAIL',
+    detail: `mailbox ${PEER} may not send workflow ONLY_SUT_SENDS (MESH answered 417 SEND/16 Sender is not allowed to send messages of this type)`,
+    fix: `associate workflow ONLY_SUT_SENDS with ${PEER} (sending)`,
+  },
+  {
+    workflow: 'ONLY_PEER_RECEIVES',
+    status: 'FAIL',
+    detail: `mailbox ${SUT} may not receive workflow ONLY_PEER_RECEIVES (the workflow search lists ${PEER} as its receivers)`,
+    fix: `associate workflow ONLY_PEER_RECEIVES with ${SUT} (receiving)`,
+  },
+  {
+    workflow: 'BOTH_WAYS',
+    status: 'PASS',
+    detail: `workflow BOTH_WAYS: probe sent, received and acknowledged ${SUT} -> ${PEER} (`,
+    fix: undefined,
+  },
 ] as const;
 
 for (const row of table) {
@@ -76,14 +96,19 @@ for (const row of table) {
     const result = await check(row.workflow);
     expect(result.status, result.detail).toBe(row.status);
     expect(result.detail).toContain(row.detail);
-    if (row.fix) expect(result.fix).toMatch(new RegExp(`MESH service desk to ${row.fix.replace(/[()]/g, '\\$&')}: request it with the mailbox application`));
+    if (row.fix)
+      expect(result.fix).toMatch(
+        new RegExp(`MESH service desk to ${row.fix.replace(/[()]/g, '\\$&')}: request it with the mailbox application`),
+      );
     for (const mailbox of MAILBOXES) expect(await waitingIn(mailbox), `${mailbox} inbox`).toEqual([]);
   });
 }
 
 test('the probes were acknowledged by their recipients, as the server journal shows', async () => {
   await check('BOTH_WAYS');
-  const acks = sandbox.journal.entries({}).filter((e) => e.method === 'PUT' && e.path.endsWith('/status/acknowledged') && e.status === 200);
+  const acks = sandbox.journal
+    .entries({})
+    .filter((e) => e.method === 'PUT' && e.path.endsWith('/status/acknowledged') && e.status === 200);
   expect(new Set(acks.map((e) => e.mailbox))).toEqual(new Set([SUT, PEER]));
 });
 

@@ -15,6 +15,11 @@ test('with no system Chromium and no Playwright browser, the failure names the i
   const run = promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     env: { ...process.env, PLAYWRIGHT_BROWSERS_PATH: mkdtempSync(join(tmpdir(), 'no-browsers-')) },
   });
-  const error = (await run.then(() => undefined, (e: unknown) => e)) as { stderr?: string } | undefined;
-  expect(error?.stderr).toContain("no Chromium to open the bundle in: none at /nonexistent/chromium, and Playwright's own is not installed. Install it with: npx playwright install --with-deps chromium");
+  const error = (await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as { stderr?: string } | undefined;
+  expect(error?.stderr).toContain(
+    "no Chromium to open the bundle in: none at /nonexistent/chromium, and Playwright's own is not installed. Install it with: npx playwright install --with-deps chromium",
+  );
 });

@@ -11,7 +11,11 @@ import { injectRehearsalBanner, REHEARSAL_TEXT } from '../../../src/evidence/reh
 import { verifyBundle } from '../../../src/evidence/verify.ts';
 import { sampleCase, sampleManifestBody, sampleSigner } from './samples.ts';
 
-const content = () => new Map([['reports/junit.xml', Buffer.from('<testsuites/>')], ['reports/playwright/index.html', Buffer.from('<html><body>pw</body></html>')]]);
+const content = () =>
+  new Map([
+    ['reports/junit.xml', Buffer.from('<testsuites/>')],
+    ['reports/playwright/index.html', Buffer.from('<html><body>pw</body></html>')],
+  ]);
 
 test('the same inputs give the same zip bytes', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mesh-zip-'));
@@ -24,11 +28,24 @@ test('the same inputs give the same zip bytes', async () => {
 
 test('a page that loads anything remote stops the packing, naming page and load', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mesh-zip-'));
-  for (const html of ['<script src="https://cdn.example.org/a.js"></script>', '<link rel="stylesheet" href="//fonts.example.org/f.css">', '<img src="http://x.example.org/p.png">', '<style>@font-face{src:url(https://f.example.org/a.woff2)}</style>']) {
+  for (const html of [
+    '<script src="https://cdn.example.org/a.js"></script>',
+    '<link rel="stylesheet" href="//fonts.example.org/f.css">',
+    '<img src="http://x.example.org/p.png">',
+    '<style>@font-face{src:url(https://f.example.org/a.woff2)}</style>',
+  ]) {
     const files = new Map([['reports/playwright/index.html', Buffer.from(`<html><body>${html}</body></html>`)]]);
-    await expect(sealBundle(join(dir, 'r.zip'), files, sampleManifestBody(), [], await sampleSigner())).rejects.toThrow(/reports\/playwright\/index.html: remote/);
+    await expect(sealBundle(join(dir, 'r.zip'), files, sampleManifestBody(), [], await sampleSigner())).rejects.toThrow(
+      /reports\/playwright\/index.html: remote/,
+    );
   }
-  expect(() => assertOffline(new Map([['p.html', '<a href="https://digital.nhs.uk">a link is no load</a><img src="data:image/png;base64,AAAA">']]))).not.toThrow();
+  expect(() =>
+    assertOffline(
+      new Map([
+        ['p.html', '<a href="https://digital.nhs.uk">a link is no load</a><img src="data:image/png;base64,AAAA">'],
+      ]),
+    ),
+  ).not.toThrow();
 });
 
 test('the analytics tag Allure embeds is stripped, loader and configuration', () => {
@@ -40,14 +57,35 @@ test('the analytics tag Allure embeds is stripped, loader and configuration', ()
 });
 
 test('the rehearsal banner goes right after <body>', () => {
-  expect(injectRehearsalBanner('<html><body class="x"><div id="root"></div></body></html>')).toMatch(new RegExp(`<body class="x"><div id="mesh-assure-rehearsal"[^>]*>${REHEARSAL_TEXT}</div><div id="root">`));
+  expect(injectRehearsalBanner('<html><body class="x"><div id="root"></div></body></html>')).toMatch(
+    new RegExp(`<body class="x"><div id="mesh-assure-rehearsal"[^>]*>${REHEARSAL_TEXT}</div><div id="root">`),
+  );
 });
 
 test('compare names pass to fail, fail to pass, newly pending, added, removed and large timing changes', () => {
-  const before = [sampleCase('201', 'passed'), sampleCase('401', 'failed'), sampleCase('703', 'passed'), sampleCase('601', 'passed', 10_000), sampleCase('702', 'passed', 100), sampleCase('705', 'passed')];
-  const after = [sampleCase('201', 'failed'), sampleCase('401', 'passed'), sampleCase('703', 'pending'), sampleCase('601', 'passed', 30_000), sampleCase('702', 'passed', 900), sampleCase('704', 'passed')];
+  const before = [
+    sampleCase('201', 'passed'),
+    sampleCase('401', 'failed'),
+    sampleCase('703', 'passed'),
+    sampleCase('601', 'passed', 10_000),
+    sampleCase('702', 'passed', 100),
+    sampleCase('705', 'passed'),
+  ];
+  const after = [
+    sampleCase('201', 'failed'),
+    sampleCase('401', 'passed'),
+    sampleCase('703', 'pending'),
+    sampleCase('601', 'passed', 30_000),
+    sampleCase('702', 'passed', 900),
+    sampleCase('704', 'passed'),
+  ];
   expect(compareCases(before, after).map((c) => [c.id, c.change])).toEqual([
-    ['201', 'pass-to-fail'], ['401', 'fail-to-pass'], ['703', 'newly-pending'], ['601', 'slower'], ['704', 'added'], ['705', 'removed'],
+    ['201', 'pass-to-fail'],
+    ['401', 'fail-to-pass'],
+    ['703', 'newly-pending'],
+    ['601', 'slower'],
+    ['704', 'added'],
+    ['705', 'removed'],
   ]);
 });
 

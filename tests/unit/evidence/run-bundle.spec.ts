@@ -26,7 +26,9 @@ let unpacked = '';
 
 test.beforeAll(async () => {
   const reports = await mkdtemp(join(tmpdir(), 'mesh-run-'));
-  const result = await runCli(['run', '--cases', CASES.join(','), '--rfc', 'RFC-TEST-1', '--json'], { MESH_ASSURE_REPORTS: reports });
+  const result = await runCli(['run', '--cases', CASES.join(','), '--rfc', 'RFC-TEST-1', '--json'], {
+    MESH_ASSURE_REPORTS: reports,
+  });
   expect(result.code, result.stderr.slice(-2000)).toBe(0);
   const out = JSON.parse(result.stdout) as { bundle: string };
   zipPath = out.bundle;
@@ -46,7 +48,11 @@ test('run names the bundle, records the run, and shows every case with its resul
   expect(manifest.kind).toBe('witness');
   expect(manifest.rfc).toBe('RFC-TEST-1');
   expect(manifest.certificate?.subject).toBe('CN=X26ABC1.X26.api.mesh-client.nhs.uk');
-  expect(manifest.cases.filter((c) => CASES.includes(c.id)).map((c) => c.result)).toEqual(['passed', 'passed', 'passed']);
+  expect(manifest.cases.filter((c) => CASES.includes(c.id)).map((c) => c.result)).toEqual([
+    'passed',
+    'passed',
+    'passed',
+  ]);
   expect(manifest.cases.filter((c) => !CASES.includes(c.id)).every((c) => c.result === 'not-run')).toBe(true);
   expect(manifest.cases.find((c) => c.id === '201')!.messageIds).toHaveLength(1);
   expect((await verifyBundle(zipPath)).ok).toBe(true);
@@ -54,7 +60,17 @@ test('run names the bundle, records the run, and shows every case with its resul
 
 test('verify names the file when one byte of any kind of file is altered', async () => {
   const entries = new Map((await readZip(zipPath)).map((e) => [e.name, Buffer.from(e.data!)]));
-  const kinds = ['index.html', 'manifest.json', 'MANIFEST.sha256', 'reports/allure/index.html', 'reports/allure2/index.html', 'reports/playwright/index.html', 'reports/junit.xml', 'reports/results.json', 'reports/exchanges.jsonl'];
+  const kinds = [
+    'index.html',
+    'manifest.json',
+    'MANIFEST.sha256',
+    'reports/allure/index.html',
+    'reports/allure2/index.html',
+    'reports/playwright/index.html',
+    'reports/junit.xml',
+    'reports/results.json',
+    'reports/exchanges.jsonl',
+  ];
   const dir = await mkdtemp(join(tmpdir(), 'mesh-flip-'));
   for (const name of kinds) {
     const files = new Map(entries);
@@ -65,15 +81,22 @@ test('verify names the file when one byte of any kind of file is altered', async
     await writeReproducibleZip(path, files);
     const report = await verifyBundle(path);
     expect(report.ok, name).toBe(false);
-    expect(report.problems.some((p) => p.kind === 'altered' && (p.file === name || p.detail.includes(name))), `${name}: ${JSON.stringify(report.problems)}`).toBe(true);
+    expect(
+      report.problems.some((p) => p.kind === 'altered' && (p.file === name || p.detail.includes(name))),
+      `${name}: ${JSON.stringify(report.problems)}`,
+    ).toBe(true);
   }
   const added = new Map([...entries, ['extra.txt', Buffer.from('x')]]);
   const missing = new Map(entries);
   missing.delete('reports/junit.xml');
   await writeReproducibleZip(join(dir, 'added.zip'), added);
   await writeReproducibleZip(join(dir, 'missing.zip'), missing);
-  expect((await verifyBundle(join(dir, 'added.zip'))).problems).toEqual([{ kind: 'added', file: 'extra.txt', detail: 'in the zip, not in manifest.json' }]);
-  expect((await verifyBundle(join(dir, 'missing.zip'))).problems.map((p) => [p.kind, p.file])).toEqual([['missing', 'reports/junit.xml']]);
+  expect((await verifyBundle(join(dir, 'added.zip'))).problems).toEqual([
+    { kind: 'added', file: 'extra.txt', detail: 'in the zip, not in manifest.json' },
+  ]);
+  expect((await verifyBundle(join(dir, 'missing.zip'))).problems.map((p) => [p.kind, p.file])).toEqual([
+    ['missing', 'reports/junit.xml'],
+  ]);
 });
 
 test('verify checks the zip against its .sha256 and prints what was altered', async () => {
@@ -91,7 +114,9 @@ test('verify checks the zip against its .sha256 and prints what was altered', as
 
 test('the bundle is signed with the sandbox pair for X26ABC1; index.html changed and re-hashed fails verify', async () => {
   const signed = await runCli(['verify', zipPath]);
-  expect(signed.stdout).toContain('signed by CN=X26ABC1.X26.api.mesh-client.nhs.uk (issued by CN=mesh-assure sandbox CA)');
+  expect(signed.stdout).toContain(
+    'signed by CN=X26ABC1.X26.api.mesh-client.nhs.uk (issued by CN=mesh-assure sandbox CA)',
+  );
   expect(signed.stdout).toContain("REHEARSAL: signed under the sandbox's throwaway CA");
   const tampered = join(await mkdtemp(join(tmpdir(), 'mesh-tamper-')), 'tampered.zip');
   await tamperAndRehash(zipPath, tampered, 'index.html', (html) => {
@@ -115,10 +140,24 @@ test('compare prints the change from the older bundle whatever the order, writes
   const baseline = join(dir, 'baseline.zip');
   // A day older, 201 failed and 704 never run: sealed like a real bundle, with a throwaway pair of its own.
   const { files: _files, ...body } = manifest;
-  const cases = body.cases.filter((c) => c.id !== '704').map((c) => (c.id === '201' ? { ...c, result: 'failed' as const } : c));
+  const cases = body.cases
+    .filter((c) => c.id !== '704')
+    .map((c) => (c.id === '201' ? { ...c, result: 'failed' as const } : c));
   const dayBefore = (iso: string) => new Date(Date.parse(iso) - 86_400_000).toISOString();
-  const older = { ...body, cases, certificate: null, startedAt: dayBefore(body.startedAt), finishedAt: dayBefore(body.finishedAt) };
-  await sealBundle(baseline, new Map([...entries].filter(([n]) => n.startsWith('reports/'))), older, [], await sampleSigner());
+  const older = {
+    ...body,
+    cases,
+    certificate: null,
+    startedAt: dayBefore(body.startedAt),
+    finishedAt: dayBefore(body.finishedAt),
+  };
+  await sealBundle(
+    baseline,
+    new Map([...entries].filter(([n]) => n.startsWith('reports/'))),
+    older,
+    [],
+    await sampleSigner(),
+  );
   const inputs = [baseline, `${baseline}.sha256`, zipPath, `${zipPath}.sha256`];
   const before = await Promise.all(inputs.map((f) => readFile(f)));
   const out = join(dir, 'changes.json');
@@ -128,7 +167,10 @@ test('compare prints the change from the older bundle whatever the order, writes
   expect(result.stdout).toContain('fail-to-pass   201 Send an uncompressed message: failed → passed');
   expect(result.stdout).toContain('added          704 Download a message that does not exist: added (passed)');
   expect(await Promise.all(inputs.map((f) => readFile(f)))).toEqual(before);
-  const written = JSON.parse(await readFile(out, 'utf8')) as { older: string; comparison: { changes: { id: string }[] } };
+  const written = JSON.parse(await readFile(out, 'utf8')) as {
+    older: string;
+    comparison: { changes: { id: string }[] };
+  };
   expect(written.older).toBe(baseline);
   expect(written.comparison.changes.map((c) => c.id)).toEqual(['201', '704']);
   const again = await runCli(['compare', baseline, zipPath, '--out', out]);
@@ -157,9 +199,12 @@ test.describe('seen in a real browser', () => {
 
   test('the landing page shows every case of the run with its result, the rehearsal banner, and loads nothing remote', async () => {
     const { page, remote } = await open('index.html');
-    for (const c of manifest.cases) await expect(page.locator(`#cases tr[data-case="${c.id}"] td.result`)).toHaveText(c.result);
+    for (const c of manifest.cases)
+      await expect(page.locator(`#cases tr[data-case="${c.id}"] td.result`)).toHaveText(c.result);
     await expect(page.locator('.rehearsal')).toContainText('REHEARSAL');
-    await test.info().attach('landing page', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+    await test
+      .info()
+      .attach('landing page', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
     expect(remote).toEqual([]);
   });
 
@@ -181,16 +226,31 @@ test.describe('seen in a real browser', () => {
   }
   /** What each report shows for this run once it has rendered: Allure's tree starts folded, so its count. */
   const REPORTS: [string, string, (page: Page) => Promise<void>][] = [
-    ['Allure', 'reports/allure/index.html', (page) => expect(page.locator('body')).toContainText(`${CASES.length} passed (100% of all tests)`, { timeout: 15_000 })],
-    ['Allure 2', 'reports/allure2/index.html', (page) => expect(page.locator('body')).toContainText(new RegExp(`${CASES.length}\\s*test cases`), { timeout: 15_000 })],
-    ['Playwright', 'reports/playwright/index.html', async (page) => {
-      for (const c of ran()) await expect(page.getByText(c.title).first()).toBeVisible({ timeout: 15_000 });
-    }],
+    [
+      'Allure',
+      'reports/allure/index.html',
+      (page) =>
+        expect(page.locator('body')).toContainText(`${CASES.length} passed (100% of all tests)`, { timeout: 15_000 }),
+    ],
+    [
+      'Allure 2',
+      'reports/allure2/index.html',
+      (page) =>
+        expect(page.locator('body')).toContainText(new RegExp(`${CASES.length}\\s*test cases`), { timeout: 15_000 }),
+    ],
+    [
+      'Playwright',
+      'reports/playwright/index.html',
+      async (page) => {
+        for (const c of ran()) await expect(page.getByText(c.title).first()).toBeVisible({ timeout: 15_000 });
+      },
+    ],
   ];
   test("Allure groups the cases by the test pack's sets, not by spec file, and dates the run in ISO 8601", async () => {
     const { page } = await open('reports/allure/index.html');
     await expect(page.getByText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(/).first()).toBeVisible({ timeout: 15_000 });
-    for (const set of new Set(ran().map((c) => c.set))) await expect(page.getByText(set, { exact: true }).first()).toBeVisible({ timeout: 15_000 });
+    for (const set of new Set(ran().map((c) => c.set)))
+      await expect(page.getByText(set, { exact: true }).first()).toBeVisible({ timeout: 15_000 });
     await expect(page.getByText(/\.spec\.ts/)).toHaveCount(0);
   });
 
@@ -198,7 +258,10 @@ test.describe('seen in a real browser', () => {
   test("a case's test-pack (tms) link in the classic Allure view leads to its entry on the landing page", async () => {
     const c = ran().find((r) => r.id === '201')!;
     const { page } = await open(`reports/allure2/index.html#testresult/${c.allureTestResultId}`);
-    const [entry] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('link', { name: 'MESH test pack 201' }).click()]);
+    const [entry] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('link', { name: 'MESH test pack 201' }).click(),
+    ]);
     await expect(entry).toHaveURL(/\/unpacked\/index\.html#case-201$/);
     await expect(entry.locator('tr:target')).toHaveAttribute('data-case', '201');
   });
@@ -209,8 +272,13 @@ test.describe('seen in a real browser', () => {
     // The exchange is an attachment of the step that made it: open the step, the exchange, then its request headers.
     await page.getByText('X26ABC1 sends message to X26ABC2').first().click();
     await page.getByText('POST /messageexchange/X26ABC1/outbox → 202').first().click();
-    await page.getByText(/^Headers \(\d+\)$/).first().click();
-    await expect(page.getByText(/NHSMESH X26ABC1:[0-9a-f-]{36}:\d+:\d{12}:<redacted>/).first()).toBeVisible({ timeout: 15_000 });
+    await page
+      .getByText(/^Headers \(\d+\)$/)
+      .first()
+      .click();
+    await expect(page.getByText(/NHSMESH X26ABC1:[0-9a-f-]{36}:\d+:\d{12}:<redacted>/).first()).toBeVisible({
+      timeout: 15_000,
+    });
     await expect(page.getByText(/bytes on the wire, not attached; SHA-256 [0-9a-f]{64}/).first()).toBeVisible();
   });
 

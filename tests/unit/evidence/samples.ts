@@ -8,10 +8,23 @@ import { throwawaySigner, type BundleSigner } from '../../../src/evidence/signin
 import { readZip, writeReproducibleZip } from '../../../src/evidence/zip.ts';
 
 export function sampleCase(id: string, result: CaseResult['result'], durationMs: number | null = 1000): CaseResult {
-  return { id, title: `${id} title`, set: 'Sending', optional: false, result, messageIds: result === 'not-run' ? [] : [`2026112412000000000_${id}`], durationMs, notes: [], playwrightTestId: null };
+  return {
+    id,
+    title: `${id} title`,
+    set: 'Sending',
+    optional: false,
+    result,
+    messageIds: result === 'not-run' ? [] : [`2026112412000000000_${id}`],
+    durationMs,
+    notes: [],
+    playwrightTestId: null,
+  };
 }
 
-export function sampleManifestBody(cases: CaseResult[] = [sampleCase('201', 'passed')], rehearsal = true): ManifestBody {
+export function sampleManifestBody(
+  cases: CaseResult[] = [sampleCase('201', 'passed')],
+  rehearsal = true,
+): ManifestBody {
   return {
     format: MANIFEST_FORMAT,
     runId: 'run-test',
@@ -41,14 +54,24 @@ export const sampleSigner = (): Promise<BundleSigner> => (rehearsal ??= throwawa
  * What someone without the key can do to a bundle: change a file, then recompute its manifest entry,
  * MANIFEST.sha256, the zip and its .sha256, so that every digest agrees again. Writes `<out>`.
  */
-export async function tamperAndRehash(zipPath: string, out: string, name: string, change: (text: string) => string): Promise<void> {
+export async function tamperAndRehash(
+  zipPath: string,
+  out: string,
+  name: string,
+  change: (text: string) => string,
+): Promise<void> {
   const files = new Map((await readZip(zipPath)).map((e) => [e.name, Buffer.from(e.data!)]));
   files.set(name, Buffer.from(change(files.get(name)!.toString('utf8'))));
   const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8')) as Manifest;
-  manifest.files = manifest.files.map((f) => (files.has(f.path) ? { ...f, bytes: files.get(f.path)!.length, sha256: sha256(files.get(f.path)!) } : f));
+  manifest.files = manifest.files.map((f) =>
+    files.has(f.path) ? { ...f, bytes: files.get(f.path)!.length, sha256: sha256(files.get(f.path)!) } : f,
+  );
   files.set('manifest.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
   files.delete('MANIFEST.sha256');
-  files.set('MANIFEST.sha256', Buffer.from(formatSha256Sums(new Map([...files.keys()].sort().map((p) => [p, sha256(files.get(p)!)])))));
+  files.set(
+    'MANIFEST.sha256',
+    Buffer.from(formatSha256Sums(new Map([...files.keys()].sort().map((p) => [p, sha256(files.get(p)!)])))),
+  );
   await writeReproducibleZip(out, files);
   await writeFile(`${out}.sha256`, formatSha256Sums(new Map([[basename(out), sha256(await readFile(out))]])));
 }

@@ -14,7 +14,9 @@ const SECRETS: KnownSecret[] = [
   { kind: 'shared key', value: 'SharedKey-For-INT-0042' },
   { kind: 'key passphrase', value: 'passphrase-of-the-key-77' },
 ];
-const privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 const HMAC_HEADER = `NHSMESH X26ABC1:3f1c9a:1:202611241200:${'a1'.repeat(32)}`;
 
 const PLANTS: { kind: string; text: string }[] = [
@@ -28,7 +30,16 @@ const file = (text: string) => new Map([['reports/results.json', Buffer.from(`{\
 for (const plant of PLANTS) {
   test(`planted ${plant.kind}: stops the packing, named by file, line and kind, never shown`, async () => {
     const out = await mkdtemp(join(tmpdir(), 'mesh-scan-'));
-    const error = await sealBundle(join(out, 'b.zip'), file(plant.text), sampleManifestBody(), SECRETS, await sampleSigner()).then(() => undefined, (e: unknown) => e);
+    const error = await sealBundle(
+      join(out, 'b.zip'),
+      file(plant.text),
+      sampleManifestBody(),
+      SECRETS,
+      await sampleSigner(),
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(SecretFoundError);
     const message = (error as Error).message;
     expect(message).toContain(`reports/results.json: ${plant.kind} at line 3`);

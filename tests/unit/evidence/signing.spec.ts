@@ -49,15 +49,28 @@ test('verify checks the signature and the chain, and says who signed, for which 
   const zip = await pack('good', body, signer);
   const report = await verifyBundle(zip, { caBundle: caPath });
   expect(report.problems).toEqual([]);
-  expect(report.signer).toMatchObject({ subject: 'CN=X26ABC1.X26.api.mesh-client.nhs.uk', issuer: 'CN=Test PTL Root', mailboxId: 'X26ABC1', trust: 'given-ca' });
+  expect(report.signer).toMatchObject({
+    subject: 'CN=X26ABC1.X26.api.mesh-client.nhs.uk',
+    issuer: 'CN=Test PTL Root',
+    mailboxId: 'X26ABC1',
+    trust: 'given-ca',
+  });
   expect(Date.now() - Date.parse(report.signer!.signedAt)).toBeLessThan(600_000);
-  expect(formatVerifyReport(report).join('\n')).toMatch(/signed by CN=X26ABC1\.X26\.api\.mesh-client\.nhs\.uk \(issued by CN=Test PTL Root\)\n {2}for mailbox X26ABC1, at \d{4}-\d\d-\d\dT/);
+  expect(formatVerifyReport(report).join('\n')).toMatch(
+    /signed by CN=X26ABC1\.X26\.api\.mesh-client\.nhs\.uk \(issued by CN=Test PTL Root\)\n {2}for mailbox X26ABC1, at \d{4}-\d\d-\d\dT/,
+  );
 });
 
 test('by default the signer must chain to the NHS PTL G2 root shipped in src/pki/ca', async () => {
   const report = await verifyBundle(await pack('default-root', body, signer));
   expect(report.ok).toBe(false);
-  expect(report.problems).toEqual([expect.objectContaining({ kind: 'signature', file: 'signer-certificate.pem', detail: expect.stringContaining('does not chain to the NHS PTL G2 root') })]);
+  expect(report.problems).toEqual([
+    expect.objectContaining({
+      kind: 'signature',
+      file: 'signer-certificate.pem',
+      detail: expect.stringContaining('does not chain to the NHS PTL G2 root'),
+    }),
+  ]);
 });
 
 test('openssl cms -verify accepts the signature, and refuses it once manifest.json changes', async () => {
@@ -67,20 +80,47 @@ test('openssl cms -verify accepts the signature, and refuses it once manifest.js
   await mkdir(out, { recursive: true });
   for (const name of ['manifest.json', 'manifest.json.p7s']) await writeFile(join(out, name), entries.get(name)!);
   // The command docs/evidence.md gives.
-  const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(out, 'manifest.json.p7s'), '-content', join(out, 'manifest.json'), '-CAfile', caPath, '-purpose', 'any', '-out', '/dev/null'];
+  const args = [
+    'cms',
+    '-verify',
+    '-binary',
+    '-inform',
+    'DER',
+    '-in',
+    join(out, 'manifest.json.p7s'),
+    '-content',
+    join(out, 'manifest.json'),
+    '-CAfile',
+    caPath,
+    '-purpose',
+    'any',
+    '-out',
+    '/dev/null',
+  ];
   const good = openssl(args);
   expect(good.ok, good.output).toBe(true);
-  await writeFile(join(out, 'manifest.json'), entries.get('manifest.json')!.toString().replace('"passed": 1', '"passed": 2'));
+  await writeFile(
+    join(out, 'manifest.json'),
+    entries.get('manifest.json')!.toString().replace('"passed": 1', '"passed": 2'),
+  );
   expect(openssl(args).ok).toBe(false);
 });
 
 test('a file changed and every digest recomputed by someone without the key fails, naming manifest.json', async () => {
   const zip = await pack('tamper', body, signer);
   const tampered = join(dir, 'tampered.zip');
-  await tamperAndRehash(zip, tampered, 'index.html', (html) => html.replace('MESH technical conformance evidence', 'All good'));
+  await tamperAndRehash(zip, tampered, 'index.html', (html) =>
+    html.replace('MESH technical conformance evidence', 'All good'),
+  );
   const report = await verifyBundle(tampered, { caBundle: caPath });
   expect(report.ok).toBe(false);
-  expect(report.problems).toEqual([{ kind: 'signature', file: 'manifest.json', detail: expect.stringContaining('it is not the manifest that was signed') }]);
+  expect(report.problems).toEqual([
+    {
+      kind: 'signature',
+      file: 'manifest.json',
+      detail: expect.stringContaining('it is not the manifest that was signed'),
+    },
+  ]);
 });
 
 test('signed by a certificate other than the one the manifest names, or for another mailbox: named', async () => {
@@ -89,8 +129,13 @@ test('signed by a certificate other than the one the manifest names, or for anot
   const details = report.problems.map((p) => p.detail).join('\n');
   expect(details).toContain('but manifest.json names');
   expect(details).toContain('does not chain to the CA given');
-  const wrongMailbox = await verifyBundle(await pack('other-mailbox', { ...body, mailboxes: { ...body.mailboxes, sut: 'X26ABC2' } }, signer), { caBundle: caPath });
-  expect(wrongMailbox.problems.map((p) => p.detail)).toEqual(["signed for mailbox X26ABC1, but the run's sut mailbox is X26ABC2"]);
+  const wrongMailbox = await verifyBundle(
+    await pack('other-mailbox', { ...body, mailboxes: { ...body.mailboxes, sut: 'X26ABC2' } }, signer),
+    { caBundle: caPath },
+  );
+  expect(wrongMailbox.problems.map((p) => p.detail)).toEqual([
+    "signed for mailbox X26ABC1, but the run's sut mailbox is X26ABC2",
+  ]);
 });
 
 test("a rehearsal is signed under the sandbox's throwaway CA and says so; evidence signed that way fails", async () => {
@@ -99,7 +144,9 @@ test("a rehearsal is signed under the sandbox's throwaway CA and says so; eviden
   expect(rehearsal.signer?.trust).toBe('throwaway');
   expect(formatVerifyReport(rehearsal).join('\n')).toContain("REHEARSAL: signed under the sandbox's throwaway CA");
   // The same signer on a bundle that claims to be evidence: the sandbox CA is not trusted for it.
-  const claimed = await verifyBundle(await pack('claimed', { ...sampleManifestBody(undefined, false), certificate: null }, await sampleSigner()));
+  const claimed = await verifyBundle(
+    await pack('claimed', { ...sampleManifestBody(undefined, false), certificate: null }, await sampleSigner()),
+  );
   expect(claimed.problems.map((p) => p.detail)).toEqual([
     "it names no client certificate: evidence must be signed with the sut mailbox's",
     expect.stringContaining('does not chain to the NHS PTL G2 root'),
@@ -117,16 +164,28 @@ test("the signing key's PEM body, DER and base64 forms are caught by the secret 
     'PKCS#1 DER': signer.privateKey.export({ type: 'pkcs1', format: 'der' }),
   };
   for (const [what, data] of Object.entries(plants)) {
-    expect(scanForSecrets(new Map([['f', data]]), secrets).map((h) => h.kind), what).toContain('signing key');
+    expect(
+      scanForSecrets(new Map([['f', data]]), secrets).map((h) => h.kind),
+      what,
+    ).toContain('signing key');
   }
   // The certificate carries the public half: it is no hit.
   expect(scanForSecrets(new Map([['c', Buffer.from(signer.certificates[0]!.raw)]]), secrets)).toEqual([]);
 });
 
 test('a run against a URL whose bundle cannot be signed stops before the pack runs, saying what to set', async () => {
-  const env = { MESH_TARGET: 'https://127.0.0.1:9', MESH_MAILBOX_ID: 'X26ABC1', MESH_MAILBOX_PASSWORD: 'p', MESH_SHARED_KEY: 'k', MESH_WORKFLOW_ID: 'W', MESH_ASSURE_REPORTS: join(dir, 'reports') };
+  const env = {
+    MESH_TARGET: 'https://127.0.0.1:9',
+    MESH_MAILBOX_ID: 'X26ABC1',
+    MESH_MAILBOX_PASSWORD: 'p',
+    MESH_SHARED_KEY: 'k',
+    MESH_WORKFLOW_ID: 'W',
+    MESH_ASSURE_REPORTS: join(dir, 'reports'),
+  };
   const result = await runCli(['run', '--cases', 'handshake'], env);
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain('the bundle is signed with the sut mailbox client certificate: set MESH_CLIENT_CERT and MESH_CLIENT_KEY');
+  expect(result.stderr).toContain(
+    'the bundle is signed with the sut mailbox client certificate: set MESH_CLIENT_CERT and MESH_CLIENT_KEY',
+  );
   expect(result.stderr).not.toContain('Running');
 });

@@ -1,5 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { bufferSource, MESH_ERROR_CODES, MeshClientError, MeshConnectionError, MeshError, readAll, type Exchange } from '../../../src/mesh/index.ts';
+import {
+  bufferSource,
+  MESH_ERROR_CODES,
+  MeshClientError,
+  MeshConnectionError,
+  MeshError,
+  readAll,
+  type Exchange,
+} from '../../../src/mesh/index.ts';
 import { rejection, startHarness, type Harness } from './helpers.ts';
 
 const SHARED_KEY = 'Sh4red-Key-Only-In-Config';
@@ -10,16 +18,27 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => h.close());
 
-
 test('every MESH error becomes a typed MeshError with status, event, MESH code, text and a stable code', async () => {
   const { client, log } = h.client('X26ABC1');
   const unregistered = await rejection(client.send({ to: 'NOSUCH1', workflowId: 'MESH_ASSURE_TEST' }, 'x'));
   expect(unregistered).toBeInstanceOf(MeshError);
-  expect(unregistered).toMatchObject({ code: 'MESH_ERR_REJECTED', status: 417, event: 'SEND', meshCode: '12', description: 'Unregistered to address' });
+  expect(unregistered).toMatchObject({
+    code: 'MESH_ERR_REJECTED',
+    status: 417,
+    event: 'SEND',
+    meshCode: '12',
+    description: 'Unregistered to address',
+  });
   expect(unregistered.message).toBe('send to NOSUCH1: 417 Expectation Failed: Unregistered to address (MESH SEND 12)');
 
   const missing = await rejection(client.download('20200101000000000000_ABCDEF'));
-  expect(missing).toMatchObject({ code: 'MESH_ERR_NOT_FOUND', status: 404, event: 'RECEIVE', meshCode: '20', description: 'Message does not exist' });
+  expect(missing).toMatchObject({
+    code: 'MESH_ERR_NOT_FOUND',
+    status: 404,
+    event: 'RECEIVE',
+    meshCode: '20',
+    description: 'Message does not exist',
+  });
   expect(missing.message).toMatch(/^download 20200101000000000000_ABCDEF: 404 Not Found: Message does not exist/);
 
   const notAllowed = await rejection(client.send({ to: 'X26ABC2', workflowId: 'TEST_WORKFLOW_ACK' }, 'x'));
@@ -43,7 +62,9 @@ test('an acknowledged message is gone (410) and acknowledging again is harmless'
   const gone = await rejection(receiver.client.download(messageId));
   expect(gone).toMatchObject({ code: MESH_ERROR_CODES.gone, status: 410 });
   // The message names the operation; MESH's odd event and code for 410 ("SEND", "Message already accepted") are kept out of it.
-  expect(gone.message).toBe(`download ${messageId}: 410 Gone: Message no longer available for download (it was acknowledged or has expired)`);
+  expect(gone.message).toBe(
+    `download ${messageId}: 410 Gone: Message no longer available for download (it was acknowledged or has expired)`,
+  );
 });
 
 test('authentication failure is a 403 reported at once, never retried', async () => {
@@ -51,7 +72,9 @@ test('authentication failure is a 403 reported at once, never retried', async ()
   const error = await rejection(client.handshake());
   expect(error).toBeInstanceOf(MeshError);
   expect(error).toMatchObject({ code: 'MESH_ERR_AUTH', status: 403 });
-  expect(error.message).toMatch(/^handshake X26ABC1: 403 Forbidden: .*authentication failed: check the mailbox id, password, shared key/);
+  expect(error.message).toMatch(
+    /^handshake X26ABC1: 403 Forbidden: .*authentication failed: check the mailbox id, password, shared key/,
+  );
   expect(log).toHaveLength(1);
 });
 
@@ -60,7 +83,11 @@ test('a failed chunk is retried with backoff until it succeeds', async () => {
   const receiver = h.client('X26ABC2');
   await h.admin('POST', '/faults', { method: 'POST', path: '/outbox/[^/]+/2$', status: 502, times: 2 });
   const content = Buffer.alloc(30_000, 7);
-  const { messageId } = await sender.client.sendChunked({ to: 'X26ABC2', workflowId: 'MESH_ASSURE_TEST' }, bufferSource(content), { chunkSize: 10_000 });
+  const { messageId } = await sender.client.sendChunked(
+    { to: 'X26ABC2', workflowId: 'MESH_ASSURE_TEST' },
+    bufferSource(content),
+    { chunkSize: 10_000 },
+  );
   const chunk2 = sender.log.filter((e) => e.path.endsWith(`/${messageId}/2`));
   expect(chunk2.map((e) => [e.attempt, e.status])).toEqual([
     [1, 502],
@@ -100,7 +127,9 @@ test('a server that stops answering times out with a clear message', async () =>
   const error = await rejection(client.count());
   expect(error).toBeInstanceOf(MeshConnectionError);
   expect(error).toMatchObject({ code: 'MESH_ERR_TIMEOUT' });
-  expect(error.message).toMatch(/^count of X26ABC2: GET .* failed: the server stopped responding within the request timeout/);
+  expect(error.message).toMatch(
+    /^count of X26ABC2: GET .* failed: the server stopped responding within the request timeout/,
+  );
   await h.admin('DELETE', '/faults');
 });
 
@@ -108,10 +137,14 @@ test('one request at a time per mailbox by default', async () => {
   const { client } = h.client('X26ABC2');
   const since = new Date().toISOString();
   await Promise.all(Array.from({ length: 6 }, () => client.listInbox()));
-  const entries = h.sandbox.journal.entries({ mailbox: 'X26ABC2', since: new Date(since) }).filter((e) => e.path.endsWith('/inbox'));
+  const entries = h.sandbox.journal
+    .entries({ mailbox: 'X26ABC2', since: new Date(since) })
+    .filter((e) => e.path.endsWith('/inbox'));
   expect(entries).toHaveLength(6);
   // Intervals [start, start + duration] never overlap when requests are serialised.
-  const spans = entries.map((e) => [Date.parse(e.time), Date.parse(e.time) + e.durationMs] as const).sort((a, b) => a[0] - b[0]);
+  const spans = entries
+    .map((e) => [Date.parse(e.time), Date.parse(e.time) + e.durationMs] as const)
+    .sort((a, b) => a[0] - b[0]);
   for (let i = 1; i < spans.length; i += 1) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
 });
 
@@ -130,12 +163,17 @@ test('no password, shared key or HMAC ever reaches the exchange record', async (
   // The only 64-digit hex strings are payload digests; the token's HMAC is redacted.
   const digests = new Set(log.flatMap((e) => [e.sentSha256, e.receivedSha256]).filter(Boolean));
   for (const hex of json.match(/[0-9a-f]{64}/g) ?? []) expect(digests.has(hex), hex).toBe(true);
-  for (const e of log) expect(e.requestHeaders.authorization).toMatch(/^NHSMESH X26ABC1:[0-9a-f-]{36}:0:\d{12}:<redacted>$/);
+  for (const e of log)
+    expect(e.requestHeaders.authorization).toMatch(/^NHSMESH X26ABC1:[0-9a-f-]{36}:0:\d{12}:<redacted>$/);
 });
 
 test('a request the client cannot make is refused before anything is sent, with its own code', async () => {
   const { client, log } = h.client('X26ABC1');
-  const error = await rejection(client.sendChunked({ to: 'X26ABC2', workflowId: 'MESH_ASSURE_TEST' }, bufferSource('x'), { chunkSize: 200_000_000 }));
+  const error = await rejection(
+    client.sendChunked({ to: 'X26ABC2', workflowId: 'MESH_ASSURE_TEST' }, bufferSource('x'), {
+      chunkSize: 200_000_000,
+    }),
+  );
   expect(error).toBeInstanceOf(MeshClientError);
   expect(error).toMatchObject({ code: 'MESH_ERR_INVALID_ARG' });
   expect(log).toEqual([]);

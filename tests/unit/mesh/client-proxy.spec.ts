@@ -23,9 +23,13 @@ test.afterAll(async () => {
 });
 
 const sandboxPort = () => new URL(h.sandbox.baseUrl).port;
-const connects = (proxy: RunningProxy) => proxy.log().split('\n').filter((line) => line.includes(`CONNECT 127.0.0.1:${sandboxPort()}`)).length;
-const through = (env: Record<string, string>, overrides: Partial<MeshClientOptions> = {}) => h.client('X26ABC1', { env, retry: { attempts: 1 }, ...overrides });
-
+const connects = (proxy: RunningProxy) =>
+  proxy
+    .log()
+    .split('\n')
+    .filter((line) => line.includes(`CONNECT 127.0.0.1:${sandboxPort()}`)).length;
+const through = (env: Record<string, string>, overrides: Partial<MeshClientOptions> = {}) =>
+  h.client('X26ABC1', { env, retry: { attempts: 1 }, ...overrides });
 
 test('HTTPS_PROXY: send and a gzip download go through a CONNECT tunnel with mutual TLS to MESH', async () => {
   const before = connects(open);
@@ -63,20 +67,30 @@ test('a proxy that refuses the tunnel, or is not there, is named in the error', 
   try {
     const refused = await rejection<MeshClientError>(through({ HTTPS_PROXY: refusing.url }).client.handshake());
     expect(refused.code).toBe('MESH_ERR_PROXY');
-    expect(refused.message).toMatch(new RegExp(`^handshake X26ABC1: .* the proxy ${refusing.url} \\(from HTTPS_PROXY\\) refused to open a tunnel to MESH \\(it answered 403\\)`));
+    expect(refused.message).toMatch(
+      new RegExp(
+        `^handshake X26ABC1: .* the proxy ${refusing.url} \\(from HTTPS_PROXY\\) refused to open a tunnel to MESH \\(it answered 403\\)`,
+      ),
+    );
   } finally {
     await refusing.stop();
   }
   const absent = await rejection<MeshClientError>(through({}, { proxy: 'http://127.0.0.1:9' }).client.handshake());
   expect(absent.code).toBe('MESH_ERR_PROXY');
-  expect(absent.message).toMatch(/the proxy http:\/\/127\.0\.0\.1:9 \(from MESH_PROXY\) could not be reached \(ECONNREFUSED\)/);
+  expect(absent.message).toMatch(
+    /the proxy http:\/\/127\.0\.0\.1:9 \(from MESH_PROXY\) could not be reached \(ECONNREFUSED\)/,
+  );
 });
 
 test('a proxy that needs authentication: refused without or with wrong credentials, never echoing them; passed with them', async () => {
   const port = authenticating.port;
   const none = await rejection<MeshClientError>(through({ HTTPS_PROXY: authenticating.url }).client.handshake());
   expect(none.code).toBe('MESH_ERR_PROXY_AUTH');
-  expect(none.message).toMatch(new RegExp(`the proxy http://127\\.0\\.0\\.1:${port} \\(from HTTPS_PROXY\\) wants credentials it did not get or did not accept \\(407\\)`));
+  expect(none.message).toMatch(
+    new RegExp(
+      `the proxy http://127\\.0\\.0\\.1:${port} \\(from HTTPS_PROXY\\) wants credentials it did not get or did not accept \\(407\\)`,
+    ),
+  );
 
   const wrong = through({ HTTPS_PROXY: `http://mesh:Wrong-${PASSWORD}@127.0.0.1:${port}` });
   const refused = await rejection<MeshClientError>(wrong.client.handshake());
@@ -85,17 +99,30 @@ test('a proxy that needs authentication: refused without or with wrong credentia
   await right.client.handshake();
   expect(right.client.route.reason).toBe(`through http://127.0.0.1:${port} (MESH_PROXY)`);
 
-  const everything = JSON.stringify([none.message, refused.message, String(refused.stack), wrong.log, right.log, right.client.route, authenticating.log()]);
+  const everything = JSON.stringify([
+    none.message,
+    refused.message,
+    String(refused.stack),
+    wrong.log,
+    right.log,
+    right.client.route,
+    authenticating.log(),
+  ]);
   expect(everything).not.toContain(PASSWORD);
 });
 
 test('doctor reports the proxy it used, and a proxy refusing credentials as a FAIL without them', async () => {
   const env = sandboxEnv(h.sandbox, { MESH_PROXY: open.url });
   const results = await runDoctor(loaderFor(env));
-  expect(results.find((r) => r.name === CHECK.proxy)).toMatchObject({ status: 'PASS', detail: `through ${open.url} (MESH_PROXY): the tunnel to 127.0.0.1:${sandboxPort()} opened` });
+  expect(results.find((r) => r.name === CHECK.proxy)).toMatchObject({
+    status: 'PASS',
+    detail: `through ${open.url} (MESH_PROXY): the tunnel to 127.0.0.1:${sandboxPort()} opened`,
+  });
   expect(results.find((r) => r.name === CHECK.meshHandshake)?.status).toBe('PASS');
 
-  const bad = await runDoctor(loaderFor(sandboxEnv(h.sandbox, { MESH_PROXY: `http://mesh:nope-${PASSWORD}@127.0.0.1:${authenticating.port}` })));
+  const bad = await runDoctor(
+    loaderFor(sandboxEnv(h.sandbox, { MESH_PROXY: `http://mesh:nope-${PASSWORD}@127.0.0.1:${authenticating.port}` })),
+  );
   const proxyLine = bad.find((r) => r.name === CHECK.proxy)!;
   expect(proxyLine.status).toBe('FAIL');
   expect(proxyLine.detail).toMatch(/wants credentials it did not get or did not accept \((401|407)\)/);
@@ -105,18 +132,71 @@ test('doctor reports the proxy it used, and a proxy refusing credentials as a FA
 test('which proxy applies: MESH_PROXY, https_proxy before HTTPS_PROXY, NO_PROXY hosts, suffixes, ports and *', () => {
   const cases: [string, string | undefined, Record<string, string>, string][] = [
     ['https://mesh.example.nhs.uk', undefined, {}, 'direct: no MESH_PROXY or HTTPS_PROXY set'],
-    ['https://mesh.example.nhs.uk', undefined, { HTTPS_PROXY: 'proxy:3128' }, 'through http://proxy:3128 (HTTPS_PROXY)'],
-    ['https://mesh.example.nhs.uk', undefined, { HTTPS_PROXY: 'http://a:3128', https_proxy: 'http://b:3128' }, 'through http://b:3128 (https_proxy)'],
-    ['https://mesh.example.nhs.uk', undefined, { HTTPS_PROXY: 'http://u:p@a:3128' }, 'through http://a:3128 (HTTPS_PROXY)'],
-    ['https://mesh.example.nhs.uk', undefined, { HTTPS_PROXY: 'http://a:3128', NO_PROXY: '.nhs.uk' }, 'direct: mesh.example.nhs.uk matches NO_PROXY entry ".nhs.uk"'],
-    ['https://mesh.example.nhs.uk', undefined, { HTTPS_PROXY: 'http://a:3128', no_proxy: 'example.nhs.uk:443' }, 'direct: mesh.example.nhs.uk matches NO_PROXY entry "example.nhs.uk:443"'],
-    ['https://mesh.example.nhs.uk', undefined, { HTTPS_PROXY: 'http://a:3128', NO_PROXY: 'example.nhs.uk:8443' }, 'through http://a:3128 (HTTPS_PROXY)'],
-    ['https://mesh.example.nhs.uk', undefined, { HTTPS_PROXY: 'http://a:3128', NO_PROXY: 'ample.nhs.uk' }, 'through http://a:3128 (HTTPS_PROXY)'],
-    ['https://mesh.example.nhs.uk', undefined, { HTTPS_PROXY: 'http://a:3128', NO_PROXY: '*' }, 'direct: mesh.example.nhs.uk matches NO_PROXY entry "*"'],
-    ['https://mesh.example.nhs.uk', 'http://m:8080', { HTTPS_PROXY: 'http://a:3128', NO_PROXY: '*' }, 'through http://m:8080 (MESH_PROXY)'],
+    [
+      'https://mesh.example.nhs.uk',
+      undefined,
+      { HTTPS_PROXY: 'proxy:3128' },
+      'through http://proxy:3128 (HTTPS_PROXY)',
+    ],
+    [
+      'https://mesh.example.nhs.uk',
+      undefined,
+      { HTTPS_PROXY: 'http://a:3128', https_proxy: 'http://b:3128' },
+      'through http://b:3128 (https_proxy)',
+    ],
+    [
+      'https://mesh.example.nhs.uk',
+      undefined,
+      { HTTPS_PROXY: 'http://u:p@a:3128' },
+      'through http://a:3128 (HTTPS_PROXY)',
+    ],
+    [
+      'https://mesh.example.nhs.uk',
+      undefined,
+      { HTTPS_PROXY: 'http://a:3128', NO_PROXY: '.nhs.uk' },
+      'direct: mesh.example.nhs.uk matches NO_PROXY entry ".nhs.uk"',
+    ],
+    [
+      'https://mesh.example.nhs.uk',
+      undefined,
+      { HTTPS_PROXY: 'http://a:3128', no_proxy: 'example.nhs.uk:443' },
+      'direct: mesh.example.nhs.uk matches NO_PROXY entry "example.nhs.uk:443"',
+    ],
+    [
+      'https://mesh.example.nhs.uk',
+      undefined,
+      { HTTPS_PROXY: 'http://a:3128', NO_PROXY: 'example.nhs.uk:8443' },
+      'through http://a:3128 (HTTPS_PROXY)',
+    ],
+    [
+      'https://mesh.example.nhs.uk',
+      undefined,
+      { HTTPS_PROXY: 'http://a:3128', NO_PROXY: 'ample.nhs.uk' },
+      'through http://a:3128 (HTTPS_PROXY)',
+    ],
+    [
+      'https://mesh.example.nhs.uk',
+      undefined,
+      { HTTPS_PROXY: 'http://a:3128', NO_PROXY: '*' },
+      'direct: mesh.example.nhs.uk matches NO_PROXY entry "*"',
+    ],
+    [
+      'https://mesh.example.nhs.uk',
+      'http://m:8080',
+      { HTTPS_PROXY: 'http://a:3128', NO_PROXY: '*' },
+      'through http://m:8080 (MESH_PROXY)',
+    ],
     ['https://mesh.example.nhs.uk', 'none', { HTTPS_PROXY: 'http://a:3128' }, 'direct: MESH_PROXY=none'],
-    ['http://127.0.0.1:8700', undefined, { HTTPS_PROXY: 'http://a:3128' }, 'direct: http:// targets use a proxy only when MESH_PROXY is set'],
+    [
+      'http://127.0.0.1:8700',
+      undefined,
+      { HTTPS_PROXY: 'http://a:3128' },
+      'direct: http:// targets use a proxy only when MESH_PROXY is set',
+    ],
   ];
-  for (const [target, meshProxy, env, reason] of cases) expect(chooseProxy(target, meshProxy, env).reason, JSON.stringify([target, meshProxy, env])).toBe(reason);
-  expect(() => chooseProxy('https://m.nhs.uk', 'socks5://p:1080', {})).toThrow(/MESH_PROXY uses socks5:\/\/, which is not supported/);
+  for (const [target, meshProxy, env, reason] of cases)
+    expect(chooseProxy(target, meshProxy, env).reason, JSON.stringify([target, meshProxy, env])).toBe(reason);
+  expect(() => chooseProxy('https://m.nhs.uk', 'socks5://p:1080', {})).toThrow(
+    /MESH_PROXY uses socks5:\/\/, which is not supported/,
+  );
 });

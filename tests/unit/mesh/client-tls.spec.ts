@@ -12,7 +12,13 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => h.close());
 
-const base = () => ({ baseUrl: h.sandbox.baseUrl, mailboxId: 'X26ABC1', password: 'password', sharedKey: h.sandbox.sharedKey, retry: { attempts: 1 } });
+const base = () => ({
+  baseUrl: h.sandbox.baseUrl,
+  mailboxId: 'X26ABC1',
+  password: 'password',
+  sharedKey: h.sandbox.sharedKey,
+  retry: { attempts: 1 },
+});
 
 async function failure(client: MeshClient): Promise<Error> {
   try {
@@ -40,24 +46,38 @@ test('a server certificate from an unknown CA is refused: verification is on by 
 });
 
 test('a client certificate from another CA is refused', async () => {
-  const other = await writeSandboxTlsMaterial(mkdtempSync(join(tmpdir(), 'other-ca-')), { mailboxes: [{ mailboxId: 'X26ABC1', odsCode: 'X26' }] });
+  const other = await writeSandboxTlsMaterial(mkdtempSync(join(tmpdir(), 'other-ca-')), {
+    mailboxes: [{ mailboxId: 'X26ABC1', odsCode: 'X26' }],
+  });
   const ids = other.clients.X26ABC1!;
-  const error = await failure(new MeshClient({ ...base(), caCertPath: h.sandbox.tls!.caCertPath, tls: { certPath: ids.certPath, keyPath: ids.keyPath } }));
+  const error = await failure(
+    new MeshClient({
+      ...base(),
+      caCertPath: h.sandbox.tls!.caCertPath,
+      tls: { certPath: ids.certPath, keyPath: ids.keyPath },
+    }),
+  );
   expect(error).toBeInstanceOf(MeshConnectionError);
 });
 
 test('turning server verification off needs a reason', () => {
-  expect(() => new MeshClient({ ...base(), insecureSkipServerVerification: { reason: ' ' } })).toThrow(/needs a reason/);
+  expect(() => new MeshClient({ ...base(), insecureSkipServerVerification: { reason: ' ' } })).toThrow(
+    /needs a reason/,
+  );
 });
 
 test('nothing listening gives an actionable connection-refused message', async () => {
   const error = await failure(new MeshClient({ ...base(), baseUrl: 'http://127.0.0.1:9' }));
   expect(error).toMatchObject({ code: 'MESH_ERR_CONNECT', systemCode: 'ECONNREFUSED' });
-  expect(error.message).toMatch(/^handshake X26ABC1: POST http:\/\/127\.0\.0\.1:9\/messageexchange\/X26ABC1 failed: nothing is listening at http:\/\/127\.0\.0\.1:9 .*MESH_TARGET/);
+  expect(error.message).toMatch(
+    /^handshake X26ABC1: POST http:\/\/127\.0\.0\.1:9\/messageexchange\/X26ABC1 failed: nothing is listening at http:\/\/127\.0\.0\.1:9 .*MESH_TARGET/,
+  );
 });
 
 test('a missing certificate file is named with its setting', () => {
-  expect(() => new MeshClient({ ...base(), tls: { certPath: '/nope/c.pem', keyPath: '/nope/k.pem' } })).toThrow(expect.objectContaining({ code: 'MESH_ERR_CONFIG' }));
+  expect(() => new MeshClient({ ...base(), tls: { certPath: '/nope/c.pem', keyPath: '/nope/k.pem' } })).toThrow(
+    expect.objectContaining({ code: 'MESH_ERR_CONFIG' }),
+  );
   expect(() => new MeshClient({ ...base(), tls: { certPath: '/nope/c.pem', keyPath: '/nope/k.pem' } })).toThrow(
     /cannot read the client certificate \(MESH_CLIENT_CERT\) at \/nope\/c\.pem \(ENOENT\)/,
   );

@@ -22,21 +22,44 @@ test('handshake, send, list, download and acknowledge over mutual TLS', async ()
   await receiver.client.handshake();
   const content = Buffer.from('hello MESH\n');
   const sent = await sender.client.send(
-    { to: 'x26abc2', workflowId: 'MESH_ASSURE_TEST', subject: 'subj', localId: 'L-1', fileName: 'f.txt', checksum: 'sha256:abc', contentType: 'text/plain', encrypted: true },
+    {
+      to: 'x26abc2',
+      workflowId: 'MESH_ASSURE_TEST',
+      subject: 'subj',
+      localId: 'L-1',
+      fileName: 'f.txt',
+      checksum: 'sha256:abc',
+      contentType: 'text/plain',
+      encrypted: true,
+    },
     content,
   );
   expect(sent.messageId).toMatch(/^\d{20}_[0-9A-F]{6}$/);
   expect(sent.sha256).toBe(sha256(content));
 
   const tracked = await sender.client.track(sent.messageId);
-  expect(tracked).toMatchObject({ message_id: sent.messageId, status: 'accepted', recipient: 'X26ABC2', local_id: 'L-1' });
+  expect(tracked).toMatchObject({
+    message_id: sent.messageId,
+    status: 'accepted',
+    recipient: 'X26ABC2',
+    local_id: 'L-1',
+  });
 
   const page = await receiver.client.listInbox();
   expect(page.messages).toContain(sent.messageId);
   expect(await receiver.client.count()).toBe(page.messages.length);
 
   const head = await receiver.client.head(sent.messageId);
-  expect(head).toMatchObject({ messageType: 'DATA', from: 'X26ABC1', to: 'X26ABC2', localId: 'L-1', fileName: 'f.txt', subject: 'subj', encrypted: true, chunk: { chunk: 1, total: 1 } });
+  expect(head).toMatchObject({
+    messageType: 'DATA',
+    from: 'X26ABC1',
+    to: 'X26ABC2',
+    localId: 'L-1',
+    fileName: 'f.txt',
+    subject: 'subj',
+    encrypted: true,
+    chunk: { chunk: 1, total: 1 },
+  });
 
   const { metadata, body } = await receiver.client.download(sent.messageId);
   expect(metadata.status).toMatchObject({ code: '00', success: true });
@@ -61,7 +84,10 @@ test('gzip on the wire both ways: sent compressed, received decoded with and wit
   const sender = h.client('X26ABC1');
   const receiver = h.client('X26ABC2');
   const content = Buffer.from('compressible '.repeat(2000));
-  const sent = await sender.client.send({ to: 'X26ABC2', workflowId: 'MESH_ASSURE_TEST', gzip: true, compressed: true }, content);
+  const sent = await sender.client.send(
+    { to: 'X26ABC2', workflowId: 'MESH_ASSURE_TEST', gzip: true, compressed: true },
+    content,
+  );
   const send = sender.log.at(-1)!;
   expect(send.requestHeaders['content-encoding']).toBe('gzip');
   expect(send.bytesSent).toBeLessThan(content.length / 10);
@@ -93,7 +119,12 @@ for (const gzip of [false, true]) {
     expect(sent).toMatchObject({ chunks: 3, bytes: content.length, sha256: sha256(content) });
     expect(progress).toEqual([1, 2, 3]);
     const posts = sender.log.filter((e) => e.method === 'POST');
-    expect(posts.map((e) => [e.path.replace(sent.messageId, 'ID').replace(/^\/messageexchange\/X26ABC1/, ''), e.requestHeaders['mex-chunk-range']])).toEqual([
+    expect(
+      posts.map((e) => [
+        e.path.replace(sent.messageId, 'ID').replace(/^\/messageexchange\/X26ABC1/, ''),
+        e.requestHeaders['mex-chunk-range'],
+      ]),
+    ).toEqual([
       ['/outbox', '1:3'],
       ['/outbox/ID/2', '2:3'],
       ['/outbox/ID/3', '3:3'],
@@ -125,7 +156,11 @@ test('a one-pass stream source is chunked without knowing more than its size', a
     for (let i = 0; i < content.length; i += 7_777) stream.write(content.subarray(i, i + 7_777));
     stream.end();
   });
-  const sent = await sender.client.sendChunked({ to: 'X26ABC2', workflowId: 'MESH_ASSURE_TEST' }, streamSource(stream, content.length), { chunkSize: 30_000 });
+  const sent = await sender.client.sendChunked(
+    { to: 'X26ABC2', workflowId: 'MESH_ASSURE_TEST' },
+    streamSource(stream, content.length),
+    { chunkSize: 30_000 },
+  );
   expect(sent.chunks).toBe(3);
   const out = new PassThrough();
   const collected = readAll(out);
@@ -144,7 +179,9 @@ test('the inbox pages past 500 by following links.next', async () => {
   const ids = new Set<string>();
   const batch = Array.from({ length: 520 }, (_, i) => i);
   for (let i = 0; i < batch.length; i += 20) {
-    const sent = await Promise.all(batch.slice(i, i + 20).map((n) => sender.client.send({ to: 'X26ABC3', workflowId: 'MESH_ASSURE_TEST' }, `m${n}`)));
+    const sent = await Promise.all(
+      batch.slice(i, i + 20).map((n) => sender.client.send({ to: 'X26ABC3', workflowId: 'MESH_ASSURE_TEST' }, `m${n}`)),
+    );
     for (const s of sent) ids.add(s.messageId);
   }
   const pages = [];

@@ -20,7 +20,11 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
   const first = sandbox.mailboxes[0]!.mailboxId;
   const adminAgent = new Agent({
     connect: tls
-      ? { ca: readFileSync(tls.caCertPath), cert: readFileSync(tls.clients[first]!.certPath), key: readFileSync(tls.clients[first]!.keyPath) }
+      ? {
+          ca: readFileSync(tls.caCertPath),
+          cert: readFileSync(tls.clients[first]!.certPath),
+          key: readFileSync(tls.clients[first]!.keyPath),
+        }
       : {},
   });
   return {

@@ -40,9 +40,24 @@ async function observeProduct(flags: string[], forSeconds: number, extra: string
   const misbehaviour = flags.map((f) => ` --${f}`).join('');
   const run = await runCli(
     [
-      'observe', '--port', '0', '--out', join(dir, 'evidence'), '--for', `${forSeconds}s`, '--poll-interval', '1s', '--ack-within', '5s', '--paging-messages', '501', ...extra,
-      '--product-send-cmd', `${product} send --state "${dir}" --to {to} --workflow {workflow} --file {file}${misbehaviour}`,
-      '--product-receive-cmd', `${product} receive --state "${dir}"${misbehaviour}`,
+      'observe',
+      '--port',
+      '0',
+      '--out',
+      join(dir, 'evidence'),
+      '--for',
+      `${forSeconds}s`,
+      '--poll-interval',
+      '1s',
+      '--ack-within',
+      '5s',
+      '--paging-messages',
+      '501',
+      ...extra,
+      '--product-send-cmd',
+      `${product} send --state "${dir}" --to {to} --workflow {workflow} --file {file}${misbehaviour}`,
+      '--product-receive-cmd',
+      `${product} receive --state "${dir}"${misbehaviour}`,
     ],
     { TMPDIR: tmp },
     ROOT,
@@ -51,10 +66,21 @@ async function observeProduct(flags: string[], forSeconds: number, extra: string
   expect(zipPath, run.stdout + run.stderr).toBeDefined();
   const entries = new Map((await readZip(zipPath!)).map((e) => [e.name, e.data!]));
   const json = <T>(name: string) => JSON.parse(Buffer.from(entries.get(name)!).toString('utf8')) as T;
-  return { code: run.code, stdout: run.stdout, result: json<ObserveResult>('reports/observe.json'), manifest: json<Manifest>('manifest.json'), zipPath: zipPath!, tmp };
+  return {
+    code: run.code,
+    stdout: run.stdout,
+    result: json<ObserveResult>('reports/observe.json'),
+    manifest: json<Manifest>('manifest.json'),
+    zipPath: zipPath!,
+    tmp,
+  };
 }
 
-const failed = (result: ObserveResult) => result.cases.filter((c) => !c.passed).map((c) => c.id).sort();
+const failed = (result: ObserveResult) =>
+  result.cases
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 const findingsOf = (result: ObserveResult, id: string) => result.cases.find((c) => c.id === id)!.findings;
 
 test.describe.configure({ mode: 'parallel' });
@@ -66,8 +92,20 @@ test('a well-behaved product passes every rule, each verdict with the requests t
   expect(result.rehearsal).toBe(true);
   expect(result.openSteps).toEqual([]);
   expect(result.cases.map((c) => c.id)).toEqual([
-    'handshake-once-first', 'handshake-headers', 'fresh-token', 'accept-v2', 'inbox-after-send', 'ack-after-download', 'ack-within',
-    'no-download-twice', 'paging', 'accept-gzip', 'chunked-whole', 'report-handled', 'poll-interval', 'sent-message',
+    'handshake-once-first',
+    'handshake-headers',
+    'fresh-token',
+    'accept-v2',
+    'inbox-after-send',
+    'ack-after-download',
+    'ack-within',
+    'no-download-twice',
+    'paging',
+    'accept-gzip',
+    'chunked-whole',
+    'report-handled',
+    'poll-interval',
+    'sent-message',
   ]);
   for (const c of result.cases) expect(c.requests.length, c.id).toBeGreaterThan(0);
   expect(result.cases.find((c) => c.id === 'paging')!.requests.join('\n')).toMatch(/inbox\?.*continue_from=/);
@@ -77,17 +115,36 @@ test('a well-behaved product passes every rule, each verdict with the requests t
 
   expect(zipPath).toMatch(/\/evidence\/mesh-evidence-X26ABC1-observe-\d{8}T\d{6}Z\.zip$/);
   expect(existsSync(`${zipPath}.sha256`)).toBe(true);
-  expect(manifest).toMatchObject({ kind: 'observe', rehearsal: true, target: { kind: 'sandbox' }, mailboxes: { sut: 'X26ABC1', peer: 'X26ABC2' }, odsCode: 'X26' });
+  expect(manifest).toMatchObject({
+    kind: 'observe',
+    rehearsal: true,
+    target: { kind: 'sandbox' },
+    mailboxes: { sut: 'X26ABC1', peer: 'X26ABC2' },
+    odsCode: 'X26',
+  });
   expect(manifest.summary).toMatchObject({ passed: 14, failed: 0, total: 14 });
   expect(manifest.cases.map((c) => c.id)).toEqual(result.cases.map((c) => c.id));
-  for (const c of manifest.cases) expect([c.set, c.result, c.playwrightTestId, c.notes.some((n) => n.startsWith('request: #'))], c.id).toEqual(['observe', 'passed', null, c.id !== 'sent-message']);
+  for (const c of manifest.cases)
+    expect([c.set, c.result, c.playwrightTestId, c.notes.some((n) => n.startsWith('request: #'))], c.id).toEqual([
+      'observe',
+      'passed',
+      null,
+      c.id !== 'sent-message',
+    ]);
   expect(manifest.cases.find((c) => c.id === 'chunked-whole')!.messageIds).toHaveLength(1);
-  expect(manifest.files.map((f) => f.path)).toEqual(['index.html', 'reports/observe.json', 'reports/product-journal.json']);
+  expect(manifest.files.map((f) => f.path)).toEqual([
+    'index.html',
+    'reports/observe.json',
+    'reports/product-journal.json',
+  ]);
 
   const verify = await runCli(['verify', zipPath]);
   expect(verify.code, verify.stdout).toBe(0);
   expect(verify.stdout).toMatch(/^OK .* and the zip matches its \.sha256/);
-  expect((await readdir(tmp)).filter((name) => name.startsWith('mesh-observe-')), 'the working folder is removed').toEqual([]);
+  expect(
+    (await readdir(tmp)).filter((name) => name.startsWith('mesh-observe-')),
+    'the working folder is removed',
+  ).toEqual([]);
 });
 
 interface Misbehaviour {
@@ -100,7 +157,8 @@ interface Misbehaviour {
   extra?: string[];
 }
 
-const REQUEST = (method: string, path: string, status = '\\d{3}') => `#\\d+ ${method} /messageexchange/X26ABC1${path} ${status}`;
+const REQUEST = (method: string, path: string, status = '\\d{3}') =>
+  `#\\d+ ${method} /messageexchange/X26ABC1${path} ${status}`;
 
 const MISBEHAVIOURS: Misbehaviour[] = [
   {
@@ -115,25 +173,41 @@ const MISBEHAVIOURS: Misbehaviour[] = [
     flags: ['re-download', 'skip-paging'],
     fails: {
       'no-download-twice': /X26ABC1 downloaded \w+ 2 times before acknowledging it/,
-      paging: /after the full page of #\d+ GET \/messageexchange\/X26ABC1\/inbox 200 the product paused \d+ ms before its next poll #\d+/,
+      paging:
+        /after the full page of #\d+ GET \/messageexchange\/X26ABC1\/inbox 200 the product paused \d+ ms before its next poll #\d+/,
     },
     forSeconds: 600,
   },
   // A session that can never complete ends after its receive cycle (an event), not after a guessed window.
-  { flags: ['skip-report'], fails: { 'report-handled': /the REPORT \w+ was never downloaded/ }, forSeconds: 600, extra: ['--receive-cycles', '1'], keepSandboxDir: true },
+  {
+    flags: ['skip-report'],
+    fails: { 'report-handled': /the REPORT \w+ was never downloaded/ },
+    forSeconds: 600,
+    extra: ['--receive-cycles', '1'],
+    keepSandboxDir: true,
+  },
   // Unacknowledged messages stay in the inbox, so the next cycle downloads them again, the REPORT included:
   // the session ends after that second cycle (an event), however long the first one took on a loaded machine.
   {
     flags: ['no-ack'],
-    fails: { 'ack-within': /#\d+ GET \/messageexchange\/X26ABC1\/inbox\/\w+ 200: \w+ never acknowledged/, 'no-download-twice': /downloaded \w+ 2 times/, 'report-handled': /downloaded but never acknowledged/, 'ack-after-download': /downloaded \w+ and then did/ },
+    fails: {
+      'ack-within': /#\d+ GET \/messageexchange\/X26ABC1\/inbox\/\w+ 200: \w+ never acknowledged/,
+      'no-download-twice': /downloaded \w+ 2 times/,
+      'report-handled': /downloaded but never acknowledged/,
+      'ack-after-download': /downloaded \w+ and then did/,
+    },
     forSeconds: 600,
     extra: ['--receive-cycles', '2'],
   },
   {
     flags: ['poll-often', 'accept-v1', 'no-gzip'],
     fails: {
-      'poll-interval': new RegExp(`${REQUEST('GET', '/inbox\\S*', '200')} polled \\d+ ms after ${REQUEST('GET', '/inbox\\S*', '200')} with nothing downloaded between \\(interval 1000 ms\\)`),
-      'accept-v2': new RegExp(`${REQUEST('GET', '/outbox/tracking\\?messageID=\\w+')} sent Accept: application/vnd\\.mesh\\.v1\\+json`),
+      'poll-interval': new RegExp(
+        `${REQUEST('GET', '/inbox\\S*', '200')} polled \\d+ ms after ${REQUEST('GET', '/inbox\\S*', '200')} with nothing downloaded between \\(interval 1000 ms\\)`,
+      ),
+      'accept-v2': new RegExp(
+        `${REQUEST('GET', '/outbox/tracking\\?messageID=\\w+')} sent Accept: application/vnd\\.mesh\\.v1\\+json`,
+      ),
       'accept-gzip': new RegExp(`${REQUEST('GET', '/inbox/\\w+', '200')} sent Accept-Encoding: \\(none\\)`),
     },
     forSeconds: 600,
@@ -143,8 +217,12 @@ const MISBEHAVIOURS: Misbehaviour[] = [
   {
     flags: ['bare-handshake', 'chunk-one-only'],
     fails: {
-      'handshake-headers': new RegExp(`handshake ${REQUEST('POST', '', '400')} lacks mex-clientversion, mex-osname, mex-osversion`),
-      'chunked-whole': new RegExp(`\\w+: chunks 2, 3 of 3 never fetched before its acknowledgement ${REQUEST('PUT', '/inbox/\\w+/status/acknowledged', '200')}`),
+      'handshake-headers': new RegExp(
+        `handshake ${REQUEST('POST', '', '400')} lacks mex-clientversion, mex-osname, mex-osversion`,
+      ),
+      'chunked-whole': new RegExp(
+        `\\w+: chunks 2, 3 of 3 never fetched before its acknowledgement ${REQUEST('PUT', '/inbox/\\w+/status/acknowledged', '200')}`,
+      ),
     },
     forSeconds: 600,
     extra: ['--receive-cycles', '1'],
@@ -154,11 +232,19 @@ const MISBEHAVIOURS: Misbehaviour[] = [
 for (const { flags, fails, forSeconds, keepSandboxDir, extra = [] } of MISBEHAVIOURS) {
   const rules = Object.keys(fails).sort();
   test(`a product with --${flags.join(' --')} fails ${rules.join(', ')}, and the verdicts name the requests`, async () => {
-    const { code, stdout, result, manifest, tmp } = await observeProduct(flags, forSeconds, [...extra, ...(keepSandboxDir ? ['--keep-sandbox-dir'] : [])]);
+    const { code, stdout, result, manifest, tmp } = await observeProduct(flags, forSeconds, [
+      ...extra,
+      ...(keepSandboxDir ? ['--keep-sandbox-dir'] : []),
+    ]);
     expect(failed(result)).toEqual(rules);
     expect(code).toBe(1);
     for (const [rule, names] of Object.entries(fails)) expect(findingsOf(result, rule).join('\n'), rule).toMatch(names);
-    expect(manifest.cases.filter((c) => c.result === 'failed').map((c) => c.id).sort()).toEqual(rules);
+    expect(
+      manifest.cases
+        .filter((c) => c.result === 'failed')
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(rules);
     for (const rule of rules) expect(manifest.cases.find((c) => c.id === rule)!.notes[0], rule).toMatch(/^violation: /);
     if (!keepSandboxDir) return;
     const kept = /^The sandbox's files are kept in (.+)$/m.exec(stdout)?.[1];

@@ -4,7 +4,15 @@
  */
 import { expect, test } from '@playwright/test';
 import * as rules from '../../../src/behaviour/index.ts';
-import { judgeProduct, toRequestRecords, type ProductFacts, type RawRequest, type RequestRecord, type RuleId, type RuleOutcome } from '../../../src/behaviour/index.ts';
+import {
+  judgeProduct,
+  toRequestRecords,
+  type ProductFacts,
+  type RawRequest,
+  type RequestRecord,
+  type RuleId,
+  type RuleOutcome,
+} from '../../../src/behaviour/index.ts';
 import { MEDIA_V2 } from '../../../src/protocol/index.ts';
 
 const MB = '/messageexchange/X26ABC1';
@@ -20,9 +28,22 @@ const FACTS: ProductFacts = {
 
 let nonce = 0;
 /** One journal entry `atMs` after T0, with a token of its own and the v2 Accept. */
-function req(atMs: number, method: string, path: string, status = 200, headers: Record<string, string> = {}): RawRequest {
+function req(
+  atMs: number,
+  method: string,
+  path: string,
+  status = 200,
+  headers: Record<string, string> = {},
+): RawRequest {
   nonce += 1;
-  return { time: new Date(T0 + atMs).toISOString(), method, path: `${MB}${path}`, status, headers: { accept: MEDIA_V2, ...headers }, token: { nonce: `n${nonce}`, nonceCount: '0', timestamp: '202611241200' } };
+  return {
+    time: new Date(T0 + atMs).toISOString(),
+    method,
+    path: `${MB}${path}`,
+    status,
+    headers: { accept: MEDIA_V2, ...headers },
+    token: { nonce: `n${nonce}`, nonceCount: '0', timestamp: '202611241200' },
+  };
 }
 const IDENTITY = { 'mex-clientversion': 'product==1.0', 'mex-osname': 'Linux', 'mex-osversion': '6.1' };
 const GZIP = { 'accept-encoding': 'gzip' };
@@ -49,9 +70,11 @@ function wellBehaved(): RawRequest[] {
   ];
 }
 
-const at = (log: RawRequest[], path: string, method = 'GET'): number => log.findIndex((r) => r.path === `${MB}${path}` && r.method === method);
+const at = (log: RawRequest[], path: string, method = 'GET'): number =>
+  log.findIndex((r) => r.path === `${MB}${path}` && r.method === method);
 const without = (log: RawRequest[], ...indexes: number[]): RawRequest[] => log.filter((_, i) => !indexes.includes(i));
-const replace = (log: RawRequest[], index: number, change: Partial<RawRequest>): RawRequest[] => log.map((r, i) => (i === index ? { ...r, ...change } : r));
+const replace = (log: RawRequest[], index: number, change: Partial<RawRequest>): RawRequest[] =>
+  log.map((r, i) => (i === index ? { ...r, ...change } : r));
 
 interface Case {
   rule: RuleId;
@@ -78,7 +101,8 @@ const CASES: Case[] = [
     rule: 'fresh-token',
     misbehave: (log) => replace(log, at(log, '/inbox?continue_from=P500'), { token: log[at(log, '/inbox')]!.token! }),
     check: rules.freshToken,
-    names: /^#4 GET \/messageexchange\/X26ABC1\/inbox\?continue_from=P500 200 reused the token \(nonce n\d+, count 0\) of #3$/,
+    names:
+      /^#4 GET \/messageexchange\/X26ABC1\/inbox\?continue_from=P500 200 reused the token \(nonce n\d+, count 0\) of #3$/,
   },
   {
     rule: 'accept-v2',
@@ -95,7 +119,8 @@ const CASES: Case[] = [
   {
     rule: 'ack-within',
     // Next, but late: the time, not the order, breaks this rule.
-    misbehave: (log) => replace(log, at(log, '/inbox/A/status/acknowledged', 'PUT'), { time: new Date(T0 + 7000).toISOString() }),
+    misbehave: (log) =>
+      replace(log, at(log, '/inbox/A/status/acknowledged', 'PUT'), { time: new Date(T0 + 7000).toISOString() }),
     check: (r) => rules.ackWithin(r, FACTS.ackWithinMs),
     names: /^#5 GET \/messageexchange\/X26ABC1\/inbox\/A 200: A acknowledged 5800 ms later by #6 \(allowed 5000 ms\)$/,
   },
@@ -103,7 +128,8 @@ const CASES: Case[] = [
     rule: 'ack-after-download',
     misbehave: (log) => [...log.slice(0, 6), req(1250, 'GET', '/outbox/tracking?messageID=S'), ...log.slice(6)],
     check: rules.ackAfterDownload,
-    names: /^X26ABC1 downloaded A and then did GET \/messageexchange\/X26ABC1\/outbox\/tracking\?messageID=S instead of acknowledging it$/,
+    names:
+      /^X26ABC1 downloaded A and then did GET \/messageexchange\/X26ABC1\/outbox\/tracking\?messageID=S instead of acknowledging it$/,
   },
   {
     rule: 'no-download-twice',
@@ -115,7 +141,8 @@ const CASES: Case[] = [
     rule: 'paging',
     misbehave: (log) => without(log, at(log, '/inbox?continue_from=P500')),
     check: (r) => rules.pagingPast500(r, FACTS.pagingFrom!, FACTS.pollIntervalMs),
-    names: /^after the full page of #3 GET \/messageexchange\/X26ABC1\/inbox 200 the product paused 1100 ms before its next poll #12 GET \/messageexchange\/X26ABC1\/inbox 200 \(continue_from never used\)$/,
+    names:
+      /^after the full page of #3 GET \/messageexchange\/X26ABC1\/inbox 200 the product paused 1100 ms before its next poll #12 GET \/messageexchange\/X26ABC1\/inbox 200 \(continue_from never used\)$/,
   },
   {
     rule: 'accept-gzip',
@@ -127,7 +154,8 @@ const CASES: Case[] = [
     rule: 'chunked-whole',
     misbehave: (log) => without(log, at(log, '/inbox/C/2'), at(log, '/inbox/C/3')),
     check: (r) => rules.chunkedFetchedWhole(r, FACTS.chunked),
-    names: /^C: chunks 2, 3 of 3 never fetched before its acknowledgement #8 PUT \/messageexchange\/X26ABC1\/inbox\/C\/status\/acknowledged 200$/,
+    names:
+      /^C: chunks 2, 3 of 3 never fetched before its acknowledgement #8 PUT \/messageexchange\/X26ABC1\/inbox\/C\/status\/acknowledged 200$/,
   },
   {
     rule: 'report-handled',
@@ -139,7 +167,8 @@ const CASES: Case[] = [
     rule: 'poll-interval',
     misbehave: (log) => [...log, req(3400, 'GET', '/inbox')],
     check: (r) => rules.pollInterval(r, FACTS.pollIntervalMs),
-    names: /^#14 GET \/messageexchange\/X26ABC1\/inbox 200 polled 400 ms after #13 GET \/messageexchange\/X26ABC1\/inbox 200 with nothing downloaded between \(interval 1000 ms\)$/,
+    names:
+      /^#14 GET \/messageexchange\/X26ABC1\/inbox 200 polled 400 ms after #13 GET \/messageexchange\/X26ABC1\/inbox 200 with nothing downloaded between \(interval 1000 ms\)$/,
   },
 ];
 
@@ -156,12 +185,19 @@ for (const { rule, misbehave, check, names } of CASES) {
     expect(check(toRequestRecords(wellBehaved())).violations).toEqual([]);
     const records = toRequestRecords(misbehave(wellBehaved()));
     expect(check(records).violations.map((v) => v.text)).toEqual([expect.stringMatching(names)]);
-    expect(judgeProduct(records, FACTS).filter((v) => !v.passed).map((v) => v.rule)).toEqual([rule]);
+    expect(
+      judgeProduct(records, FACTS)
+        .filter((v) => !v.passed)
+        .map((v) => v.rule),
+    ).toEqual([rule]);
   });
 }
 
 test('Accept: */*, v1 and no Accept at all each negotiate v1 and break accept-v2', () => {
-  const log = ['*/*', 'application/vnd.mesh.v1+json', undefined].map((accept, i): RawRequest => ({ ...req(i, 'GET', '/inbox'), headers: accept ? { accept } : {} }));
+  const log = ['*/*', 'application/vnd.mesh.v1+json', undefined].map((accept, i): RawRequest => ({
+    ...req(i, 'GET', '/inbox'),
+    headers: accept ? { accept } : {},
+  }));
   expect(rules.acceptV2(toRequestRecords(log)).violations.map((v) => v.text)).toEqual([
     '#0 GET /messageexchange/X26ABC1/inbox 200 sent Accept: */*',
     '#1 GET /messageexchange/X26ABC1/inbox 200 sent Accept: application/vnd.mesh.v1+json',
@@ -175,14 +211,27 @@ test('a poll after a download is not too soon: the poll before found work', () =
 });
 
 test('a chunked message never downloaded is named as such', () => {
-  expect(rules.chunkedFetchedWhole([], FACTS.chunked).violations.map((v) => v.text)).toEqual(['the chunked message C (3 chunks) was never downloaded']);
+  expect(rules.chunkedFetchedWhole([], FACTS.chunked).violations.map((v) => v.text)).toEqual([
+    'the chunked message C (3 chunks) was never downloaded',
+  ]);
 });
 
 test('a rule with nothing to judge is not shown, never passed: ack-within with no download, paging and REPORTs without their facts', () => {
-  const records = toRequestRecords([req(0, 'POST', '', 200, IDENTITY), req(100, 'POST', '/outbox', 202, { 'mex-to': 'X26ABC2' }), req(200, 'GET', '/outbox/tracking?messageID=S')]);
+  const records = toRequestRecords([
+    req(0, 'POST', '', 200, IDENTITY),
+    req(100, 'POST', '/outbox', 202, { 'mex-to': 'X26ABC2' }),
+    req(200, 'GET', '/outbox/tracking?messageID=S'),
+  ]);
   const verdicts = judgeProduct(records, { ...FACTS, pagingFrom: undefined, chunked: [], reportIds: [] });
   const status = Object.fromEntries(verdicts.map((v) => [v.rule, v.status]));
-  expect(status).toMatchObject({ 'ack-within': 'not-shown', 'ack-after-download': 'not-shown', paging: 'not-shown', 'chunked-whole': 'not-shown', 'report-handled': 'not-shown', 'inbox-after-send': 'passed' });
+  expect(status).toMatchObject({
+    'ack-within': 'not-shown',
+    'ack-after-download': 'not-shown',
+    paging: 'not-shown',
+    'chunked-whole': 'not-shown',
+    'report-handled': 'not-shown',
+    'inbox-after-send': 'passed',
+  });
   expect(verdicts.filter((v) => v.status === 'not-shown').every((v) => !v.passed && v.proof.length === 0)).toBe(true);
 });
 
@@ -192,5 +241,10 @@ test('judged from a case onwards: earlier requests inform run-wide rules, but on
   const verdicts = judgeProduct(records, { ...FACTS, pagingFrom: undefined, chunked: [], reportIds: [] }, log.length);
   const status = Object.fromEntries(verdicts.map((v) => [v.rule, v.status]));
   // The second handshake is wrong because of the first, before the case; the case downloaded nothing.
-  expect(status).toMatchObject({ 'handshake-once-first': 'failed', 'handshake-headers': 'passed', 'ack-within': 'not-shown', 'no-download-twice': 'not-shown' });
+  expect(status).toMatchObject({
+    'handshake-once-first': 'failed',
+    'handshake-headers': 'passed',
+    'ack-within': 'not-shown',
+    'no-download-twice': 'not-shown',
+  });
 });

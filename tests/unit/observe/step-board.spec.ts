@@ -6,10 +6,15 @@ import { sessionSteps, StepBoard, type SessionState } from '../../../src/observe
 
 function terminal(): { stream: Writable & { isTTY: boolean }; text: () => string } {
   let text = '';
-  const stream = Object.assign(new Writable({ write: (piece, _enc, done) => {
-    text += String(piece);
-    done();
-  } }), { isTTY: true });
+  const stream = Object.assign(
+    new Writable({
+      write: (piece, _enc, done) => {
+        text += String(piece);
+        done();
+      },
+    }),
+    { isTTY: true },
+  );
   return { stream, text: () => text };
 }
 
@@ -19,13 +24,27 @@ const request = (method: string, path: string, status = 200) => ({ method, path,
 test('prompts the operator for each step and ticks it as the journal shows it done', () => {
   const { stream, text } = terminal();
   const board = new StepBoard(stream, steps, true);
-  const state: SessionState = { deliveries: [{ kind: 'plain', messageId: 'A', chunks: 1 }, { kind: 'paging', messageId: 'P1', chunks: 1 }, { kind: 'paging', messageId: 'P2', chunks: 1 }], reportIds: [], receivedFromProduct: 0 };
+  const state: SessionState = {
+    deliveries: [
+      { kind: 'plain', messageId: 'A', chunks: 1 },
+      { kind: 'paging', messageId: 'P1', chunks: 1 },
+      { kind: 'paging', messageId: 'P2', chunks: 1 },
+    ],
+    reportIds: [],
+    receivedFromProduct: 0,
+  };
   board.update([], state, 'send');
-  expect(text()).toContain('→ Configure the product with the settings above and let it validate its mailbox X26ABC1 (handshake).');
+  expect(text()).toContain(
+    '→ Configure the product with the settings above and let it validate its mailbox X26ABC1 (handshake).',
+  );
   expect(text()).toContain('→ In the product, send the file /tmp/f.txt to X26ABC2 on workflow WF.');
   expect(text()).not.toContain('✓');
 
-  const journal = [request('POST', '/messageexchange/X26ABC1'), request('PUT', '/messageexchange/X26ABC1/inbox/A/status/acknowledged'), request('PUT', '/messageexchange/X26ABC1/inbox/P1/status/acknowledged')];
+  const journal = [
+    request('POST', '/messageexchange/X26ABC1'),
+    request('PUT', '/messageexchange/X26ABC1/inbox/A/status/acknowledged'),
+    request('PUT', '/messageexchange/X26ABC1/inbox/P1/status/acknowledged'),
+  ];
   state.receivedFromProduct = 1;
   const done = board.update(toRequestRecords(journal), state, 'plain');
   expect(done).toBe(false);
@@ -39,6 +58,10 @@ test('prompts the operator for each step and ticks it as the journal shows it do
 
 test('unattended, it only ticks', () => {
   const { stream, text } = terminal();
-  new StepBoard(stream, steps, false).update(toRequestRecords([request('GET', '/messageexchange/X26ABC1')]), { deliveries: [], reportIds: [], receivedFromProduct: 0 }, 'send');
+  new StepBoard(stream, steps, false).update(
+    toRequestRecords([request('GET', '/messageexchange/X26ABC1')]),
+    { deliveries: [], reportIds: [], receivedFromProduct: 0 },
+    'send',
+  );
   expect(text()).toBe('  ✓ X26ABC1 validated its mailbox\n');
 });

@@ -17,7 +17,10 @@ const clientOf = (authority: TestCa, window: { notBefore?: Date; notAfter?: Date
 
 test('a certificate from the test CA verifies against it', async () => {
   const leaf = await clientOf(ca);
-  expect(verifyChain(leaf.certPem, ca.certPem)).toEqual({ ok: true, path: ['CN=X26ABC1.X26.api.mesh-client.nhs.uk', 'CN=chain test CA'] });
+  expect(verifyChain(leaf.certPem, ca.certPem)).toEqual({
+    ok: true,
+    path: ['CN=X26ABC1.X26.api.mesh-client.nhs.uk', 'CN=chain test CA'],
+  });
 });
 
 test('the NHS PTL G2 bundle: the INT sub-CA chains to the PTL root; our certificates do not', async () => {
@@ -26,20 +29,30 @@ test('the NHS PTL G2 bundle: the INT sub-CA chains to the PTL root; our certific
   const at = new Date('2026-01-01T00:00:00Z');
   const result = verifyChain(intermediate!, bundle, at);
   expect(result.ok).toBe(true);
-  expect(result.ok && result.path.map((subject) => subject.replace(/.*CN=/, ''))).toEqual(['NHS INT Authentication G2', 'NHS PTL Root Authority G2']);
+  expect(result.ok && result.path.map((subject) => subject.replace(/.*CN=/, ''))).toEqual([
+    'NHS INT Authentication G2',
+    'NHS PTL Root Authority G2',
+  ]);
 
   const ours = await clientOf(ca);
   const live = await readFile('src/pki/ca/nhs-live-g2-ca-bundle.pem');
   expect(verifyChain(live, live, at).ok).toBe(true);
   expect(verifyChain(live, bundle, at)).toMatchObject({ ok: false, reason: 'issuer-not-found' });
-  expect(verifyChain(ours.certPem, bundle)).toMatchObject({ ok: false, reason: 'issuer-not-found', message: expect.stringContaining('(CN=chain test CA) is not in the CA bundle') });
+  expect(verifyChain(ours.certPem, bundle)).toMatchObject({
+    ok: false,
+    reason: 'issuer-not-found',
+    message: expect.stringContaining('(CN=chain test CA) is not in the CA bundle'),
+  });
 });
 
 test('a bundle with only the intermediate is not enough, as in Node TLS', async () => {
   const root = await createTestCa({ commonName: 'chain root' });
   const sub = await issueCertificate(root, { purpose: 'intermediate-ca', commonName: 'chain sub-CA' });
   const leaf = await clientOf(await loadTestCa(sub.certPem, sub.keyPem));
-  expect(verifyChain(leaf.certPem, `${sub.certPem}${root.certPem}`)).toMatchObject({ ok: true, path: [expect.any(String), 'CN=chain sub-CA', 'CN=chain root'] });
+  expect(verifyChain(leaf.certPem, `${sub.certPem}${root.certPem}`)).toMatchObject({
+    ok: true,
+    path: [expect.any(String), 'CN=chain sub-CA', 'CN=chain root'],
+  });
   expect(verifyChain(`${leaf.certPem}${sub.certPem}`, root.certPem).ok).toBe(true);
   expect(verifyChain(leaf.certPem, sub.certPem)).toMatchObject({ ok: false, reason: 'issuer-not-found' });
   const other = await createTestCa({ commonName: 'other root' });
@@ -65,14 +78,29 @@ test('a tampered signature is reported as such', async () => {
 });
 
 test('expired and not-yet-valid certificates, and an expired CA', async () => {
-  const expired = await clientOf(ca, { notBefore: new Date(Date.now() - 10 * DAY), notAfter: new Date(Date.now() - DAY) });
-  expect(verifyChain(expired.certPem, ca.certPem)).toMatchObject({ ok: false, reason: 'expired', message: expect.stringContaining('expired on') });
+  const expired = await clientOf(ca, {
+    notBefore: new Date(Date.now() - 10 * DAY),
+    notAfter: new Date(Date.now() - DAY),
+  });
+  expect(verifyChain(expired.certPem, ca.certPem)).toMatchObject({
+    ok: false,
+    reason: 'expired',
+    message: expect.stringContaining('expired on'),
+  });
   const early = await clientOf(ca, { notBefore: new Date(Date.now() + DAY) });
   expect(verifyChain(early.certPem, ca.certPem)).toMatchObject({ ok: false, reason: 'not-yet-valid' });
 
-  const oldCa = await createTestCa({ commonName: 'old CA', notBefore: new Date(Date.now() - 10 * DAY), notAfter: new Date(Date.now() - DAY) });
+  const oldCa = await createTestCa({
+    commonName: 'old CA',
+    notBefore: new Date(Date.now() - 10 * DAY),
+    notAfter: new Date(Date.now() - DAY),
+  });
   const leaf = await clientOf(oldCa);
-  expect(verifyChain(leaf.certPem, oldCa.certPem)).toMatchObject({ ok: false, reason: 'expired', message: expect.stringContaining('CN=old CA') });
+  expect(verifyChain(leaf.certPem, oldCa.certPem)).toMatchObject({
+    ok: false,
+    reason: 'expired',
+    message: expect.stringContaining('CN=old CA'),
+  });
 });
 
 test('a leaf certificate cannot act as an issuer', async () => {

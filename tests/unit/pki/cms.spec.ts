@@ -13,12 +13,37 @@ test('a signature openssl made verifies in process; ours fails naming what chang
   const ca = await createTestCa({ commonName: 'CMS test CA' });
   const leaf = await issueCertificate(ca, { purpose: 'client', commonName: 'X26ABC1.X26.api.mesh-client.nhs.uk' });
   const content = Buffer.from('{"format":"mesh-assure-evidence/1"}\n');
-  await Promise.all([writeFile(join(dir, 'c.json'), content), writeFile(join(dir, 'leaf.pem'), leaf.certPem), writeFile(join(dir, 'leaf.key'), leaf.keyPem)]);
-  const made = openssl(['cms', '-sign', '-binary', '-md', 'sha256', '-in', join(dir, 'c.json'), '-signer', join(dir, 'leaf.pem'), '-inkey', join(dir, 'leaf.key'), '-outform', 'DER', '-out', join(dir, 'c.p7s')]);
+  await Promise.all([
+    writeFile(join(dir, 'c.json'), content),
+    writeFile(join(dir, 'leaf.pem'), leaf.certPem),
+    writeFile(join(dir, 'leaf.key'), leaf.keyPem),
+  ]);
+  const made = openssl([
+    'cms',
+    '-sign',
+    '-binary',
+    '-md',
+    'sha256',
+    '-in',
+    join(dir, 'c.json'),
+    '-signer',
+    join(dir, 'leaf.pem'),
+    '-inkey',
+    join(dir, 'leaf.key'),
+    '-outform',
+    'DER',
+    '-out',
+    join(dir, 'c.p7s'),
+  ]);
   expect(made.ok, made.output).toBe(true);
-  expect(verifyDetached(await readFile(join(dir, 'c.p7s')), content).signer.subject).toBe('CN=X26ABC1.X26.api.mesh-client.nhs.uk');
+  expect(verifyDetached(await readFile(join(dir, 'c.p7s')), content).signer.subject).toBe(
+    'CN=X26ABC1.X26.api.mesh-client.nhs.uk',
+  );
 
-  const ours = signDetached(content, { certificates: [new X509Certificate(leaf.certPem)], privateKey: createPrivateKey(leaf.keyPem) });
+  const ours = signDetached(content, {
+    certificates: [new X509Certificate(leaf.certPem)],
+    privateKey: createPrivateKey(leaf.keyPem),
+  });
   const failure = (signature: Buffer, over: Buffer) => {
     try {
       verifyDetached(signature, over);

@@ -33,11 +33,16 @@ test('writes <mailbox>.key (0600) and <mailbox>.csr and says what to do next', a
   const verified = openssl(['req', '-in', csrPath, '-noout', '-verify', '-subject', '-nameopt', 'RFC2253']);
   expect(verified.ok).toBe(true);
   expect(verified.output).toContain('subject=CN=X26ABC1.X26.api.mesh-client.nhs.uk\n');
-  expect(openssl(['req', '-in', csrPath, '-noout', '-pubkey']).output).toBe(openssl(['pkey', '-in', keyPath, '-pubout']).output);
+  expect(openssl(['req', '-in', csrPath, '-noout', '-pubkey']).output).toBe(
+    openssl(['pkey', '-in', keyPath, '-pubout']).output,
+  );
 });
 
 test('--passphrase-env encrypts the key with that variable; --json reports it without the secret', async () => {
-  const result = await runCli(['csr', '--mailbox', 'X26ABC1', '--ods', 'X26', '--out', dir, '--passphrase-env', 'KEY_PASS', '--json'], { KEY_PASS: 'hunter2-long' });
+  const result = await runCli(
+    ['csr', '--mailbox', 'X26ABC1', '--ods', 'X26', '--out', dir, '--passphrase-env', 'KEY_PASS', '--json'],
+    { KEY_PASS: 'hunter2-long' },
+  );
   expect(result.code, result.stderr).toBe(0);
   expect(result.stdout).not.toContain('hunter2-long');
   expect(JSON.parse(result.stdout)).toMatchObject({
@@ -57,9 +62,14 @@ test('--passphrase-env encrypts the key with that variable; --json reports it wi
 test('an unset or empty passphrase variable is an error, and nothing is written', async () => {
   const environments: Record<string, string>[] = [{}, { KEY_PASS: '' }];
   for (const env of environments) {
-    const result = await runCli(['csr', '--mailbox', 'X26ABC1', '--ods', 'X26', '--out', dir, '--passphrase-env', 'KEY_PASS'], env);
+    const result = await runCli(
+      ['csr', '--mailbox', 'X26ABC1', '--ods', 'X26', '--out', dir, '--passphrase-env', 'KEY_PASS'],
+      env,
+    );
     expect(result.code).not.toBe(0);
-    expect(result.stderr.trim()).toBe('mesh-assure: --passphrase-env KEY_PASS: that environment variable is unset or empty; set it to the passphrase, or leave out --passphrase-env for an unencrypted key');
+    expect(result.stderr.trim()).toBe(
+      'mesh-assure: --passphrase-env KEY_PASS: that environment variable is unset or empty; set it to the passphrase, or leave out --passphrase-env for an unencrypted key',
+    );
   }
   await expect(stat(join(dir, 'X26ABC1.key'))).rejects.toThrow();
 });
@@ -69,7 +79,9 @@ test('an existing key is kept unless --force', async () => {
   await writeFile(keyPath, 'the old key');
   const refused = await runCli(['csr', '--mailbox', 'X26ABC1', '--ods', 'X26', '--out', dir]);
   expect(refused.code).not.toBe(0);
-  expect(refused.stderr.trim()).toBe(`mesh-assure: ${keyPath} already exists; use --force to replace it (a certificate issued for that key will no longer match)`);
+  expect(refused.stderr.trim()).toBe(
+    `mesh-assure: ${keyPath} already exists; use --force to replace it (a certificate issued for that key will no longer match)`,
+  );
   expect(await readFile(keyPath, 'utf8')).toBe('the old key');
 
   const forced = await runCli(['csr', '--mailbox', 'X26ABC1', '--ods', 'X26', '--out', dir, '--force']);
@@ -81,8 +93,16 @@ test('an existing key is kept unless --force', async () => {
 test('bad mailbox ids and ODS codes fail with one line that says what is wrong', async () => {
   const cases: [string, string, string][] = [
     ['x26abc1', 'X26', 'mesh-assure: mailbox id "x26abc1" is not valid: use upper case: X26ABC1 (for example X26ABC1)'],
-    ['X26-ABC1', 'X26', 'mesh-assure: mailbox id "X26-ABC1" is not valid: use 4 to 16 upper-case letters and digits, usually 7 or 8 (for example X26ABC1)'],
-    ['X26ABC1', 'X2', 'mesh-assure: ODS code "X2" is not valid: use 3 to 6 upper-case letters and digits (for example X26, RX8 or 8J834)'],
+    [
+      'X26-ABC1',
+      'X26',
+      'mesh-assure: mailbox id "X26-ABC1" is not valid: use 4 to 16 upper-case letters and digits, usually 7 or 8 (for example X26ABC1)',
+    ],
+    [
+      'X26ABC1',
+      'X2',
+      'mesh-assure: ODS code "X2" is not valid: use 3 to 6 upper-case letters and digits (for example X26, RX8 or 8J834)',
+    ],
   ];
   for (const [mailbox, ods, message] of cases) {
     const result = await runCli(['csr', '--mailbox', mailbox, '--ods', ods, '--out', dir]);

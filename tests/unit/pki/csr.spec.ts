@@ -34,11 +34,17 @@ test('with a passphrase the key is encrypted: unreadable without it, readable wi
 
   expect(readPrivateKey(csr.privateKeyPem, 'correct horse').asymmetricKeyDetails?.modulusLength).toBe(2048);
   expect(() => readPrivateKey(csr.privateKeyPem)).toThrow(expect.objectContaining({ code: 'key-passphrase-required' }));
-  expect(() => readPrivateKey(csr.privateKeyPem, 'wrong')).toThrow(expect.objectContaining({ code: 'key-passphrase-wrong' }));
+  expect(() => readPrivateKey(csr.privateKeyPem, 'wrong')).toThrow(
+    expect.objectContaining({ code: 'key-passphrase-wrong' }),
+  );
   expect(() => readPrivateKey('not a key')).toThrow(PkiError);
 });
 
 test('bad mailbox or ODS codes are refused before any key is made', async () => {
-  await expect(createMeshCsr({ mailboxId: 'X26ABC1', odsCode: 'X' })).rejects.toMatchObject({ code: 'invalid-ods-code' });
-  await expect(createMeshCsr({ mailboxId: 'X26 ABC1', odsCode: 'X26' })).rejects.toMatchObject({ code: 'invalid-mailbox-id' });
+  await expect(createMeshCsr({ mailboxId: 'X26ABC1', odsCode: 'X' })).rejects.toMatchObject({
+    code: 'invalid-ods-code',
+  });
+  await expect(createMeshCsr({ mailboxId: 'X26 ABC1', odsCode: 'X26' })).rejects.toMatchObject({
+    code: 'invalid-mailbox-id',
+  });
 });

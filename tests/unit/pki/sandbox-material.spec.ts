@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { createTestCa, inspectCertificate, issueCertificate, writeSandboxTlsMaterial, type SandboxTlsMaterial } from '../../../src/pki/index.ts';
+import {
+  createTestCa,
+  inspectCertificate,
+  issueCertificate,
+  writeSandboxTlsMaterial,
+  type SandboxTlsMaterial,
+} from '../../../src/pki/index.ts';
 
 const MAILBOXES = [
   { mailboxId: 'X26ABC1', odsCode: 'X26' },
@@ -86,7 +92,10 @@ test('Node TLS with undici: a sandbox client certificate is accepted on localhos
 test('Node TLS with undici: a client certificate from another CA is refused', async () => {
   const { server, port } = await startServer();
   try {
-    const stranger = await issueCertificate(await createTestCa({ commonName: 'stranger CA' }), { purpose: 'client', commonName: 'X26ABC1.X26.api.mesh-client.nhs.uk' });
+    const stranger = await issueCertificate(await createTestCa({ commonName: 'stranger CA' }), {
+      purpose: 'client',
+      commonName: 'X26ABC1.X26.api.mesh-client.nhs.uk',
+    });
     await expect(get(`https://localhost:${port}/`, { cert: stranger.certPem, key: stranger.keyPem })).rejects.toThrow();
   } finally {
     server.close();
@@ -102,7 +111,10 @@ test('a second call reuses good files; a new mailbox or host adds only what is m
   expect(again).toEqual(material);
   expect(await readFile(material.serverCertPath, 'utf8')).toBe(serverBefore);
 
-  const grown = await writeSandboxTlsMaterial(dir, { mailboxes: [...MAILBOXES, { mailboxId: 'RX8OT001', odsCode: 'RX8' }], hosts: ['sandbox.test'] });
+  const grown = await writeSandboxTlsMaterial(dir, {
+    mailboxes: [...MAILBOXES, { mailboxId: 'RX8OT001', odsCode: 'RX8' }],
+    hosts: ['sandbox.test'],
+  });
   expect(await readFile(grown.caCertPath, 'utf8')).toBe(caBefore);
   expect(await readFile(grown.clients.X26ABC1!.certPath, 'utf8')).toBe(before);
   expect(grown.clients.RX8OT001!.commonName).toBe('RX8OT001.RX8.api.mesh-client.nhs.uk');
@@ -112,5 +124,7 @@ test('a second call reuses good files; a new mailbox or host adds only what is m
 
 test('a different ODS code for a mailbox reissues its certificate under the new name', async () => {
   const changed = await writeSandboxTlsMaterial(dir, { mailboxes: [{ mailboxId: 'X26ABC1', odsCode: 'RX8' }] });
-  expect(inspectCertificate(await readFile(changed.clients.X26ABC1!.certPath)).commonName).toBe('X26ABC1.RX8.api.mesh-client.nhs.uk');
+  expect(inspectCertificate(await readFile(changed.clients.X26ABC1!.certPath)).commonName).toBe(
+    'X26ABC1.RX8.api.mesh-client.nhs.uk',
+  );
 });

@@ -29,14 +29,19 @@ interface Schema {
 /** Flattens a schema to `path -> type` lines, so two schemas compare by property names and types. */
 function shape(schema: Schema, at = '$'): Map<string, string> {
   const out = new Map<string, string>([[at, schema.type ?? 'any']]);
-  for (const [name, child] of Object.entries(schema.properties ?? {})) for (const [k, v] of shape(child, `${at}.${name}`)) out.set(k, v);
+  for (const [name, child] of Object.entries(schema.properties ?? {}))
+    for (const [k, v] of shape(child, `${at}.${name}`)) out.set(k, v);
   if (schema.items) for (const [k, v] of shape(schema.items, `${at}[]`)) out.set(k, v);
-  if (typeof schema.additionalProperties === 'object') for (const [k, v] of shape(schema.additionalProperties, `${at}.*`)) out.set(k, v);
+  if (typeof schema.additionalProperties === 'object')
+    for (const [k, v] of shape(schema.additionalProperties, `${at}.*`)) out.set(k, v);
   return out;
 }
 
 test.describe('our v2 schemas agree with mesh-api.yaml', () => {
-  test.skip(!existsSync(SPEC_PATH), `mesh-api.yaml is not at ${SPEC_PATH}: the agreement check needs the shared reference beside the checkout`);
+  test.skip(
+    !existsSync(SPEC_PATH),
+    `mesh-api.yaml is not at ${SPEC_PATH}: the agreement check needs the shared reference beside the checkout`,
+  );
 
   for (const [name, [path, method, status]] of Object.entries(IN_SPEC) as [V2BodyName, [string, string, string]][]) {
     test(`${name} matches ${method.toUpperCase()} ${path} ${status}`, () => {
@@ -46,18 +51,25 @@ test.describe('our v2 schemas agree with mesh-api.yaml', () => {
       const theirs = shape(spec);
       // The spec types error detail items only as "object"; ours names their fields: compare what both describe.
       const common = [...theirs.keys()].filter((k) => ours.has(k));
-      expect([...theirs.keys()].filter((k) => !ours.has(k)), 'properties in the spec missing from ours').toEqual([]);
+      expect(
+        [...theirs.keys()].filter((k) => !ours.has(k)),
+        'properties in the spec missing from ours',
+      ).toEqual([]);
       expect(common.map((k) => `${k}: ${ours.get(k)}`)).toEqual(common.map((k) => `${k}: ${theirs.get(k)}`));
       const extra = [...ours.keys()].filter((k) => !theirs.has(k) && !/^\$\.detail\[\]\./.test(k));
       expect(extra, 'properties in ours the spec does not have').toEqual([]);
       const example = (spec as { example?: unknown }).example;
-      if (example !== undefined) expect(schemaProblems(name, example), 'the spec example validates against ours').toEqual([]);
+      if (example !== undefined)
+        expect(schemaProblems(name, example), 'the spec example validates against ours').toEqual([]);
     });
   }
 });
 
 test('validation names every problem of a bad body', () => {
-  expect(schemaProblems('inbox', { messages: 'x', approx_inbox_count: -1 })).toEqual(['/messages must be array', '/approx_inbox_count must be >= 0']);
+  expect(schemaProblems('inbox', { messages: 'x', approx_inbox_count: -1 })).toEqual([
+    '/messages must be array',
+    '/approx_inbox_count must be >= 0',
+  ]);
   expect(() => assertV2Body('send', {})).toThrow(/"send" schema: \(body\) must have required property 'message_id'/);
   expect(assertV2Body('count', { count: 3 })).toEqual({ count: 3 });
 });

@@ -33,13 +33,18 @@ test('message ids use the real format and encode their time', () => {
   expect(isMessageId(id)).toBe(true);
   expect(isMessageId(makeMessageId(new Date()))).toBe(true);
   expect(messageIdTime(id)?.toISOString()).toBe('2026-11-24T15:53:21.123Z');
-  for (const bad of ['20261124155321123456_abc123', '2026112415532112345_ABC123', 'A'.repeat(32), '']) expect(isMessageId(bad), bad).toBe(false);
+  for (const bad of ['20261124155321123456_abc123', '2026112415532112345_ABC123', 'A'.repeat(32), ''])
+    expect(isMessageId(bad), bad).toBe(false);
 });
 
 test('isoTime writes what toISOString writes, within a second, across seconds and in the long-year form', () => {
   const second = Date.UTC(2026, 10, 24, 23, 59, 59);
   const times = [0, 1, 9, 10, 99, 100, 999, 1000, 1001].map((ms) => second + ms); // the same second, then the next
-  times.push(Date.UTC(1969, 11, 31, 23, 59, 59, 5), Date.UTC(1969, 11, 31, 23, 59, 59, 999), Date.UTC(9999, 11, 31, 23, 59, 59, 999));
+  times.push(
+    Date.UTC(1969, 11, 31, 23, 59, 59, 5),
+    Date.UTC(1969, 11, 31, 23, 59, 59, 999),
+    Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+  );
   times.push(Date.UTC(10000, 0, 1, 0, 0, 0, 7), Date.UTC(10000, 0, 1, 0, 0, 0, 8)); // toISOString's long form, twice in one second
   for (const ms of times) expect(isoTime(new Date(ms))).toBe(new Date(ms).toISOString());
 });
@@ -69,12 +74,21 @@ test('Accept negotiation follows the service, including its malformed cases', ()
 });
 
 test('error bodies are read from v1, v2, generic, validation, routing and non-JSON shapes', () => {
-  expect(parseErrorBody('{"errorEvent":"SEND","errorCode":"12","errorDescription":"Unregistered to address"}')).toEqual({ shape: 'v1', event: 'SEND', code: '12', description: 'Unregistered to address' });
-  expect(parseErrorBody('{"message_id":"M1","detail":[{"event":"SEND","code":"InvalidHeaderChunks","msg":"bad"}]}')).toEqual({ shape: 'v2', event: 'SEND', code: 'InvalidHeaderChunks', description: 'bad', messageId: 'M1' });
+  expect(parseErrorBody('{"errorEvent":"SEND","errorCode":"12","errorDescription":"Unregistered to address"}')).toEqual(
+    { shape: 'v1', event: 'SEND', code: '12', description: 'Unregistered to address' },
+  );
+  expect(
+    parseErrorBody('{"message_id":"M1","detail":[{"event":"SEND","code":"InvalidHeaderChunks","msg":"bad"}]}'),
+  ).toEqual({ shape: 'v2', event: 'SEND', code: 'InvalidHeaderChunks', description: 'bad', messageId: 'M1' });
   expect(parseErrorBody('{"message":"An internal error occurred."}').shape).toBe('generic');
-  expect(parseErrorBody('{"detail":[{"type":"missing","loc":["header","mex-to"],"msg":"Field required"}]}')).toMatchObject({ shape: 'validation', description: 'header.mex-to: Field required' });
+  expect(
+    parseErrorBody('{"detail":[{"type":"missing","loc":["header","mex-to"],"msg":"Field required"}]}'),
+  ).toMatchObject({ shape: 'validation', description: 'header.mex-to: Field required' });
   expect(parseErrorBody('{"detail":"Not Found"}')).toMatchObject({ shape: 'routing', description: 'Not Found' });
-  expect(parseErrorBody('<html>502 Bad Gateway</html>')).toMatchObject({ shape: 'text', description: '<html>502 Bad Gateway</html>' });
+  expect(parseErrorBody('<html>502 Bad Gateway</html>')).toMatchObject({
+    shape: 'text',
+    description: '<html>502 Bad Gateway</html>',
+  });
   expect(parseErrorBody('')).toMatchObject({ shape: 'empty' });
   expect(parseErrorBody('[1,2]').shape).toBe('text');
 });

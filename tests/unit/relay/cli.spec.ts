@@ -35,22 +35,48 @@ test('the relay prints its URL and CA, relays the product to the target, journal
   const journal = join(dir, 'journal.jsonl');
   const relay = await startRelayProcess(['--journal', journal, '--data-dir', join(dir, 'relay')], settings());
   try {
-    expect(relay.ready).toMatchObject({ url: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/), caCertPath: join(dir, 'relay', 'tls', 'ca.pem'), targetUrl: h.sandbox.baseUrl, journal });
-    const product = new MeshClient({ baseUrl: relay.ready.url, caCertPath: relay.ready.caCertPath!, mailboxId: PRODUCT, password: 'password', sharedKey: h.sandbox.sharedKey });
+    expect(relay.ready).toMatchObject({
+      url: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/),
+      caCertPath: join(dir, 'relay', 'tls', 'ca.pem'),
+      targetUrl: h.sandbox.baseUrl,
+      journal,
+    });
+    const product = new MeshClient({
+      baseUrl: relay.ready.url,
+      caCertPath: relay.ready.caCertPath!,
+      mailboxId: PRODUCT,
+      password: 'password',
+      sharedKey: h.sandbox.sharedKey,
+    });
     await product.handshake();
     await product.close();
   } finally {
     expect(await relay.stop()).toBe(0);
   }
   const lines = readFileSync(journal, 'utf8').trim().split('\n');
-  expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ method: 'POST', path: `/messageexchange/${PRODUCT}`, status: 200, mailbox: PRODUCT })]);
+  expect(lines.map((l) => JSON.parse(l))).toEqual([
+    expect.objectContaining({ method: 'POST', path: `/messageexchange/${PRODUCT}`, status: 200, mailbox: PRODUCT }),
+  ]);
 });
 
 const REFUSED: { name: string; args: string[]; env?: Record<string, string>; said: RegExp }[] = [
-  { name: 'the embedded sandbox as the target', args: ['--target', 'sandbox'], said: /relay needs --target int, dep or a URL/ },
+  {
+    name: 'the embedded sandbox as the target',
+    args: ['--target', 'sandbox'],
+    said: /relay needs --target int, dep or a URL/,
+  },
   { name: 'both --tls and --plain', args: ['--tls', '--plain'], said: /choose one of --tls and --plain/ },
-  { name: 'a plain-HTTP target', args: ['--target', 'http://127.0.0.1:8700'], said: /not https: the relay forwards only over TLS/ },
-  { name: 'int without a client certificate', args: ['--target', 'int'], env: { MESH_CLIENT_CERT: '', MESH_CLIENT_KEY: '' }, said: /MESH_CLIENT_CERT: not set \(the int environment requires a client TLS certificate\)/ },
+  {
+    name: 'a plain-HTTP target',
+    args: ['--target', 'http://127.0.0.1:8700'],
+    said: /not https: the relay forwards only over TLS/,
+  },
+  {
+    name: 'int without a client certificate',
+    args: ['--target', 'int'],
+    env: { MESH_CLIENT_CERT: '', MESH_CLIENT_KEY: '' },
+    said: /MESH_CLIENT_CERT: not set \(the int environment requires a client TLS certificate\)/,
+  },
   { name: 'a bad port', args: ['--port', 'x'], said: /--port must be a whole number/ },
 ];
 

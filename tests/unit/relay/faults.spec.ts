@@ -23,7 +23,9 @@ let h: Harness;
 let stranger: SandboxTlsMaterial;
 test.beforeAll(async () => {
   h = await startHarness({ tls: 'mtls' });
-  stranger = await writeSandboxTlsMaterial(mkdtempSync(join(tmpdir(), 'stranger-ca-')), { mailboxes: [{ mailboxId: PRODUCT, odsCode: 'X26' }] });
+  stranger = await writeSandboxTlsMaterial(mkdtempSync(join(tmpdir(), 'stranger-ca-')), {
+    mailboxes: [{ mailboxId: PRODUCT, odsCode: 'X26' }],
+  });
 });
 test.afterAll(async () => h.close());
 
@@ -38,17 +40,23 @@ async function closedPort(): Promise<number> {
 
 /** A TLS server (certificate from `stranger`'s CA) that reads the request head, then behaves as `serve` says. */
 async function rawTlsTarget(serve: 'cut-answer' | 'close-during-upload'): Promise<TlsServer> {
-  const server = createTlsServer({ key: readFileSync(stranger.serverKeyPath), cert: readFileSync(stranger.serverCertPath) }, (socket) => {
-    let seen = '';
-    socket.on('data', (piece: Buffer) => {
-      seen += piece.toString('latin1');
-      if (!seen.includes('\r\n\r\n')) return;
-      if (serve === 'cut-answer') socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(100)}`);
-      else socket.destroy();
-      socket.removeAllListeners('data');
-    });
-    socket.on('error', () => undefined);
-  });
+  const server = createTlsServer(
+    { key: readFileSync(stranger.serverKeyPath), cert: readFileSync(stranger.serverCertPath) },
+    (socket) => {
+      let seen = '';
+      socket.on('data', (piece: Buffer) => {
+        seen += piece.toString('latin1');
+        if (!seen.includes('\r\n\r\n')) return;
+        if (serve === 'cut-answer')
+          socket.end(
+            `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(100)}`,
+          );
+        else socket.destroy();
+        socket.removeAllListeners('data');
+      });
+      socket.on('error', () => undefined);
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
 }
@@ -69,17 +77,45 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'the target is unreachable', relay: async () => ({ ...sandboxIdentity(), targetUrl: `https://127.0.0.1:${await closedPort()}` }), status: 502, said: /nothing is listening at https:\/\/127\.0\.0\.1:\d+ \(connection refused\)/, fault: /nothing is listening/ },
-  { name: 'the target refuses a missing client certificate', relay: async () => ({ targetUrl: h.sandbox.baseUrl, caCertPath: h.sandbox.tls!.caCertPath }), status: 502, said: /the target asks for a client certificate and none is configured: set MESH_CLIENT_CERT/, fault: /asks for a client certificate/ },
+  {
+    name: 'the target is unreachable',
+    relay: async () => ({ ...sandboxIdentity(), targetUrl: `https://127.0.0.1:${await closedPort()}` }),
+    status: 502,
+    said: /nothing is listening at https:\/\/127\.0\.0\.1:\d+ \(connection refused\)/,
+    fault: /nothing is listening/,
+  },
+  {
+    name: 'the target refuses a missing client certificate',
+    relay: async () => ({ targetUrl: h.sandbox.baseUrl, caCertPath: h.sandbox.tls!.caCertPath }),
+    status: 502,
+    said: /the target asks for a client certificate and none is configured: set MESH_CLIENT_CERT/,
+    fault: /asks for a client certificate/,
+  },
   {
     name: 'the target refuses a client certificate from another CA',
-    relay: async () => ({ targetUrl: h.sandbox.baseUrl, caCertPath: h.sandbox.tls!.caCertPath, clientTls: { certPath: stranger.clients[PRODUCT]!.certPath, keyPath: stranger.clients[PRODUCT]!.keyPath } }),
+    relay: async () => ({
+      targetUrl: h.sandbox.baseUrl,
+      caCertPath: h.sandbox.tls!.caCertPath,
+      clientTls: { certPath: stranger.clients[PRODUCT]!.certPath, keyPath: stranger.clients[PRODUCT]!.keyPath },
+    }),
     status: 502,
     said: /closed the connection before answering.*refused the client certificate: check that MESH_CLIENT_CERT/,
     fault: /refused the client certificate/,
   },
-  { name: "the target's certificate does not chain to the configured CA", relay: async () => ({ ...sandboxIdentity(), caCertPath: stranger.caCertPath, targetUrl: h.sandbox.baseUrl }), status: 502, said: /does not chain to a trusted CA .*MESH_CA_CERT/, fault: /does not chain/ },
-  { name: 'the target refuses the token (its own 403 comes through)', relay: async () => ({ ...sandboxIdentity(), targetUrl: h.sandbox.baseUrl }), password: 'wrong', status: 403, said: /403 Forbidden: Invalid Authentication Token/ },
+  {
+    name: "the target's certificate does not chain to the configured CA",
+    relay: async () => ({ ...sandboxIdentity(), caCertPath: stranger.caCertPath, targetUrl: h.sandbox.baseUrl }),
+    status: 502,
+    said: /does not chain to a trusted CA .*MESH_CA_CERT/,
+    fault: /does not chain/,
+  },
+  {
+    name: 'the target refuses the token (its own 403 comes through)',
+    relay: async () => ({ ...sandboxIdentity(), targetUrl: h.sandbox.baseUrl }),
+    password: 'wrong',
+    status: 403,
+    said: /403 Forbidden: Invalid Authentication Token/,
+  },
 ];
 
 for (const c of CASES) {
@@ -87,12 +123,20 @@ for (const c of CASES) {
     const relay = await startRelay({ listen: 'plain', ...(await c.relay()) });
     const product = productClient(relay, h.sandbox, [], c.password);
     try {
-      const error = await product.handshake().then(() => undefined, (e: unknown) => e);
+      const error = await product.handshake().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(MeshError);
       expect((error as MeshError).status).toBe(c.status);
       expect((error as MeshError).message).toMatch(c.said);
       const [entry] = relay.journal.entries();
-      expect(entry).toMatchObject({ method: 'POST', path: `/messageexchange/${PRODUCT}`, status: c.status, mailbox: PRODUCT });
+      expect(entry).toMatchObject({
+        method: 'POST',
+        path: `/messageexchange/${PRODUCT}`,
+        status: c.status,
+        mailbox: PRODUCT,
+      });
       if (c.fault) expect(entry!.fault).toMatch(c.fault);
       else expect(entry!.fault).toBeUndefined();
     } finally {
@@ -104,12 +148,18 @@ for (const c of CASES) {
 
 test('a target that closes mid-answer cuts the product off after the bytes it sent, and the journal names the cut', async () => {
   const target = await rawTlsTarget('cut-answer');
-  const relay = await startRelay({ listen: 'plain', targetUrl: `https://127.0.0.1:${(target.address() as AddressInfo).port}`, caCertPath: stranger.caCertPath });
+  const relay = await startRelay({
+    listen: 'plain',
+    targetUrl: `https://127.0.0.1:${(target.address() as AddressInfo).port}`,
+    caCertPath: stranger.caCertPath,
+  });
   try {
     const res = await fetch(`${relay.url}/messageexchange/${PRODUCT}/inbox/X/1`);
     expect(res.status).toBe(200);
     await expect(res.arrayBuffer()).rejects.toThrow();
-    await expect.poll(() => relay.journal.entries()[0]?.fault).toBe("the target closed the connection after 100 bytes of the answer's body");
+    await expect
+      .poll(() => relay.journal.entries()[0]?.fault)
+      .toBe("the target closed the connection after 100 bytes of the answer's body");
     expect(relay.journal.entries()[0]).toMatchObject({ status: 200, bytesOut: 100 });
   } finally {
     await relay.close();
@@ -119,12 +169,25 @@ test('a target that closes mid-answer cuts the product off after the bytes it se
 
 test('a target that closes during the upload, before answering, gets the product a 502 naming it', async () => {
   const target = await rawTlsTarget('close-during-upload');
-  const relay = await startRelay({ listen: 'plain', targetUrl: `https://127.0.0.1:${(target.address() as AddressInfo).port}`, caCertPath: stranger.caCertPath });
+  const relay = await startRelay({
+    listen: 'plain',
+    targetUrl: `https://127.0.0.1:${(target.address() as AddressInfo).port}`,
+    caCertPath: stranger.caCertPath,
+  });
   try {
-    const res = await fetch(`${relay.url}/messageexchange/${PRODUCT}/outbox`, { method: 'POST', body: Buffer.alloc(5_000_000, 1), headers: { accept: 'application/vnd.mesh.v2+json' } });
+    const res = await fetch(`${relay.url}/messageexchange/${PRODUCT}/outbox`, {
+      method: 'POST',
+      body: Buffer.alloc(5_000_000, 1),
+      headers: { accept: 'application/vnd.mesh.v2+json' },
+    });
     expect(res.status).toBe(502);
-    expect(JSON.stringify(await res.json())).toMatch(/the target closed the connection before answering, after \d+ bytes of the request body/);
-    expect(relay.journal.entries()[0]).toMatchObject({ status: 502, fault: expect.stringMatching(/closed the connection/) });
+    expect(JSON.stringify(await res.json())).toMatch(
+      /the target closed the connection before answering, after \d+ bytes of the request body/,
+    );
+    expect(relay.journal.entries()[0]).toMatchObject({
+      status: 502,
+      fault: expect.stringMatching(/closed the connection/),
+    });
   } finally {
     await relay.close();
     target.close();
@@ -135,7 +198,12 @@ test('a product that goes away mid-upload has the upload to the target stopped, 
   const relay = await startRelay({ listen: 'plain', ...sandboxIdentity(), targetUrl: h.sandbox.baseUrl });
   try {
     const { port } = new URL(relay.url);
-    const upload = request({ host: '127.0.0.1', port, method: 'POST', path: `/messageexchange/${PRODUCT}/outbox`, headers: {
+    const upload = request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/messageexchange/${PRODUCT}/outbox`,
+      headers: {
         'content-length': '10000000',
         accept: 'application/vnd.mesh.v2+json',
         authorization: makeAuthToken({ sharedKey: h.sandbox.sharedKey, mailboxId: PRODUCT, password: 'password' }),
@@ -147,7 +215,9 @@ test('a product that goes away mid-upload has the upload to the target stopped, 
     });
     upload.on('error', () => undefined);
     upload.write(Buffer.alloc(300_000, 1), () => setTimeout(() => upload.destroy(), 200));
-    await expect.poll(() => relay.journal.entries()[0]?.fault, { message: JSON.stringify(relay.journal.entries()) }).toMatch(/^the product closed the connection after \d+ bytes of its request body$/);
+    await expect
+      .poll(() => relay.journal.entries()[0]?.fault, { message: JSON.stringify(relay.journal.entries()) })
+      .toMatch(/^the product closed the connection after \d+ bytes of its request body$/);
     expect(relay.journal.entries()[0]!.bytesIn).toBeLessThan(10_000_000);
   } finally {
     await relay.close();
@@ -155,17 +225,35 @@ test('a product that goes away mid-upload has the upload to the target stopped, 
 });
 
 const REFUSALS: { name: string; options: RelayOptions; said: RegExp }[] = [
-  { name: 'a plain-HTTP target', options: { targetUrl: 'http://127.0.0.1:8700' }, said: /not https: the relay forwards only over TLS/ },
-  { name: 'an unreadable CA bundle', options: { targetUrl: 'https://127.0.0.1:1', caCertPath: '/nope/ca.pem' }, said: /cannot read the target CA bundle \(MESH_CA_CERT\) at \/nope\/ca\.pem \(ENOENT\)/ },
-  { name: 'a certificate without its key', options: { targetUrl: 'https://127.0.0.1:1', clientTls: { certPath: '/nope/c.pem' } }, said: /needs both MESH_CLIENT_CERT and MESH_CLIENT_KEY/ },
+  {
+    name: 'a plain-HTTP target',
+    options: { targetUrl: 'http://127.0.0.1:8700' },
+    said: /not https: the relay forwards only over TLS/,
+  },
+  {
+    name: 'an unreadable CA bundle',
+    options: { targetUrl: 'https://127.0.0.1:1', caCertPath: '/nope/ca.pem' },
+    said: /cannot read the target CA bundle \(MESH_CA_CERT\) at \/nope\/ca\.pem \(ENOENT\)/,
+  },
+  {
+    name: 'a certificate without its key',
+    options: { targetUrl: 'https://127.0.0.1:1', clientTls: { certPath: '/nope/c.pem' } },
+    said: /needs both MESH_CLIENT_CERT and MESH_CLIENT_KEY/,
+  },
   { name: 'a target that is not a URL', options: { targetUrl: 'intt' }, said: /"intt" is not a URL/ },
-  { name: 'a journal it cannot write', options: { targetUrl: 'https://127.0.0.1:1', journalFile: '/proc/relay.jsonl' }, said: /cannot write the journal \/proc\/relay\.jsonl \(\w+\): give --journal a file in a folder you can write to/ },
+  {
+    name: 'a journal it cannot write',
+    options: { targetUrl: 'https://127.0.0.1:1', journalFile: '/proc/relay.jsonl' },
+    said: /cannot write the journal \/proc\/relay\.jsonl \(\w+\): give --journal a file in a folder you can write to/,
+  },
 ];
 
 for (const r of REFUSALS) {
   test(`the relay refuses to start with ${r.name}`, async () => {
     let started: RunningRelay | undefined;
-    await expect(startRelay({ ...r.options, listen: 'plain' }).then((relay) => (started = relay))).rejects.toThrow(r.said);
+    await expect(startRelay({ ...r.options, listen: 'plain' }).then((relay) => (started = relay))).rejects.toThrow(
+      r.said,
+    );
     await started?.close();
   });
 }

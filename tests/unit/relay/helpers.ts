@@ -13,7 +13,10 @@ export const PRODUCT = 'X26ABC1';
 export const PEER = 'X26ABC2';
 
 /** The relay forwarding to `sandbox` with the product mailbox's client certificate, journalling to a file. */
-export async function relayInFront(sandbox: RunningSandbox, overrides: Partial<RelayOptions> = {}): Promise<{ relay: RunningRelay; journalFile: string }> {
+export async function relayInFront(
+  sandbox: RunningSandbox,
+  overrides: Partial<RelayOptions> = {},
+): Promise<{ relay: RunningRelay; journalFile: string }> {
   const tls = sandbox.tls!;
   const journalFile = join(mkdtempSync(join(tmpdir(), 'relay-journal-')), 'relay.jsonl');
   const relay = await startRelay({
@@ -27,7 +30,12 @@ export async function relayInFront(sandbox: RunningSandbox, overrides: Partial<R
 }
 
 /** Our client as the product: it knows only the relay's URL and CA, and signs its own tokens. */
-export function productClient(relay: RunningRelay, sandbox: RunningSandbox, log: Exchange[] = [], password = 'password'): MeshClient {
+export function productClient(
+  relay: RunningRelay,
+  sandbox: RunningSandbox,
+  log: Exchange[] = [],
+  password = 'password',
+): MeshClient {
   return new MeshClient({
     baseUrl: relay.url,
     ...(relay.caCertPath ? { caCertPath: relay.caCertPath } : {}),
@@ -45,13 +53,32 @@ export const sha256 = (bytes: Buffer): string => createHash('sha256').update(byt
  * The bytes the sandbox stored for a chunk, fetched straight from it as the recipient: asked with the
  * encoding they were stored in, the sandbox serves them as they arrived.
  */
-export async function storedChunk(sandbox: RunningSandbox, recipient: string, messageId: string, chunk: number, gzip: boolean): Promise<Buffer> {
+export async function storedChunk(
+  sandbox: RunningSandbox,
+  recipient: string,
+  messageId: string,
+  chunk: number,
+  gzip: boolean,
+): Promise<Buffer> {
   const tls = sandbox.tls!;
-  const dispatcher = new Agent({ connect: { ca: readFileSync(tls.caCertPath), cert: readFileSync(tls.clients[recipient]!.certPath), key: readFileSync(tls.clients[recipient]!.keyPath) } });
+  const dispatcher = new Agent({
+    connect: {
+      ca: readFileSync(tls.caCertPath),
+      cert: readFileSync(tls.clients[recipient]!.certPath),
+      key: readFileSync(tls.clients[recipient]!.keyPath),
+    },
+  });
   try {
     const token = makeAuthToken({ sharedKey: sandbox.sharedKey, mailboxId: recipient, password: 'password' });
-    const headers = { authorization: token, accept: 'application/vnd.mesh.v2+json', 'accept-encoding': gzip ? 'gzip' : 'identity' };
-    const res = await request(`${sandbox.baseUrl}/messageexchange/${recipient}/inbox/${messageId}/${chunk}`, { dispatcher, headers });
+    const headers = {
+      authorization: token,
+      accept: 'application/vnd.mesh.v2+json',
+      'accept-encoding': gzip ? 'gzip' : 'identity',
+    };
+    const res = await request(`${sandbox.baseUrl}/messageexchange/${recipient}/inbox/${messageId}/${chunk}`, {
+      dispatcher,
+      headers,
+    });
     const body = Buffer.from(await res.body.arrayBuffer());
     if (res.statusCode >= 300) throw new Error(`direct download answered ${res.statusCode}: ${body.toString()}`);
     return body;

@@ -24,11 +24,14 @@ test.afterAll(async () => {
 });
 
 const LIMITS = { ackWithinMs: 60_000, pollIntervalMs: 0, handshakeWindowMs: 24 * 3_600_000 };
-const outcomes = (entries: Parameters<typeof judgeJournal>[0]) => Object.fromEntries(judgeJournal(entries, LIMITS)[0]!.rules.map((r) => [r.rule, r.outcome]));
+const outcomes = (entries: Parameters<typeof judgeJournal>[0]) =>
+  Object.fromEntries(judgeJournal(entries, LIMITS)[0]!.rules.map((r) => [r.rule, r.outcome]));
 
 /** The journal file once it holds `count` lines (the journal writes in batches). */
 async function journalLines(count: number): Promise<string[]> {
-  await expect.poll(() => readFileSync(journalFile, 'utf8').split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(count);
+  await expect
+    .poll(() => readFileSync(journalFile, 'utf8').split('\n').filter(Boolean).length)
+    .toBeGreaterThanOrEqual(count);
   return readFileSync(journalFile, 'utf8').split('\n').filter(Boolean);
 }
 
@@ -50,7 +53,13 @@ test('a product that validates before every call and downloads twice fails the s
   }
   const relayed = outcomes(relay.journal.entries({ mailbox: PRODUCT, since }));
   expect(relayed).toEqual(outcomes(h.sandbox.journal.entries({ mailbox: PRODUCT, since })));
-  expect(relayed).toMatchObject({ 'handshake-once-first': 'FAIL', 'no-download-twice': 'FAIL', 'accept-v2': 'PASS', paging: 'not shown', 'inbox-after-send': 'not shown' });
+  expect(relayed).toMatchObject({
+    'handshake-once-first': 'FAIL',
+    'no-download-twice': 'FAIL',
+    'accept-v2': 'PASS',
+    paging: 'not shown',
+    'inbox-after-send': 'not shown',
+  });
 
   const judged = await runCli(['judge', journalFile]);
   expect(judged.code, judged.stderr).toBe(1);
@@ -61,13 +70,23 @@ test('a product that validates before every call and downloads twice fails the s
 
 test('the journal file is the journal, one JSON object a line, without the Authorization header, its HMAC or any password', async () => {
   const token = makeAuthToken({ sharedKey: h.sandbox.sharedKey, mailboxId: PRODUCT, password: 'password' });
-  const res = await fetch(`${relay.url}/messageexchange/${PRODUCT}`, { method: 'POST', headers: { authorization: token, accept: 'application/vnd.mesh.v2+json', 'mex-clientversion': 'x', 'mex-osname': 'y', 'mex-osversion': 'z' } });
+  const res = await fetch(`${relay.url}/messageexchange/${PRODUCT}`, {
+    method: 'POST',
+    headers: {
+      authorization: token,
+      accept: 'application/vnd.mesh.v2+json',
+      'mex-clientversion': 'x',
+      'mex-osname': 'y',
+      'mex-osversion': 'z',
+    },
+  });
   expect(res.status).toBe(200);
   const lines = await journalLines(relay.journal.entries().length);
   expect(lines.map((l) => JSON.parse(l))).toEqual(expect.arrayContaining(relay.journal.entries()));
   const text = lines.join('\n');
   const hmac = token.split(':').at(-1)!;
-  for (const secret of [hmac, h.sandbox.sharedKey, '"password"', 'authorization']) expect(text, secret).not.toContain(secret);
+  for (const secret of [hmac, h.sandbox.sharedKey, '"password"', 'authorization'])
+    expect(text, secret).not.toContain(secret);
   expect(text).toContain(token.split(':')[1]); // the nonce is kept: reuse shows in the journal
 });
 
@@ -87,8 +106,14 @@ test('judge passes a well-behaved journal, and names a file that is not a journa
   }
   const judged = await runCli(['judge', clean, '--json']);
   expect(judged.code, judged.stdout + judged.stderr).toBe(0);
-  const rules = (JSON.parse(judged.stdout) as { mailboxes: { rules: { rule: string; outcome: string }[] }[] }).mailboxes[0]!.rules;
-  expect(Object.fromEntries(rules.map((r) => [r.rule, r.outcome]))).toMatchObject({ 'handshake-once-first': 'PASS', 'ack-within': 'PASS', 'no-download-twice': 'PASS', 'report-handled': 'not shown' });
+  const rules = (JSON.parse(judged.stdout) as { mailboxes: { rules: { rule: string; outcome: string }[] }[] })
+    .mailboxes[0]!.rules;
+  expect(Object.fromEntries(rules.map((r) => [r.rule, r.outcome]))).toMatchObject({
+    'handshake-once-first': 'PASS',
+    'ack-within': 'PASS',
+    'no-download-twice': 'PASS',
+    'report-handled': 'not shown',
+  });
 
   const bad = await runCli(['judge', 'package.json']);
   expect(bad.code).not.toBe(0);

@@ -56,7 +56,15 @@ test.afterAll(async () => {
 });
 
 const client = (mailboxId: string, baseUrl: string, caCertPath: string, log?: Exchange[]) =>
-  new MeshClient({ baseUrl, caCertPath, mailboxId, password: 'password', sharedKey: 'TestKey', retry: { attempts: 1 }, ...(log ? { onExchange: (e: Exchange) => log.push(e) } : {}) });
+  new MeshClient({
+    baseUrl,
+    caCertPath,
+    mailboxId,
+    password: 'password',
+    sharedKey: 'TestKey',
+    retry: { attempts: 1 },
+    ...(log ? { onExchange: (e: Exchange) => log.push(e) } : {}),
+  });
 
 test("our client as the product works through the relay in front of NHS's sandbox, and its journal is judged", async () => {
   const log: Exchange[] = [];
@@ -79,8 +87,25 @@ test("our client as the product works through the relay in front of NHS's sandbo
     await peer.close();
   }
   const entries = relay.journal.entries();
-  expect(entries.map((e) => `${e.method} ${e.status}`)).toEqual(['POST 200', 'POST 202', 'GET 200', 'GET 200', 'PUT 200']);
+  expect(entries.map((e) => `${e.method} ${e.status}`)).toEqual([
+    'POST 200',
+    'POST 202',
+    'GET 200',
+    'GET 200',
+    'PUT 200',
+  ]);
   expect(entries.every((e) => e.fault === undefined && e.mailbox === PRODUCT)).toBe(true);
-  const rules = Object.fromEntries(judgeJournal(entries, { ackWithinMs: 60_000, pollIntervalMs: 0, handshakeWindowMs: 86_400_000 })[0]!.rules.map((r) => [r.rule, r.outcome]));
-  expect(rules).toMatchObject({ 'handshake-once-first': 'PASS', 'handshake-headers': 'PASS', 'fresh-token': 'PASS', 'inbox-after-send': 'PASS', 'ack-within': 'PASS', 'no-download-twice': 'PASS' });
+  const rules = Object.fromEntries(
+    judgeJournal(entries, { ackWithinMs: 60_000, pollIntervalMs: 0, handshakeWindowMs: 86_400_000 })[0]!.rules.map(
+      (r) => [r.rule, r.outcome],
+    ),
+  );
+  expect(rules).toMatchObject({
+    'handshake-once-first': 'PASS',
+    'handshake-headers': 'PASS',
+    'fresh-token': 'PASS',
+    'inbox-after-send': 'PASS',
+    'ack-within': 'PASS',
+    'no-download-twice': 'PASS',
+  });
 });

@@ -23,11 +23,24 @@ test.afterAll(async () => {
 });
 
 /** What the relay and the sandbox both say of a request (time and duration are each one's own). */
-const comparable = (e: JournalEntry) => ({ method: e.method, path: e.path, status: e.status, mailbox: e.mailbox, headers: e.headers, nonce: e.token?.nonce, messageId: e.messageId, bytesIn: e.bytesIn, bytesOut: e.bytesOut });
+const comparable = (e: JournalEntry) => ({
+  method: e.method,
+  path: e.path,
+  status: e.status,
+  mailbox: e.mailbox,
+  headers: e.headers,
+  nonce: e.token?.nonce,
+  messageId: e.messageId,
+  bytesIn: e.bytesIn,
+  bytesOut: e.bytesOut,
+});
 
 /** The journal entries of requests made from `since` on, by the relay and by the sandbox, for the product. */
 function journalsSince(since: Date): { relayed: JournalEntry[]; sandbox: JournalEntry[] } {
-  return { relayed: relay.journal.entries({ mailbox: PRODUCT, since }), sandbox: h.sandbox.journal.entries({ mailbox: PRODUCT, since }) };
+  return {
+    relayed: relay.journal.entries({ mailbox: PRODUCT, since }),
+    sandbox: h.sandbox.journal.entries({ mailbox: PRODUCT, since }),
+  };
 }
 
 test('handshake, send, download and acknowledge work through the relay, and both journals say the same', async () => {
@@ -36,7 +49,10 @@ test('handshake, send, download and acknowledge work through the relay, and both
   const { client: peer } = h.client(PEER);
   try {
     await product.handshake();
-    const sent = await product.send({ to: PEER, workflowId: 'MESH_ASSURE_TEST', subject: 'to the peer' }, 'from the product');
+    const sent = await product.send(
+      { to: PEER, workflowId: 'MESH_ASSURE_TEST', subject: 'to the peer' },
+      'from the product',
+    );
     await product.listInbox();
     expect((await peer.downloadTo(sent.messageId)).sha256).toBe(sent.sha256);
     await peer.acknowledge(sent.messageId);
@@ -45,7 +61,13 @@ test('handshake, send, download and acknowledge work through the relay, and both
     await product.acknowledge(back.messageId);
     expect(got.sha256).toBe(back.sha256);
     const { relayed, sandbox } = journalsSince(since);
-    expect(relayed.map((e) => `${e.method} ${e.status}`)).toEqual(['POST 200', 'POST 202', 'GET 200', 'GET 200', 'PUT 200']);
+    expect(relayed.map((e) => `${e.method} ${e.status}`)).toEqual([
+      'POST 200',
+      'POST 202',
+      'GET 200',
+      'GET 200',
+      'PUT 200',
+    ]);
     expect(relayed.map(comparable)).toEqual(sandbox.map(comparable));
     expect(relayed.find((e) => e.method === 'POST' && e.status === 202)?.messageId).toBe(sent.messageId);
   } finally {
@@ -54,15 +76,33 @@ test('handshake, send, download and acknowledge work through the relay, and both
 });
 
 /** The digest the product computed of each body it put on the wire, chunk 1 first. */
-const sentDigests = (log: Exchange[]): string[] => log.flatMap((e) => (e.method === 'POST' && e.sentSha256 && e.status < 300 ? [e.sentSha256] : []));
+const sentDigests = (log: Exchange[]): string[] =>
+  log.flatMap((e) => (e.method === 'POST' && e.sentSha256 && e.status < 300 ? [e.sentSha256] : []));
 
 const MESSAGES: { name: string; gzip: boolean; send(p: MeshClient): Promise<string> }[] = [
-  { name: 'plain', gzip: false, send: async (p) => (await p.send({ to: PEER, workflowId: 'MESH_ASSURE_TEST' }, randomBytes(200_000))).messageId },
-  { name: 'gzip', gzip: true, send: async (p) => (await p.send({ to: PEER, workflowId: 'MESH_ASSURE_TEST', gzip: true }, 'compressible '.repeat(50_000))).messageId },
+  {
+    name: 'plain',
+    gzip: false,
+    send: async (p) => (await p.send({ to: PEER, workflowId: 'MESH_ASSURE_TEST' }, randomBytes(200_000))).messageId,
+  },
+  {
+    name: 'gzip',
+    gzip: true,
+    send: async (p) =>
+      (await p.send({ to: PEER, workflowId: 'MESH_ASSURE_TEST', gzip: true }, 'compressible '.repeat(50_000)))
+        .messageId,
+  },
   {
     name: 'chunked',
     gzip: false,
-    send: async (p) => (await p.sendChunked({ to: PEER, workflowId: 'MESH_ASSURE_TEST' }, bufferSource(randomBytes(3 * 256 * 1024 + 1000)), { chunkSize: 256 * 1024 })).messageId,
+    send: async (p) =>
+      (
+        await p.sendChunked(
+          { to: PEER, workflowId: 'MESH_ASSURE_TEST' },
+          bufferSource(randomBytes(3 * 256 * 1024 + 1000)),
+          { chunkSize: 256 * 1024 },
+        )
+      ).messageId,
   },
 ];
 
@@ -74,7 +114,8 @@ for (const m of MESSAGES) {
       const messageId = await m.send(product);
       const sent = sentDigests(log);
       expect(sent.length).toBe(m.name === 'chunked' ? 4 : 1);
-      for (const [i, digest] of sent.entries()) expect(sha256(await storedChunk(h.sandbox, PEER, messageId, i + 1, m.gzip)), `chunk ${i + 1}`).toBe(digest);
+      for (const [i, digest] of sent.entries())
+        expect(sha256(await storedChunk(h.sandbox, PEER, messageId, i + 1, m.gzip)), `chunk ${i + 1}`).toBe(digest);
     } finally {
       await product.close();
     }

@@ -10,7 +10,11 @@ import { expect, test } from './helpers.ts';
 test('prints URL, mailboxes, key and certificate paths, then "ready <url>"; SIGINT exits 0', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'sandbox-cli-'));
   const cli = fileURLToPath(new URL('../../../bin/mesh-assure.mjs', import.meta.url));
-  const child = spawn(process.execPath, [cli, 'sandbox', '--port', '0', '--data-dir', dataDir, '--mtls', '--relax-token-time'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [cli, 'sandbox', '--port', '0', '--data-dir', dataDir, '--mtls', '--relax-token-time'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const lines: string[] = [];
   await new Promise<void>((resolve, reject) => {

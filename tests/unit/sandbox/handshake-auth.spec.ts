@@ -35,13 +35,23 @@ test('auth failures are 403 with the service texts in v1 and v2 shape', async ({
   expect(noHeader.status).toBe(403);
   expect(detail(noHeader).msg).toBe('Error reading from Authorization header');
   const noHeaderV1 = await call(sandbox, handshake, { accept: 'v1', headers: HANDSHAKE_HEADERS });
-  expect(noHeaderV1.json()).toEqual({ errorEvent: '', errorCode: '', errorDescription: 'Error reading from Authorization header' });
+  expect(noHeaderV1.json()).toEqual({
+    errorEvent: '',
+    errorCode: '',
+    errorDescription: 'Error reading from Authorization header',
+  });
 
   const cases: [string, string][] = [
     [tokenFor(sandbox, SUT, { password: 'wrong' }), 'Invalid Authentication Token'],
-    [makeAuthToken({ sharedKey: 'BadKey', mailboxId: SUT, password: 'password', time: sandbox.clock.now() }), 'Invalid Authentication Token'],
+    [
+      makeAuthToken({ sharedKey: 'BadKey', mailboxId: SUT, password: 'password', time: sandbox.clock.now() }),
+      'Invalid Authentication Token',
+    ],
     [tokenFor(sandbox, PEER), 'Mailbox id does not match token'],
-    [tokenFor(sandbox, SUT).replace(`NHSMESH ${SUT}`, `NHSMESH ${SUT.toLowerCase()}`), 'Mailbox id does not match token'],
+    [
+      tokenFor(sandbox, SUT).replace(`NHSMESH ${SUT}`, `NHSMESH ${SUT.toLowerCase()}`),
+      'Mailbox id does not match token',
+    ],
     [tokenFor(sandbox, SUT).split(':').slice(0, 4).join(':'), 'Error reading from Authorization header'],
     [tokenFor(sandbox, SUT).replace(/:0:/, ':x:'), 'Error reading from Authorization header'],
   ];
@@ -64,15 +74,39 @@ test('strict by default: a replayed token, a stale timestamp, a missing scheme a
   expect(detail(replay).msg).toBe('Error Duplicated Authentication Token');
   // The same nonce with a new nonce count is a new token.
   const nonce = 'fixed-nonce';
-  expect((await call(sandbox, handshake, { authorization: tokenFor(sandbox, SUT, { nonce, nonceCount: 1 }), headers: HANDSHAKE_HEADERS })).status).toBe(200);
-  expect((await call(sandbox, handshake, { authorization: tokenFor(sandbox, SUT, { nonce, nonceCount: 2 }), headers: HANDSHAKE_HEADERS })).status).toBe(200);
+  expect(
+    (
+      await call(sandbox, handshake, {
+        authorization: tokenFor(sandbox, SUT, { nonce, nonceCount: 1 }),
+        headers: HANDSHAKE_HEADERS,
+      })
+    ).status,
+  ).toBe(200);
+  expect(
+    (
+      await call(sandbox, handshake, {
+        authorization: tokenFor(sandbox, SUT, { nonce, nonceCount: 2 }),
+        headers: HANDSHAKE_HEADERS,
+      })
+    ).status,
+  ).toBe(200);
 
   const threeHoursAgo = new Date(sandbox.clock.now().getTime() - 3 * 3600_000);
-  const stale = await call(sandbox, handshake, { authorization: tokenFor(sandbox, SUT, { time: threeHoursAgo }), headers: HANDSHAKE_HEADERS });
+  const stale = await call(sandbox, handshake, {
+    authorization: tokenFor(sandbox, SUT, { time: threeHoursAgo }),
+    headers: HANDSHAKE_HEADERS,
+  });
   expect(stale.status).toBe(403);
   expect(detail(stale).msg).toMatch(/within 2 hours/);
   const inAnHour = new Date(sandbox.clock.now().getTime() + 3600_000);
-  expect((await call(sandbox, handshake, { authorization: tokenFor(sandbox, SUT, { time: inAnHour }), headers: HANDSHAKE_HEADERS })).status).toBe(200);
+  expect(
+    (
+      await call(sandbox, handshake, {
+        authorization: tokenFor(sandbox, SUT, { time: inAnHour }),
+        headers: HANDSHAKE_HEADERS,
+      })
+    ).status,
+  ).toBe(200);
 
   const noScheme = tokenFor(sandbox, SUT).replace('NHSMESH ', '');
   expect((await call(sandbox, handshake, { authorization: noScheme, headers: HANDSHAKE_HEADERS })).status).toBe(403);
@@ -85,20 +119,28 @@ test('a reused token is still refused after the clock moves an hour', async ({ s
   sandbox.clock.advance(3600_000);
   expect((await call(sandbox, handshake, { authorization: token, headers: HANDSHAKE_HEADERS })).status).toBe(403);
   // The refused request is journalled with its token, so a reuse can be seen in the journal.
-  const [first, again] = sandbox.journal.entries({ mailbox: SUT }).filter((e) => e.path === handshake).slice(-2);
+  const [first, again] = sandbox.journal
+    .entries({ mailbox: SUT })
+    .filter((e) => e.path === handshake)
+    .slice(-2);
   expect([first?.status, again?.status]).toEqual([200, 403]);
   expect(again?.token).toEqual(first?.token);
   expect(again?.token?.nonce).toBe(token.split(':')[1]);
   expect(again?.token?.used).toBe(true);
   // A token refused before it could count (a wrong password) is journalled as not used.
-  await call(sandbox, handshake, { authorization: tokenFor(sandbox, SUT, { password: 'wrong' }), headers: HANDSHAKE_HEADERS });
+  await call(sandbox, handshake, {
+    authorization: tokenFor(sandbox, SUT, { password: 'wrong' }),
+    headers: HANDSHAKE_HEADERS,
+  });
   expect(sandbox.journal.entries({ mailbox: SUT }).at(-1)?.token?.used).toBe(false);
 });
 
 test('a token used before the sandbox was killed and restarted is still refused; one refused before it counted is not', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'sandbox-tokens-'));
   const handshakeWith = async (baseUrl: string, authorization: string) => {
-    const res = await request(`${baseUrl}${handshake}`, { headers: { accept: MEDIA_V2, authorization, ...HANDSHAKE_HEADERS } });
+    const res = await request(`${baseUrl}${handshake}`, {
+      headers: { accept: MEDIA_V2, authorization, ...HANDSHAKE_HEADERS },
+    });
     return { status: res.statusCode, text: await res.body.text() };
   };
   try {
@@ -106,7 +148,14 @@ test('a token used before the sandbox was killed and restarted is still refused;
     const token = makeAuthToken({ sharedKey: first.ready.sharedKey, mailboxId: SUT, password: 'password' });
     expect((await handshakeWith(first.ready.baseUrl, token)).status).toBe(200);
     // Signed with a wrong password: refused as invalid, so it never counts as used (the nonce stays free).
-    const signed = (password: string) => makeAuthToken({ sharedKey: first.ready.sharedKey, mailboxId: SUT, password, nonce: 'refused-first', time: new Date() });
+    const signed = (password: string) =>
+      makeAuthToken({
+        sharedKey: first.ready.sharedKey,
+        mailboxId: SUT,
+        password,
+        nonce: 'refused-first',
+        time: new Date(),
+      });
     expect((await handshakeWith(first.ready.baseUrl, signed('wrong'))).status).toBe(403);
     await new Promise((resolve) => setTimeout(resolve, 300)); // the journal is appended in 50 ms batches
     await first.kill();
@@ -125,9 +174,17 @@ test('a token used before the sandbox was killed and restarted is still refused;
 });
 
 test('an Accept header naming two types is 400 in v1 shape', async ({ sandbox }) => {
-  const reply = await call(sandbox, handshake, { as: SUT, accept: 'application/vnd.mesh.v2+json, application/json', headers: HANDSHAKE_HEADERS });
+  const reply = await call(sandbox, handshake, {
+    as: SUT,
+    accept: 'application/vnd.mesh.v2+json, application/json',
+    headers: HANDSHAKE_HEADERS,
+  });
   expect(reply.status).toBe(400);
-  expect(reply.json()).toEqual({ errorEvent: '', errorCode: '', errorDescription: 'Accept header api format incorrect' });
+  expect(reply.json()).toEqual({
+    errorEvent: '',
+    errorCode: '',
+    errorDescription: 'Accept header api format incorrect',
+  });
 });
 
 test('a disabled mailbox is refused until enabled again', async ({ sandbox }) => {
@@ -151,6 +208,8 @@ test.describe('relaxed', () => {
     expect((await call(sandbox, handshake, { authorization: token.replace('NHSMESH ', '') })).status).toBe(200);
     expect((await call(sandbox, '/messageexchange/x26abc1', { as: SUT })).status).toBe(200);
     // Still checked: the HMAC and the mailbox.
-    expect((await call(sandbox, handshake, { authorization: tokenFor(sandbox, SUT, { password: 'wrong' }) })).status).toBe(403);
+    expect(
+      (await call(sandbox, handshake, { authorization: tokenFor(sandbox, SUT, { password: 'wrong' }) })).status,
+    ).toBe(403);
   });
 });

@@ -8,7 +8,11 @@ export const SUT = 'X26ABC1';
 export const PEER = 'X26ABC2';
 export const DORMANT = 'X26ABC3';
 export const WORKFLOW = 'MESH_ASSURE_TEST';
-export const HANDSHAKE_HEADERS = { 'mex-clientversion': 'mesh-assure-tests==1', 'mex-osname': 'Linux', 'mex-osversion': '6' };
+export const HANDSHAKE_HEADERS = {
+  'mex-clientversion': 'mesh-assure-tests==1',
+  'mex-osname': 'Linux',
+  'mex-osversion': '6',
+};
 
 export interface CallOptions {
   method?: string;
@@ -31,8 +35,18 @@ export interface Reply {
 }
 
 /** A token signed with the sandbox's key and clock (so it stays fresh after the clock is advanced). */
-export function tokenFor(sandbox: RunningSandbox, mailboxId: string, extra: { nonce?: string; nonceCount?: number; time?: Date; password?: string } = {}): string {
-  return makeAuthToken({ sharedKey: sandbox.sharedKey, mailboxId, password: extra.password ?? 'password', time: extra.time ?? sandbox.clock.now(), ...extra });
+export function tokenFor(
+  sandbox: RunningSandbox,
+  mailboxId: string,
+  extra: { nonce?: string; nonceCount?: number; time?: Date; password?: string } = {},
+): string {
+  return makeAuthToken({
+    sharedKey: sandbox.sharedKey,
+    mailboxId,
+    password: extra.password ?? 'password',
+    time: extra.time ?? sandbox.clock.now(),
+    ...extra,
+  });
 }
 
 export async function call(sandbox: RunningSandbox, path: string, options: CallOptions = {}): Promise<Reply> {
@@ -49,14 +63,27 @@ export async function call(sandbox: RunningSandbox, path: string, options: CallO
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   });
   const body = Buffer.from(await response.body.arrayBuffer());
-  const flat = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
+  const flat = Object.fromEntries(
+    Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]),
+  );
   const text = body.toString('utf8');
   return { status: response.statusCode, headers: flat, body, text, json: <T>() => JSON.parse(text) as T };
 }
 
 /** Sends a single-chunk message and returns its id. */
-export async function send(sandbox: RunningSandbox, from: string, to: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<string> {
-  const reply = await call(sandbox, `/messageexchange/${from}/outbox`, { method: 'POST', as: from, headers: { 'mex-to': to, 'mex-workflowid': WORKFLOW, ...headers }, body });
+export async function send(
+  sandbox: RunningSandbox,
+  from: string,
+  to: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const reply = await call(sandbox, `/messageexchange/${from}/outbox`, {
+    method: 'POST',
+    as: from,
+    headers: { 'mex-to': to, 'mex-workflowid': WORKFLOW, ...headers },
+    body,
+  });
   if (reply.status !== 202) throw new Error(`send failed: ${reply.status} ${reply.text}`);
   return reply.json<{ message_id: string }>().message_id;
 }

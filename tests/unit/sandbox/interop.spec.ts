@@ -12,7 +12,13 @@ test.use({ sandboxOptions: { tls: 'tls' } });
 
 test('nhs-mesh-client 1.0.9 runs its whole conversation against the sandbox', async ({ sandbox }) => {
   const agent = new Agent({ ca: readFileSync(sandbox.tls!.caCertPath) });
-  const as = (mailboxID: string) => ({ url: sandbox.baseUrl, mailboxID, mailboxPassword: 'password', sharedKey: sandbox.sharedKey, agent });
+  const as = (mailboxID: string) => ({
+    url: sandbox.baseUrl,
+    mailboxID,
+    mailboxPassword: 'password',
+    sharedKey: sandbox.sharedKey,
+    agent,
+  });
 
   expect((await handShake(as(SUT))).status).toBe(200);
   const plain = await sendMessage({ ...as(SUT), message: 'This is a test message', mailboxTarget: PEER });

@@ -17,7 +17,15 @@ declare module 'nhs-mesh-client' {
   }
   export function handShake(options: Common): Promise<Reply>;
   export function getMessageCount(options: Common): Promise<Reply>;
-  export function sendMessage(options: Common & { message: string; mailboxTarget: string; compressed?: boolean; workFlowId?: string; fileName?: string }): Promise<Reply>;
+  export function sendMessage(
+    options: Common & {
+      message: string;
+      mailboxTarget: string;
+      compressed?: boolean;
+      workFlowId?: string;
+      fileName?: string;
+    },
+  ): Promise<Reply>;
   export function sendChunkedMessage(options: Common & { mailboxTarget: string; fileContent: Buffer }): Promise<Reply>;
   export function readMessage(options: Common & { messageID: string }): Promise<Reply>;
   export function markAsRead(options: Common & { message: string }): Promise<Reply>;

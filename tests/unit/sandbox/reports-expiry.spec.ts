@@ -6,41 +6,87 @@ import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index.ts
 import { call, detail, expect, inbox, PEER, send, SUT, test, tokenFor, WORKFLOW } from './helpers.ts';
 
 const DAY = 24 * 3600_000;
-const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 test('an injected report lands in the inbox with the report headers and an empty body', async ({ sandbox }) => {
   const original = await send(sandbox, SUT, PEER, 'x');
-  const injected = await call(sandbox, '/messageexchange/admin/report', json({
-    mailbox_id: SUT, status: 'error', code: '14', description: 'Message not collected by recipient after 5 days', workflow_id: 'TEST_WORKFLOW',
-    linked_message_id: original, local_id: 'L1', subject: 'S', file_name: 'F', event: 'SEND',
-  }));
+  const injected = await call(
+    sandbox,
+    '/messageexchange/admin/report',
+    json({
+      mailbox_id: SUT,
+      status: 'error',
+      code: '14',
+      description: 'Message not collected by recipient after 5 days',
+      workflow_id: 'TEST_WORKFLOW',
+      linked_message_id: original,
+      local_id: 'L1',
+      subject: 'S',
+      file_name: 'F',
+      event: 'SEND',
+    }),
+  );
   expect(injected.status).toBe(200);
   const reportId = injected.json<{ message_id: string }>().message_id;
   expect(await inbox(sandbox, SUT)).toEqual([reportId]);
   const reply = await call(sandbox, `/messageexchange/${SUT}/inbox/${reportId}`, { as: SUT });
   expect([reply.status, reply.text, reply.headers['content-length']]).toEqual([200, '', '0']);
   expect(reply.headers).toMatchObject({
-    'mex-messagetype': 'REPORT', 'mex-statussuccess': 'ERROR', 'mex-statuscode': '14', 'mex-statusevent': 'SEND',
-    'mex-statusdescription': 'Message not collected by recipient after 5 days', 'mex-linkedmsgid': original,
-    'mex-localid': 'L1', 'mex-workflowid': 'TEST_WORKFLOW', 'mex-filename': 'F', 'mex-chunk-range': '1:1',
+    'mex-messagetype': 'REPORT',
+    'mex-statussuccess': 'ERROR',
+    'mex-statuscode': '14',
+    'mex-statusevent': 'SEND',
+    'mex-statusdescription': 'Message not collected by recipient after 5 days',
+    'mex-linkedmsgid': original,
+    'mex-localid': 'L1',
+    'mex-workflowid': 'TEST_WORKFLOW',
+    'mex-filename': 'F',
+    'mex-chunk-range': '1:1',
   });
   expect(reply.headers['mex-from']).toBeUndefined();
   await call(sandbox, `/messageexchange/${SUT}/inbox/${reportId}/status/acknowledged`, { method: 'PUT', as: SUT });
   expect(await inbox(sandbox, SUT)).toEqual([]);
   const missing = await call(sandbox, '/admin/report', json({ mailbox_id: SUT }));
   expect(missing.status).toBe(400);
-  expect((await call(sandbox, '/admin/report', json({ mailbox_id: 'NOSUCH', code: '1', description: 'd', workflow_id: 'W' }))).status).toBe(404);
+  expect(
+    (
+      await call(
+        sandbox,
+        '/admin/report',
+        json({ mailbox_id: 'NOSUCH', code: '1', description: 'd', workflow_id: 'W' }),
+      )
+    ).status,
+  ).toBe(404);
 });
 
-test('an error event makes the message gone for the recipient and failed in tracking; accepted puts it back', async ({ sandbox }) => {
+test('an error event makes the message gone for the recipient and failed in tracking; accepted puts it back', async ({
+  sandbox,
+}) => {
   const id = await send(sandbox, SUT, PEER, 'x');
-  const event = await call(sandbox, `/messageexchange/admin/message/${id}/event`, json({ status: 'error', code: '14', event: 'SEND', description: 'not collected' }));
+  const event = await call(
+    sandbox,
+    `/messageexchange/admin/message/${id}/event`,
+    json({ status: 'error', code: '14', event: 'SEND', description: 'not collected' }),
+  );
   expect(event.status).toBe(200);
   expect((await call(sandbox, `/messageexchange/${PEER}/inbox/${id}`, { as: PEER })).status).toBe(410);
   const tracking = await call(sandbox, `/messageexchange/${SUT}/outbox/tracking?messageID=${id}`, { as: SUT });
-  expect(tracking.json()).toMatchObject({ status: 'error', status_success: false, status_code: '14', status_event: 'SEND' });
+  expect(tracking.json()).toMatchObject({
+    status: 'error',
+    status_success: false,
+    status_code: '14',
+    status_event: 'SEND',
+  });
   const v1 = await call(sandbox, `/messageexchange/${SUT}/outbox/tracking?messageID=${id}`, { as: SUT, accept: 'v1' });
-  expect(v1.json()).toMatchObject({ statusSuccess: 'ERROR', failureDiagnostic: 'not collected', failureDate: expect.stringMatching(/^\d{14}$/) });
+  expect(v1.json()).toMatchObject({
+    statusSuccess: 'ERROR',
+    failureDiagnostic: 'not collected',
+    failureDate: expect.stringMatching(/^\d{14}$/),
+  });
   await call(sandbox, `/admin/message/${id}/event`, json({ status: 'accepted' }));
   expect(await inbox(sandbox, PEER)).toEqual([id]);
   expect((await call(sandbox, `/admin/message/${id}/event`, json({ status: 'bogus' }))).status).toBe(400);
@@ -63,12 +109,22 @@ test('after expiryDays unacknowledged, the message expires and its sender gets a
   const report = await call(sandbox, `/messageexchange/${SUT}/inbox/${reports[0]}`, { as: SUT });
   expect([report.status, report.text]).toEqual([200, '']);
   expect(report.headers).toMatchObject({
-    'mex-messagetype': 'REPORT', 'mex-statuscode': '14', 'mex-statusevent': 'SEND', 'mex-statussuccess': 'ERROR',
-    'mex-linkedmsgid': id, 'mex-localid': 'LOC-9', 'mex-workflowid': WORKFLOW, 'mex-subject': 'subj',
+    'mex-messagetype': 'REPORT',
+    'mex-statuscode': '14',
+    'mex-statusevent': 'SEND',
+    'mex-statussuccess': 'ERROR',
+    'mex-linkedmsgid': id,
+    'mex-localid': 'LOC-9',
+    'mex-workflowid': WORKFLOW,
+    'mex-subject': 'subj',
     'mex-statusdescription': 'Message not collected by recipient after 5 days',
   });
-  expect((await call(sandbox, `/messageexchange/${SUT}/outbox/tracking?messageID=${id}`, { as: SUT })).json()).toMatchObject({ status: 'undeliverable', status_code: '14' });
-  expect((await call(sandbox, `/messageexchange/${SUT}/outbox/tracking?messageID=${kept}`, { as: SUT })).json()).toMatchObject({ status: 'acknowledged' });
+  expect(
+    (await call(sandbox, `/messageexchange/${SUT}/outbox/tracking?messageID=${id}`, { as: SUT })).json(),
+  ).toMatchObject({ status: 'undeliverable', status_code: '14' });
+  expect(
+    (await call(sandbox, `/messageexchange/${SUT}/outbox/tracking?messageID=${kept}`, { as: SUT })).json(),
+  ).toMatchObject({ status: 'acknowledged' });
 });
 
 test('expire now through the admin API', async ({ sandbox }) => {
@@ -103,13 +159,21 @@ test.describe('expiry relaxed', () => {
   });
 });
 
-test('30 days after delivery a message is deleted whatever its status, and so is an upload never finished', async ({ sandbox }) => {
+test('30 days after delivery a message is deleted whatever its status, and so is an upload never finished', async ({
+  sandbox,
+}) => {
   const collected = await send(sandbox, SUT, PEER, 'collected');
   await call(sandbox, `/messageexchange/${PEER}/inbox/${collected}/status/acknowledged`, { method: 'PUT', as: PEER });
   const uncollected = await send(sandbox, SUT, PEER, 'never collected');
-  const half = await call(sandbox, `/messageexchange/${SUT}/outbox`, { method: 'POST', as: SUT, headers: { 'mex-to': PEER, 'mex-workflowid': WORKFLOW, 'mex-chunk-range': '1:2' }, body: 'first half' });
+  const half = await call(sandbox, `/messageexchange/${SUT}/outbox`, {
+    method: 'POST',
+    as: SUT,
+    headers: { 'mex-to': PEER, 'mex-workflowid': WORKFLOW, 'mex-chunk-range': '1:2' },
+    body: 'first half',
+  });
   const upload = half.json<{ message_id: string }>().message_id;
-  const tracked = async (id: string) => (await call(sandbox, `/messageexchange/${SUT}/outbox/tracking?messageID=${id}`, { as: SUT })).status;
+  const tracked = async (id: string) =>
+    (await call(sandbox, `/messageexchange/${SUT}/outbox/tracking?messageID=${id}`, { as: SUT })).status;
 
   sandbox.clock.advance(30 * DAY - 60_000);
   const [report] = await inbox(sandbox, SUT); // the uncollected message expired: its report is delivered now
@@ -119,17 +183,30 @@ test('30 days after delivery a message is deleted whatever its status, and so is
   sandbox.clock.advance(120_000);
   expect([await tracked(collected), await tracked(uncollected), await tracked(upload)]).toEqual([404, 404, 404]);
   expect((await call(sandbox, `/messageexchange/${PEER}/inbox/${uncollected}`, { as: PEER })).status).toBe(404);
-  const secondHalf = await call(sandbox, `/messageexchange/${SUT}/outbox/${upload}/2`, { method: 'POST', as: SUT, headers: { 'mex-chunk-range': '2:2' }, body: 'second half' });
+  const secondHalf = await call(sandbox, `/messageexchange/${SUT}/outbox/${upload}/2`, {
+    method: 'POST',
+    as: SUT,
+    headers: { 'mex-chunk-range': '2:2' },
+    body: 'second half',
+  });
   expect(secondHalf.status).toBe(404);
   expect((await call(sandbox, `/admin/message/${collected}`)).status).toBe(404);
   // The report was delivered 30 days after the others: it has its own 30 days (and 5 to be collected).
   expect(await inbox(sandbox, SUT)).toEqual([report]);
 });
 
-test('a chunk still arriving when its message is deleted is refused, and the message stays deleted', async ({ sandbox }) => {
-  const first = await call(sandbox, `/messageexchange/${SUT}/outbox`, { method: 'POST', as: SUT, headers: { 'mex-to': PEER, 'mex-workflowid': WORKFLOW, 'mex-chunk-range': '1:2' }, body: 'first half' });
+test('a chunk still arriving when its message is deleted is refused, and the message stays deleted', async ({
+  sandbox,
+}) => {
+  const first = await call(sandbox, `/messageexchange/${SUT}/outbox`, {
+    method: 'POST',
+    as: SUT,
+    headers: { 'mex-to': PEER, 'mex-workflowid': WORKFLOW, 'mex-chunk-range': '1:2' },
+    body: 'first half',
+  });
   const upload = first.json<{ message_id: string }>().message_id;
-  const tracked = async (target: RunningSandbox) => (await call(target, `/messageexchange/${SUT}/outbox/tracking?messageID=${upload}`, { as: SUT })).status;
+  const tracked = async (target: RunningSandbox) =>
+    (await call(target, `/messageexchange/${SUT}/outbox/tracking?messageID=${upload}`, { as: SUT })).status;
   const body = new PassThrough();
   const secondHalf = request(`${sandbox.baseUrl}/messageexchange/${SUT}/outbox/${upload}/2`, {
     method: 'POST',
@@ -155,7 +232,9 @@ test('a chunk still arriving when its message is deleted is refused, and the mes
   }
 });
 
-test('a message the clock carries past both its expiry and its deletion at once still sends its report', async ({ sandbox }) => {
+test('a message the clock carries past both its expiry and its deletion at once still sends its report', async ({
+  sandbox,
+}) => {
   const id = await send(sandbox, SUT, PEER, 'never collected', { 'mex-localid': 'LOC-31' });
   sandbox.clock.advance(31 * DAY);
   expect((await call(sandbox, `/messageexchange/${PEER}/inbox/${id}`, { as: PEER })).status).toBe(404);

@@ -3,7 +3,13 @@ import { expect, test } from '@playwright/test';
 import { TokenMemory } from '../../../src/sandbox/auth.ts';
 
 const HOUR = 60 * 60 * 1000;
-const token = (nonce: string) => ({ mailboxId: 'X26ABC1', nonce, nonceCount: '0', timestamp: '202611241200', hmac: '0'.repeat(64) });
+const token = (nonce: string) => ({
+  mailboxId: 'X26ABC1',
+  nonce,
+  nonceCount: '0',
+  timestamp: '202611241200',
+  hmac: '0'.repeat(64),
+});
 
 test('a token is a reuse at any time in the two hours after it was seen, whichever generation holds it', () => {
   const memory = new TokenMemory();

@@ -21,7 +21,10 @@ test('records replay in order, their bytes intact, across reopening', async () =
     const payloads = [randomBytes(10), randomBytes(3_000_000), randomBytes(2_000_000)];
     const [a] = await first.append([{ json: { n: 1 }, bytes: payloads[0]! }]);
     // Appends made together share a sync, and still land in call order.
-    const [[b], [c, d]] = await Promise.all([first.append([{ json: { n: 2 }, bytes: payloads[1]! }]), first.append([{ json: { n: 3 }, bytes: payloads[2]! }, { json: { n: 4 } }])]);
+    const [[b], [c, d]] = await Promise.all([
+      first.append([{ json: { n: 2 }, bytes: payloads[1]! }]),
+      first.append([{ json: { n: 3 }, bytes: payloads[2]! }, { json: { n: 4 } }]),
+    ]);
     expect([first.read(a!), first.read(b!), first.read(c!)]).toEqual(payloads);
     expect(d).toBeUndefined();
     await first.close();

@@ -25,14 +25,27 @@ test('the packed package, installed into a fresh folder, runs a case there and w
     const tarball = join(work, packed.trim().split('\n').at(-1)!);
     const supplier = join(work, 'supplier-product');
     await exec('mkdir', [supplier]);
-    writeFileSync(join(supplier, 'package.json'), JSON.stringify({ name: 'supplier-product', version: '1.0.0', private: true }));
-    await exec('npm', ['install', '-D', tarball, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: supplier, env, maxBuffer: 16 << 20 });
-    const run = await exec('npx', ['--no-install', 'mesh-assure', 'run', '--cases', 'handshake', '--json'], { cwd: supplier, env, maxBuffer: 16 << 20 }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+    writeFileSync(
+      join(supplier, 'package.json'),
+      JSON.stringify({ name: 'supplier-product', version: '1.0.0', private: true }),
+    );
+    await exec('npm', ['install', '-D', tarball, '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: supplier,
+      env,
+      maxBuffer: 16 << 20,
+    });
+    const run = await exec('npx', ['--no-install', 'mesh-assure', 'run', '--cases', 'handshake', '--json'], {
+      cwd: supplier,
+      env,
+      maxBuffer: 16 << 20,
+    }).catch((e: { stdout: string; stderr: string; code: number }) => e);
     const out = JSON.parse(run.stdout) as { bundle: string; summary: { passed: number } };
     expect(out.summary.passed, run.stderr.slice(-2000)).toBe(1);
     expect(out.bundle.startsWith(join(supplier, 'reports', 'evidence'))).toBe(true);
     expect(existsSync(out.bundle)).toBe(true);
-    expect(readdirSync(join(supplier, 'reports'))).toEqual(expect.arrayContaining(['results.json', 'state', 'evidence']));
+    expect(readdirSync(join(supplier, 'reports'))).toEqual(
+      expect.arrayContaining(['results.json', 'state', 'evidence']),
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

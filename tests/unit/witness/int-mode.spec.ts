@@ -42,7 +42,10 @@ test('a run in INT mode acknowledges only the messages it created', async () => 
   const seeded: Record<string, string[]> = { [SUT]: [], [PEER]: [] };
   for (const to of [SUT, PEER]) {
     for (let i = 0; i < SEEDED_PER_INBOX; i += 1) {
-      seeded[to]!.push((await seeder.send({ to, workflowId: WORKFLOW, localId: `not-the-pack-${i}` }, `someone else's message ${i}`)).messageId);
+      seeded[to]!.push(
+        (await seeder.send({ to, workflowId: WORKFLOW, localId: `not-the-pack-${i}` }, `someone else's message ${i}`))
+          .messageId,
+      );
     }
   }
 
@@ -70,8 +73,17 @@ test('a run in INT mode acknowledges only the messages it created', async () => 
   expect(run.exitCode, run.output.split('\n').slice(-60).join('\n')).toBe(0);
 
   // What the run reported: everything passed except 703, which waits five real days and says so.
-  const outcome = Object.fromEntries(specsOf(run.report).map((s) => [s.title.split(' ')[0], s.tests[0]!.results.at(-1)!.status]));
-  expect(outcome).toMatchObject({ Validate: 'passed', '201': 'passed', '601': 'passed', '701': 'passed', '703': 'skipped', '705': 'passed' });
+  const outcome = Object.fromEntries(
+    specsOf(run.report).map((s) => [s.title.split(' ')[0], s.tests[0]!.results.at(-1)!.status]),
+  );
+  expect(outcome).toMatchObject({
+    Validate: 'passed',
+    '201': 'passed',
+    '601': 'passed',
+    '701': 'passed',
+    '703': 'skipped',
+    '705': 'passed',
+  });
   const pending = specsOf(run.report).find((s) => s.title.startsWith('703'))!.tests[0]!.annotations;
   expect(pending).toContainEqual({ type: 'pending', description: expect.stringMatching(/due \d{4}-\d\d-\d\dT/) });
 
@@ -82,7 +94,9 @@ test('a run in INT mode acknowledges only the messages it created', async () => 
     for await (const id of client.inboxMessageIds()) waiting.push(id);
     expect(waiting, `${mailbox} inbox`).toEqual(expect.arrayContaining(ids));
   }
-  const acknowledgements = sandbox.journal.entries().filter((e) => e.method === 'PUT' && e.path.endsWith('/status/acknowledged'));
+  const acknowledgements = sandbox.journal
+    .entries()
+    .filter((e) => e.method === 'PUT' && e.path.endsWith('/status/acknowledged'));
   expect(acknowledgements.length, 'the pack acknowledged its own messages').toBeGreaterThan(600);
   const allSeeded = Object.values(seeded).flat();
   const touched = sandbox.journal.entries().filter((e) => allSeeded.some((id) => e.path.includes(`/inbox/${id}`)));

@@ -27,7 +27,10 @@ async function startNhsSandbox(): Promise<{ url: string; child: ChildProcess }> 
     const child = spawn(RUN_SH, [String(port)], { stdio: 'ignore' });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     for (let waited = 0; waited < 60_000; waited += 250) {
-      const up = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+      const up = await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (up) return { url: `http://127.0.0.1:${port}`, child };
       if (child.exitCode !== null) break;
       await sleep(250);
@@ -35,7 +38,9 @@ async function startNhsSandbox(): Promise<{ url: string; child: ChildProcess }> 
     child.kill();
     await exited;
   }
-  throw new Error(`NHS's sandbox did not start (${RUN_SH}): see its README for what it needs (python3 with pydantic 2)`);
+  throw new Error(
+    `NHS's sandbox did not start (${RUN_SH}): see its README for what it needs (python3 with pydantic 2)`,
+  );
 }
 
 test('the demo product against NHS sandbox as a URL target: what that server can show passes, the rest is named', async () => {
@@ -68,12 +73,25 @@ test('the demo product against NHS sandbox as a URL target: what that server can
         MESH_PRODUCT_DOWNLOAD_CMD: `${product} download ${state} --id {id} --dir {dir}`,
       }),
     });
-    const outcome = Object.fromEntries(specsOf(run.report).map((s) => [s.tags.find((t) => t.replace(/^@/, '') !== 'optional')!.replace(/^@/, ''), s.tests[0]!.results.at(-1)!.status]));
+    const outcome = Object.fromEntries(
+      specsOf(run.report).map((s) => [
+        s.tags.find((t) => t.replace(/^@/, '') !== 'optional')!.replace(/^@/, ''),
+        s.tests[0]!.results.at(-1)!.status,
+      ]),
+    );
     const skipped = ['handshake', '701', '703'];
-    expect(outcome, run.output.split('\n').slice(-60).join('\n')).toEqual(Object.fromEntries(Object.keys(outcome).map((id) => [id, skipped.includes(id) ? 'skipped' : 'passed'])));
+    expect(outcome, run.output.split('\n').slice(-60).join('\n')).toEqual(
+      Object.fromEntries(Object.keys(outcome).map((id) => [id, skipped.includes(id) ? 'skipped' : 'passed'])),
+    );
     expect(Object.keys(outcome)).toHaveLength(12);
-    const annotations = specsOf(run.report).flatMap((s) => s.tests[0]!.annotations.map((a) => `${s.tags[0]} ${a.type}: ${a.description}`));
-    expect(annotations).toContainEqual(expect.stringMatching(/^@?201 not-demonstrable: assessor rules: the product's own requests are not visible on this target/));
+    const annotations = specsOf(run.report).flatMap((s) =>
+      s.tests[0]!.annotations.map((a) => `${s.tags[0]} ${a.type}: ${a.description}`),
+    );
+    expect(annotations).toContainEqual(
+      expect.stringMatching(
+        /^@?201 not-demonstrable: assessor rules: the product's own requests are not visible on this target/,
+      ),
+    );
   } finally {
     nhs.child.kill();
     rmSync(work, { recursive: true, force: true });

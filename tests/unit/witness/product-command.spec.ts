@@ -22,7 +22,11 @@ test('a command past its deadline is stopped with everything it started, and say
   try {
     const pidFile = join(dir, 'grandchild.pid');
     // The "product" starts a long-lived process of its own, then waits on it: killing only the shell would leave it.
-    const result = await runProductCommand(`sleep 60 & echo $! > ${fillPlaceholders('{f}', { f: pidFile })}; wait`, {}, 1000);
+    const result = await runProductCommand(
+      `sleep 60 & echo $! > ${fillPlaceholders('{f}', { f: pidFile })}; wait`,
+      {},
+      1000,
+    );
     expect([result.stoppedAtDeadline, result.code]).toEqual([true, null]);
     expect(result.durationMs).toBeLessThan(30_000);
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
@@ -39,5 +43,7 @@ test('a command that finishes in time reports its exit code and output, with the
 
 test('placeholders are shell-quoted, and an unknown one is an error naming the known ones', () => {
   expect(fillPlaceholders('send {file}', { file: "it's here; rm -rf /" })).toBe(`send 'it'\\''s here; rm -rf /'`);
-  expect(() => fillPlaceholders('send {fiel}', { file: 'x' })).toThrow(/unknown placeholder \{fiel\} .*known: \{file\}/);
+  expect(() => fillPlaceholders('send {fiel}', { file: 'x' })).toThrow(
+    /unknown placeholder \{fiel\} .*known: \{file\}/,
+  );
 });

@@ -5,13 +5,29 @@ import { missingCommand, PRODUCT_COMMANDS, PRODUCT_VARIABLES, sutMode } from '..
 
 test('no product command: the reference sut; any one: product mode, with its name, version and limits', () => {
   expect(sutMode({ MESH_PRODUCT_NAME: 'Acme' })).toEqual({ kind: 'reference' });
-  const mode = sutMode({ MESH_PRODUCT_RECEIVE_CMD: ' acme poll {dir} ', MESH_PRODUCT_NAME: 'Acme', MESH_PRODUCT_VERSION: '2.1', MESH_PRODUCT_POLL_INTERVAL_S: '1.5' });
-  expect(mode).toMatchObject({ kind: 'product', name: 'Acme', version: '2.1', commands: { receive: 'acme poll {dir}' }, pollIntervalMs: 1500, commandTimeoutMs: 600_000 });
-  expect(mode.kind === 'product' && missingCommand(mode, 'send')).toMatch(/^the product's send command is not configured: set MESH_PRODUCT_SEND_CMD \(or run --product-send-cmd\)/);
+  const mode = sutMode({
+    MESH_PRODUCT_RECEIVE_CMD: ' acme poll {dir} ',
+    MESH_PRODUCT_NAME: 'Acme',
+    MESH_PRODUCT_VERSION: '2.1',
+    MESH_PRODUCT_POLL_INTERVAL_S: '1.5',
+  });
+  expect(mode).toMatchObject({
+    kind: 'product',
+    name: 'Acme',
+    version: '2.1',
+    commands: { receive: 'acme poll {dir}' },
+    pollIntervalMs: 1500,
+    commandTimeoutMs: 600_000,
+  });
+  expect(mode.kind === 'product' && missingCommand(mode, 'send')).toMatch(
+    /^the product's send command is not configured: set MESH_PRODUCT_SEND_CMD \(or run --product-send-cmd\)/,
+  );
 });
 
 test('a bad limit is an error naming the variable and what it must be', () => {
-  expect(() => sutMode({ MESH_PRODUCT_SEND_CMD: 'x', MESH_PRODUCT_COMMAND_TIMEOUT_S: 'soon' })).toThrow(/^MESH_PRODUCT_COMMAND_TIMEOUT_S must be a number of seconds above 0, not "soon"/);
+  expect(() => sutMode({ MESH_PRODUCT_SEND_CMD: 'x', MESH_PRODUCT_COMMAND_TIMEOUT_S: 'soon' })).toThrow(
+    /^MESH_PRODUCT_COMMAND_TIMEOUT_S must be a number of seconds above 0, not "soon"/,
+  );
 });
 
 test('.env.example documents every product-mode variable with a one-line comment', () => {

@@ -22,20 +22,41 @@ test('run --product-*-cmd packs a bundle that names the product as the system un
     const product = `"${process.execPath}" --import tsx "${PRODUCT}"`;
     const run = await runCli(
       [
-        'run', '--cases', 'handshake,702,704', '--json', '--out', join(work, 'evidence'),
-        '--product-send-cmd', `${product} send --state "${work}" --to {to} --workflow {workflow} --file {file}`,
-        '--product-receive-cmd', `${product} receive --state "${work}" --dir {dir}`,
+        'run',
+        '--cases',
+        'handshake,702,704',
+        '--json',
+        '--out',
+        join(work, 'evidence'),
+        '--product-send-cmd',
+        `${product} send --state "${work}" --to {to} --workflow {workflow} --file {file}`,
+        '--product-receive-cmd',
+        `${product} receive --state "${work}" --dir {dir}`,
       ],
-      { MESH_ASSURE_REPORTS: join(work, 'reports'), MESH_PRODUCT_NAME: 'Demo Product', MESH_PRODUCT_VERSION: '1.2.3', MESH_PRODUCT_POLL_INTERVAL_S: '1' },
+      {
+        MESH_ASSURE_REPORTS: join(work, 'reports'),
+        MESH_PRODUCT_NAME: 'Demo Product',
+        MESH_PRODUCT_VERSION: '1.2.3',
+        MESH_PRODUCT_POLL_INTERVAL_S: '1',
+      },
       ROOT,
     );
     expect(run.code, run.stderr.slice(-3000)).toBe(0);
-    const entries = new Map((await readZip((JSON.parse(run.stdout) as { bundle: string }).bundle)).map((e) => [e.name, Buffer.from(e.data!).toString('utf8')]));
+    const entries = new Map(
+      (await readZip((JSON.parse(run.stdout) as { bundle: string }).bundle)).map((e) => [
+        e.name,
+        Buffer.from(e.data!).toString('utf8'),
+      ]),
+    );
     const manifest = JSON.parse(entries.get('manifest.json')!) as Manifest;
     expect([manifest.sut, manifest.product]).toEqual(['product', { name: 'Demo Product', version: '1.2.3' }]);
-    expect(Object.fromEntries(manifest.cases.filter((c) => c.result !== 'not-run').map((c) => [c.id, c.result]))).toEqual({ handshake: 'passed', '702': 'passed', '704': 'not-demonstrable' });
+    expect(
+      Object.fromEntries(manifest.cases.filter((c) => c.result !== 'not-run').map((c) => [c.id, c.result])),
+    ).toEqual({ handshake: 'passed', '702': 'passed', '704': 'not-demonstrable' });
     expect(manifest.cases.find((c) => c.id === '704')!.notes.join('\n')).toMatch(/MESH_PRODUCT_DOWNLOAD_CMD/);
-    expect(entries.get('index.html')).toContain("<dt>System under test</dt><dd>product: the supplier's software, Demo Product version 1.2.3</dd>");
+    expect(entries.get('index.html')).toContain(
+      "<dt>System under test</dt><dd>product: the supplier's software, Demo Product version 1.2.3</dd>",
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
