@@ -11,6 +11,8 @@ export default defineConfig(
     rules: {
       // A comma expression hides a second statement in an arrow body or a condition.
       'no-sequences': ['error', { allowInParentheses: false }],
+      // Playwright reads a fixture's dependencies from its first parameter's pattern: `async ({}, use)` is its idiom.
+      'no-empty-pattern': ['error', { allowObjectPatternsAsParameters: true }],
       // `_name` marks a parameter a signature requires but the body does not use.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { readJsonReport, specsOf, type JsonSpec, type JsonTest } from '../pack/results.ts';
 
 export type CaseOutcome = 'passed' | 'failed' | 'pending' | 'not-demonstrable' | 'skipped' | 'not-run';
@@ -87,7 +88,7 @@ function outcome(test: JsonTest): { result: CaseOutcome; durationMs: number; not
     annotations.filter((a) => a.type === type).map((a) => `${type}: ${a.description ?? ''}`);
   const notes = [...new Set([...noted('pending'), ...noted('not-demonstrable'), ...noted('how')])];
   const firstError = last?.errors[0]?.message?.split('\n')[0];
-  if (firstError) notes.push(`error: ${firstError.replace(/\u001b\[[0-9;]*m/g, '')}`);
+  if (firstError) notes.push(`error: ${stripVTControlCharacters(firstError)}`);
   const status = last?.status ?? 'skipped';
   const has = (type: string) => annotations.some((a) => a.type === type);
   const result: CaseOutcome =

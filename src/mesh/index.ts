@@ -6,5 +6,5 @@ export * from './from-settings.ts';
 export * from './metadata.ts';
 export * from './recorder.ts';
 export * from './retry.ts';
-export { createAgent, createTransport, type Transport, type TransportOptions } from './transport.ts';
+export { createAgent, createTransport } from './transport.ts';
 export * from './proxy.ts';

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { readVariables, type Settings } from '../config/index.ts';
+import { assertWorkflowAssociation } from '../doctor/index.ts';
 import { sutMode } from './product-config.ts';
 import { generateAllureReports } from '../evidence/allure-report.ts';
 import { collectCaseResults, type CatalogueEntry } from '../evidence/case-results.ts';
@@ -151,7 +152,10 @@ export async function runAndPack(
 ): Promise<RunOutcome> {
   const caseIds = selectCases(CATALOGUE, request.cases);
   if (request.baseline && !existsSync(request.baseline)) throw new Error(`no baseline bundle at ${request.baseline}`);
+  // Both before any case: a bundle that could not be signed, or a workflow the mailboxes may not use, would
+  // only waste the run.
   const signer = await signerFor(settings, reports);
+  await assertWorkflowAssociation(settings);
   await clearOutputs(reports, [join(reports.root, 'allure-report')]);
   const run = await runWitnessPack({ reportsRoot: reports.root, output: 'inherit', ...(caseIds ? { caseIds } : {}) });
   const body = witnessBody(settings, run, reports, await sutCertificate(settings, reports));

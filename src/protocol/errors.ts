@@ -41,8 +41,6 @@ export const MESH_ERRORS = {
   requestTooLarge: spec('SEND', '', 'Request body is larger than the per-request limit: send it in chunks'),
 } as const satisfies Record<string, ErrorSpec>;
 
-export type MeshErrorName = keyof typeof MESH_ERRORS;
-
 /** The non-delivery text for a message left uncollected. */
 export function notCollectedError(days: number): ErrorSpec {
   return spec('SEND', '14', `Message not collected by recipient after ${days} days`);

@@ -32,10 +32,3 @@ function negotiate(accept: string | undefined): AcceptResult {
   }
   return { ok: true, version: 1 };
 }
-
-/** Any JSON media type, including `application/vnd.mesh.v2+json`. */
-export function isJsonMediaType(contentType: string | undefined): boolean {
-  if (!contentType) return false;
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  return type === 'application/json' || type.endsWith('+json');
-}

@@ -50,7 +50,7 @@ export function judgeJournal(entries: readonly RelayJournalEntry[], limits: Judg
           findings: ['needs what was delivered to the inbox, which a journal does not record'],
           requests: [],
         };
-      if (v.passed && requests.length === 0)
+      if (v.status === 'not-shown')
         return {
           rule: v.rule,
           title: v.title,
@@ -61,7 +61,7 @@ export function judgeJournal(entries: readonly RelayJournalEntry[], limits: Judg
       return {
         rule: v.rule,
         title: v.title,
-        outcome: v.passed ? 'PASS' : 'FAIL',
+        outcome: v.status === 'passed' ? 'PASS' : 'FAIL',
         findings: v.violations.map((x) => x.text),
         requests,
       };

@@ -4,7 +4,6 @@
  */
 import type { Command } from 'commander';
 import { loadSettings } from '../../config/index.ts';
-import { assertWorkflowAssociation } from '../../doctor/index.ts';
 import { formatCaseTable, formatChanges } from '../../evidence/index.ts';
 import { PRODUCT_COMMANDS, type ProductCommand } from '../../pack/product-config.ts';
 import { REPORT_PATHS } from '../../pack/report-paths.ts';
@@ -80,7 +79,6 @@ export function registerRunCommand(program: Command): void {
         if (typeof value === 'string') process.env[PRODUCT_COMMANDS[command].variable] = value;
       }
       const settings = loadSettings();
-      await assertWorkflowAssociation(settings);
       const outcome = await runAndPack(settings, {
         cases: options.cases
           ?.split(',')

@@ -19,8 +19,14 @@ test('the request queue admits at most its limit and hands slots on in order', a
   const order: string[] = [];
   const a = await queue.acquire();
   const b = await queue.acquire();
-  const c = queue.acquire().then((release) => (order.push('c'), release));
-  const d = queue.acquire().then((release) => (order.push('d'), release));
+  const c = queue.acquire().then((release) => {
+    order.push('c');
+    return release;
+  });
+  const d = queue.acquire().then((release) => {
+    order.push('d');
+    return release;
+  });
   await new Promise((r) => setTimeout(r, 10));
   expect(order).toEqual([]);
   a();

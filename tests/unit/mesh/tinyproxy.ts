@@ -69,7 +69,13 @@ export async function startTinyproxy(options: ProxyOptions = {}): Promise<Runnin
   for (let tries = 0; tries < 5; tries += 1) {
     const proxy = await startOnce(dir, options);
     if (proxy) {
-      return { ...proxy, stop: async () => (await proxy.stop(), await rm(dir, { recursive: true, force: true })) };
+      return {
+        ...proxy,
+        stop: async () => {
+          await proxy.stop();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
     }
   }
   await rm(dir, { recursive: true, force: true });

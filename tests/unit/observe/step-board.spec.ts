@@ -6,9 +6,15 @@ import { sessionSteps, StepBoard, type SessionState } from '../../../src/observe
 
 function terminal(): { stream: Writable & { isTTY: boolean }; text: () => string } {
   let text = '';
-  const stream = Object.assign(new Writable({ write: (piece, _enc, done) => void ((text += String(piece)), done()) }), {
-    isTTY: true,
-  });
+  const stream = Object.assign(
+    new Writable({
+      write: (piece, _enc, done) => {
+        text += String(piece);
+        done();
+      },
+    }),
+    { isTTY: true },
+  );
   return { stream, text: () => text };
 }
 
