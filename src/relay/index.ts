@@ -18,8 +18,8 @@ import { targetConnection, type RelayOptions } from './options.ts';
 export { relayOptionsFrom } from './options.ts';
 
 export type { RelayJournalEntry } from './journal-entry.ts';
-export type { RelayListen, RelayOptions } from './options.ts';
-export { judgeJournal, readJournalFile, formatJudgement, type JournalJudgement, type JudgeLimits } from './judge.ts';
+export type { RelayOptions } from './options.ts';
+export { judgeJournal, readJournalFile } from './judge.ts';
 
 export interface RunningRelay {
   /** The base URL the product is configured with (its MESH_URL). */
