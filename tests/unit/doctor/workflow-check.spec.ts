@@ -30,7 +30,8 @@ test.beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'doctor-workflow-'));
   const config = join(work, 'workflows.json');
   writeFileSync(config, JSON.stringify({ workflows: WORKFLOWS }));
-  sandbox = await startSandbox({ configFile: config, dataDir: join(work, 'sandbox') });
+  // Mutual TLS as on INT: a run there signs its bundle with the sut's client pair before the check.
+  sandbox = await startSandbox({ tls: 'mtls', port: 0, configFile: config, dataDir: join(work, 'sandbox') });
 });
 
 test.afterAll(async () => {
@@ -47,6 +48,11 @@ const env = (workflowId: string): Record<string, string> => ({
   MESH_PEER_MAILBOX_PASSWORD: 'password',
   MESH_WORKFLOW_ID: workflowId,
   MESH_DELIVERY_TIMEOUT_S: '20',
+  MESH_CA_CERT: sandbox.tls!.caCertPath,
+  MESH_CLIENT_CERT: sandbox.tls!.clients[SUT]!.certPath,
+  MESH_CLIENT_KEY: sandbox.tls!.clients[SUT]!.keyPath,
+  MESH_PEER_CLIENT_CERT: sandbox.tls!.clients[PEER]!.certPath,
+  MESH_PEER_CLIENT_KEY: sandbox.tls!.clients[PEER]!.keyPath,
 });
 
 async function waitingIn(mailboxId: string): Promise<string[]> {
@@ -55,6 +61,8 @@ async function waitingIn(mailboxId: string): Promise<string[]> {
     mailboxId,
     password: 'password',
     sharedKey: sandbox.sharedKey,
+    caCertPath: sandbox.tls!.caCertPath,
+    tls: { certPath: sandbox.tls!.clients[mailboxId]!.certPath, keyPath: sandbox.tls!.clients[mailboxId]!.keyPath },
   });
   try {
     const ids: string[] = [];
