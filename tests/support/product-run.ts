@@ -26,6 +26,17 @@ export interface CaseOutcome {
   stopped: string | undefined;
 }
 
+/** Each case's status and the rules its verdicts failed, by case id. */
+export const caseSummary = (outcome: Map<string, CaseOutcome>): Record<string, [string, string[]]> =>
+  Object.fromEntries([...outcome].map(([id, o]) => [id, [o.status, o.failedRules]]));
+
+/** The rules a well-behaved product passes in the cases whose story they are, with the requests that prove them. */
+export const STORY_RULES: Record<string, string[]> = {
+  handshake: ['handshake-once-first', 'handshake-headers'],
+  '201': ['inbox-after-send', 'fresh-token', 'accept-v2'],
+  '401': ['ack-after-download', 'ack-within', 'no-download-twice', 'accept-gzip'],
+};
+
 /** Runs the pack with the demo product as the sut; `commands` leaves some out on purpose; `env` adds or overrides settings (a URL target). */
 export async function productRun(
   flags: string[],

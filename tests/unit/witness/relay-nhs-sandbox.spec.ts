@@ -12,7 +12,7 @@ import {
   startNhsSandbox,
   type NhsSandbox,
 } from '../../support/nhs-sandbox.ts';
-import { productRun } from '../../support/product-run.ts';
+import { caseSummary, productRun } from '../../support/product-run.ts';
 
 test.skip(
   !nhsSandboxKitPresent(),
@@ -38,7 +38,7 @@ test("through the relay in front of NHS's sandbox, the product's handshake and s
       MESH_DELIVERY_TIMEOUT_S: '30',
     },
   });
-  const summary = Object.fromEntries([...outcome].map(([id, o]) => [id, [o.status, o.failedRules]]));
+  const summary = caseSummary(outcome);
   expect(summary, output.split('\n').slice(-80).join('\n')).toEqual({
     handshake: ['passed', []],
     '201': ['passed', []],

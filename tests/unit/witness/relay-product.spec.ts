@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index.ts';
-import { productRun } from '../../support/product-run.ts';
+import { caseSummary, productRun, STORY_RULES } from '../../support/product-run.ts';
 
 const [SUT, PEER, DORMANT] = ['X26ABC1', 'X26ABC2', 'X26ABC3'];
 
@@ -50,7 +50,7 @@ function urlTarget(): Record<string, string> {
 
 test('through the relay on a URL target, the cases pass and every rule is judged from the relay journal', async () => {
   const { outcome, output } = await productRun([], ['handshake', '201', '401', '702'], { env: urlTarget() });
-  const summary = Object.fromEntries([...outcome].map(([id, o]) => [id, [o.status, o.failedRules]]));
+  const summary = caseSummary(outcome);
   expect(summary, output.split('\n').slice(-80).join('\n')).toEqual({
     handshake: ['passed', []],
     '201': ['passed', []],
@@ -59,15 +59,8 @@ test('through the relay on a URL target, the cases pass and every rule is judged
   });
   for (const [id, o] of outcome)
     expect(o.judgedFrom, id).toMatch(/^the recording relay's journal \(in front of https:\/\/localhost:\d+\)/);
-  expect(outcome.get('handshake')!.passedRules).toEqual(
-    expect.arrayContaining(['handshake-once-first', 'handshake-headers']),
-  );
-  expect(outcome.get('201')!.passedRules).toEqual(
-    expect.arrayContaining(['inbox-after-send', 'fresh-token', 'accept-v2']),
-  );
-  expect(outcome.get('401')!.passedRules).toEqual(
-    expect.arrayContaining(['ack-after-download', 'ack-within', 'no-download-twice', 'accept-gzip']),
-  );
+  for (const [id, rules] of Object.entries(STORY_RULES))
+    expect(outcome.get(id)!.passedRules, id).toEqual(expect.arrayContaining(rules));
   // The product's requests reached the target: its journal has them, after the product's own handshake.
   const reached = sandbox.journal.entries({ mailbox: SUT }).map((e) => `${e.method} ${e.path.split('?')[0]}`);
   expect(reached[0]).toBe(`POST /messageexchange/${SUT}`);
@@ -76,7 +69,7 @@ test('through the relay on a URL target, the cases pass and every rule is judged
 
 test('a product that handshakes before every call fails handshake-once-first through the relay, as on the sandbox', async () => {
   const { outcome, output } = await productRun(['handshake-per-call'], ['handshake', '201'], { env: urlTarget() });
-  const summary = Object.fromEntries([...outcome].map(([id, o]) => [id, [o.status, o.failedRules]]));
+  const summary = caseSummary(outcome);
   expect(summary, output.split('\n').slice(-80).join('\n')).toEqual({
     handshake: ['passed', []],
     '201': ['failed', ['handshake-once-first']],
