@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from '@playwright/test';
 import { specsOf, type JsonReport } from '../../src/pack/results.ts';
 import { runWitnessPack } from '../../src/pack/runner.ts';
 import { packEnvironment } from './pack-environment.ts';
@@ -36,6 +37,17 @@ export const STORY_RULES: Record<string, string[]> = {
   '201': ['inbox-after-send', 'fresh-token', 'accept-v2'],
   '401': ['ack-after-download', 'ack-within', 'no-download-twice', 'accept-gzip'],
 };
+
+/** The cases run through the recording relay in product mode, each passed with its rules judged from the relay's journal. */
+export const RELAY_CASES = ['handshake', '201', '401', '702'];
+
+export function expectPassedThroughRelay(outcome: Map<string, CaseOutcome>, output: string): void {
+  expect(caseSummary(outcome), output.split('\n').slice(-80).join('\n')).toEqual(
+    Object.fromEntries(RELAY_CASES.map((id) => [id, ['passed', []]])),
+  );
+  for (const [id, o] of outcome)
+    expect(o.judgedFrom, id).toMatch(/^the recording relay's journal \(in front of https:\/\/localhost:\d+\)/);
+}
 
 /** Runs the pack with the demo product as the sut; `commands` leaves some out on purpose; `env` adds or overrides settings (a URL target). */
 export async function productRun(

@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index.ts';
-import { caseSummary, productRun, STORY_RULES } from '../../support/product-run.ts';
+import {
+  caseSummary,
+  expectPassedThroughRelay,
+  productRun,
+  RELAY_CASES,
+  STORY_RULES,
+} from '../../support/product-run.ts';
 
 const [SUT, PEER, DORMANT] = ['X26ABC1', 'X26ABC2', 'X26ABC3'];
 
@@ -49,16 +55,8 @@ function urlTarget(): Record<string, string> {
 }
 
 test('through the relay on a URL target, the cases pass and every rule is judged from the relay journal', async () => {
-  const { outcome, output } = await productRun([], ['handshake', '201', '401', '702'], { env: urlTarget() });
-  const summary = caseSummary(outcome);
-  expect(summary, output.split('\n').slice(-80).join('\n')).toEqual({
-    handshake: ['passed', []],
-    '201': ['passed', []],
-    '401': ['passed', []],
-    '702': ['passed', []],
-  });
-  for (const [id, o] of outcome)
-    expect(o.judgedFrom, id).toMatch(/^the recording relay's journal \(in front of https:\/\/localhost:\d+\)/);
+  const { outcome, output } = await productRun([], RELAY_CASES, { env: urlTarget() });
+  expectPassedThroughRelay(outcome, output);
   for (const [id, rules] of Object.entries(STORY_RULES))
     expect(outcome.get(id)!.passedRules, id).toEqual(expect.arrayContaining(rules));
   // The product's requests reached the target: its journal has them, after the product's own handshake.
