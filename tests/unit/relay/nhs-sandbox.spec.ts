@@ -4,55 +4,27 @@
  * against the one the sandbox prints). Our client as the product validates, sends, downloads and
  * acknowledges through it, and the relay's journal is judged.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { MeshClient, type Exchange } from '../../../src/mesh/index.ts';
 import { judgeJournal, startRelay, type RunningRelay } from '../../../src/relay/index.ts';
+import { NHS_SANDBOX_KIT, nhsSandboxKitPresent, startNhsSandbox, type NhsSandbox } from '../../support/nhs-sandbox.ts';
 import { PEER, PRODUCT, sha256 } from './helpers.ts';
 
-const RUN_SH = fileURLToPath(new URL('../../../../shared/peers/nhs-mesh-sandbox/run.sh', import.meta.url));
-
-interface NhsSandbox {
-  baseUrl: string;
-  certPath: string;
-  child: ChildProcess;
-}
-
-/** run.sh needs a port number: a random free-looking one, tried again when the server cannot bind it. */
-async function startNhsSandbox(): Promise<NhsSandbox> {
-  for (let attempt = 1; ; attempt++) {
-    const port = randomInt(20_000, 60_000);
-    const child = spawn(RUN_SH, [String(port), '--tls'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    const started = await new Promise<string | Error>((resolve) => {
-      let certPath: string | undefined;
-      child.stderr!.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        certPath ??= /use as the CA\): (\S+)/.exec(stderr)?.[1];
-        if (certPath && /Uvicorn running on/.test(stderr)) resolve(certPath);
-      });
-      child.once('exit', (code) => resolve(new Error(`run.sh exited (${code}): ${stderr}`)));
-    });
-    if (typeof started === 'string') return { baseUrl: `https://127.0.0.1:${port}`, certPath: started, child };
-    if (attempt === 5 || !/address already in use/i.test(stderr)) throw started;
-  }
-}
+test.skip(
+  !nhsSandboxKitPresent(),
+  `NHS's MESH sandbox kit is not at ${NHS_SANDBOX_KIT}: the relay is not run in front of it`,
+);
 
 let nhs: NhsSandbox;
 let relay: RunningRelay;
 test.beforeAll(async () => {
-  nhs = await startNhsSandbox();
-  relay = await startRelay({ targetUrl: nhs.baseUrl, caCertPath: nhs.certPath });
+  nhs = await startNhsSandbox({ tls: true });
+  relay = await startRelay({ targetUrl: nhs.baseUrl, caCertPath: nhs.caCertPath! });
 });
 test.afterAll(async () => {
   await relay?.close();
-  if (nhs && nhs.child.exitCode === null) {
-    const exited = new Promise((resolve) => nhs.child.once('exit', resolve));
-    nhs.child.kill('SIGTERM');
-    await exited;
-  }
+  await nhs?.stop();
 });
 
 const client = (mailboxId: string, baseUrl: string, caCertPath: string, log?: Exchange[]) =>
@@ -69,7 +41,7 @@ const client = (mailboxId: string, baseUrl: string, caCertPath: string, log?: Ex
 test("our client as the product works through the relay in front of NHS's sandbox, and its journal is judged", async () => {
   const log: Exchange[] = [];
   const product = client(PRODUCT, relay.url, relay.caCertPath!, log);
-  const peer = client(PEER, nhs.baseUrl, nhs.certPath);
+  const peer = client(PEER, nhs.baseUrl, nhs.caCertPath!);
   try {
     await product.handshake();
     const content = randomBytes(100_000);

@@ -6,48 +6,32 @@
  * left out: that server answers an acknowledged message with 200, not 410 (a `nhs-sandbox` target kind marks
  * it not demonstrable).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { specsOf } from '../../../src/pack/results.ts';
 import { runWitnessPack } from '../../../src/pack/runner.ts';
 import { packEnvironment } from '../../support/pack-environment.ts';
-import { NHS_SANDBOX_MAILBOXES } from '../../support/nhs-sandbox.ts';
+import {
+  NHS_SANDBOX_KIT,
+  NHS_SANDBOX_MAILBOXES,
+  nhsSandboxKitPresent,
+  startNhsSandbox,
+} from '../../support/nhs-sandbox.ts';
 
-const RUN_SH = fileURLToPath(new URL('../../../../shared/peers/nhs-mesh-sandbox/run.sh', import.meta.url));
 const PRODUCT = fileURLToPath(new URL('../../demo-product/product.ts', import.meta.url));
 
-/** run.sh needs a port number: a random free one in 20000-60000, tried again if it was taken. */
-async function startNhsSandbox(): Promise<{ url: string; child: ChildProcess }> {
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const port = 20_000 + Math.floor(Math.random() * 40_000);
-    const child = spawn(RUN_SH, [String(port)], { stdio: 'ignore' });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    for (let waited = 0; waited < 60_000; waited += 250) {
-      const up = await fetch(`http://127.0.0.1:${port}/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) return { url: `http://127.0.0.1:${port}`, child };
-      if (child.exitCode !== null) break;
-      await sleep(250);
-    }
-    child.kill();
-    await exited;
-  }
-  throw new Error(
-    `NHS's sandbox did not start (${RUN_SH}): see its README for what it needs (python3 with pydantic 2)`,
-  );
-}
+test.skip(
+  !nhsSandboxKitPresent(),
+  `NHS's MESH sandbox kit is not at ${NHS_SANDBOX_KIT}: the demo product is not run against it`,
+);
 
 test('the demo product against NHS sandbox as a URL target: what that server can show passes, the rest is named', async () => {
   test.setTimeout(600_000);
   const work = mkdtempSync(join(tmpdir(), 'mesh-assure-nhs-product-'));
-  const nhs = await startNhsSandbox();
+  const nhs = await startNhsSandbox({ tls: false });
   try {
     const product = `"${process.execPath}" --import tsx "${PRODUCT}"`;
     const state = `--state "${work}"`;
@@ -56,7 +40,7 @@ test('the demo product against NHS sandbox as a URL target: what that server can
       output: 'capture',
       caseIds: ['handshake', '201', '202', '401', '402', '501', '502', '601', '701', '702', '703', '704'],
       env: packEnvironment({
-        MESH_TARGET: nhs.url,
+        MESH_TARGET: nhs.baseUrl,
         ...NHS_SANDBOX_MAILBOXES,
         MESH_LARGE_MESSAGE_MB: '3',
         MESH_DELIVERY_TIMEOUT_S: '30',
@@ -88,7 +72,7 @@ test('the demo product against NHS sandbox as a URL target: what that server can
       ),
     );
   } finally {
-    nhs.child.kill();
+    await nhs.stop();
     rmSync(work, { recursive: true, force: true });
   }
 });
