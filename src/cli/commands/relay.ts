@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../../config/index.ts';
 import { relayOptionsFrom, startRelay, type RunningRelay } from '../../relay/index.ts';
+import { closeOnSignal } from '../shutdown.ts';
 
 interface RelayCliOptions {
   target?: string;
@@ -67,15 +68,7 @@ export function registerRelayCommand(program: Command): void {
           ...(options.journal ? { journalFile: options.journal } : {}),
         }),
       );
-      // The handlers go in before "ready" is printed: a caller may signal as soon as it reads that line.
-      const stopped = new Promise<void>((resolve) => {
-        const stop = (signal: string): void => {
-          console.error(`mesh-assure relay: ${signal}, shutting down`);
-          void relay.close().then(resolve);
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
-      });
+      const stopped = closeOnSignal('relay', () => relay.close());
       if (options.json)
         console.log(
           JSON.stringify({

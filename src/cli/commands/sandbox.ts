@@ -11,6 +11,7 @@ import {
   type RelaxOptions,
   type RunningSandbox,
 } from '../../sandbox/index.ts';
+import { closeOnSignal } from '../shutdown.ts';
 
 interface SandboxCliOptions {
   host: string;
@@ -99,15 +100,7 @@ export function registerSandboxCommand(program: Command): void {
       requestTimeoutMs: number('request-timeout-ms', options.requestTimeoutMs, true)!,
       relax,
     });
-    // The handlers go in before "ready" is printed: a caller may signal as soon as it reads that line.
-    const stopped = new Promise<void>((resolve) => {
-      const stop = (signal: string): void => {
-        console.error(`mesh-assure sandbox: ${signal}, shutting down`);
-        void sandbox.close().then(resolve);
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
+    const stopped = closeOnSignal('sandbox', () => sandbox.close());
     if (options.json) {
       const { close: _close, clock: _clock, journal: _journal, ...ready } = sandbox;
       console.log(JSON.stringify({ ready: true, ...ready }));
