@@ -36,6 +36,8 @@ interface Row {
   asked?: () => RunningProxy;
   bypassed?: () => RunningProxy;
   reachable: () => Record<string, unknown>;
+  /** The proxy check's own line, where the row is about the setting rather than the connection. */
+  proxyLine?: Record<string, unknown>;
 }
 
 const authenticated = (password: string) => `http://mesh:${password}@127.0.0.1:${proxy('authenticating').port}`;
@@ -102,6 +104,16 @@ const rows: Row[] = [
       detail: 'the proxy http://127.0.0.1:9 (from MESH_PROXY) could not be reached (ECONNREFUSED)',
     }),
   },
+  {
+    title: 'an HTTPS_PROXY the client cannot use FAILs the proxy check and nothing connects',
+    settings: () => ({}),
+    env: () => ({ HTTPS_PROXY: 'socks5://127.0.0.1:1080' }),
+    reachable: () => ({ status: 'SKIP', detail: 'the proxy setting is unusable' }),
+    proxyLine: {
+      status: 'FAIL',
+      detail: expect.stringMatching(/^HTTPS_PROXY uses socks5:\/\/, which is not supported/),
+    },
+  },
 ];
 
 for (const row of rows) {
@@ -111,6 +123,7 @@ for (const row of rows) {
     const results = await runDoctor(loaderFor(sandboxEnv(h.sandbox, row.settings())), { env: row.env() });
     const reachable = line(results, CHECK.reachable);
     expect(reachable).toMatchObject(row.reachable());
+    if (row.proxyLine) expect(line(results, CHECK.proxy)).toMatchObject(row.proxyLine);
     // The proxy's own log shows whether the checks went through it; a direct route leaves it untouched.
     if (row.asked) expect(watched!.connects(mesh())).toBeGreaterThan(before!);
     if (row.bypassed) expect(watched!.connects(mesh())).toBe(before);
