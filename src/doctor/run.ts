@@ -7,13 +7,16 @@ import { checkChain, checkClientCertificate, checkCommonName, checkKeyMatches, c
 import { checkConfiguration } from './configuration.ts';
 import { checkProxy } from './proxy.ts';
 import { CHECK, skip, type CheckName, type CheckResult } from './result.ts';
-import { checkMeshHandshake, checkServerClock, checkServerReachable, checkTls, probeServer } from './server.ts';
+import { checkServerReachable } from './reachable.ts';
+import { checkMeshHandshake, checkServerClock, checkTls, probeServer } from './server.ts';
 import { checkServerKind } from './server-kind.ts';
 import { checkWorkflowAssociation } from './workflow.ts';
 
 export interface DoctorOptions {
   /** The time certificates are judged at; the clock check always uses the real time of its request. */
   now?: Date;
+  /** Where HTTPS_PROXY and NO_PROXY are read, as the client reads them (default: this process's environment). */
+  env?: Record<string, string | undefined>;
 }
 
 const CERTIFICATE_DETAILS: CheckName[] = [CHECK.keyMatches, CHECK.commonName, CHECK.validity, CHECK.chain];
@@ -57,26 +60,32 @@ export async function runDoctor(load: () => Settings, options: DoctorOptions = {
       ...skipAll([CHECK.proxy, CHECK.reachable, ...SERVER_CHECKS], 'no server URL (set MESH_TARGET or MESH_URL)'),
     ];
   const target = { ...settings, baseUrl };
-  results.push(await checkProxy(target));
-  const reachable = await checkServerReachable(baseUrl);
+  const env = options.env ?? process.env;
+  const proxy = checkProxy(target, env);
+  results.push(proxy.result);
+  if (!proxy.route)
+    return [...results, ...skipAll([CHECK.reachable, ...SERVER_CHECKS], 'the proxy setting is unusable')];
+  const reachable = await checkServerReachable(baseUrl, proxy.route);
   results.push(reachable);
   if (reachable.status === 'FAIL') return [...results, ...skipAll(SERVER_CHECKS, 'the server is not reachable')];
   if (certificate.result.status === 'FAIL' || identity?.keyMatches === false) {
     return [...results, ...skipAll(SERVER_CHECKS, 'the client certificate and key cannot be used together')];
   }
 
-  const probe = await probeServer(target);
+  const probe = await probeServer(target, env);
   const tls = checkTls(target, probe);
   results.push(tls);
   const handshake =
-    tls.status === 'FAIL' ? skip(CHECK.meshHandshake, 'the TLS connection failed') : await checkMeshHandshake(target);
+    tls.status === 'FAIL'
+      ? skip(CHECK.meshHandshake, 'the TLS connection failed')
+      : await checkMeshHandshake(target, env);
   results.push(handshake, checkServerClock(probe));
   results.push(
-    tls.status === 'FAIL' ? skip(CHECK.serverKind, 'the TLS connection failed') : await checkServerKind(target),
+    tls.status === 'FAIL' ? skip(CHECK.serverKind, 'the TLS connection failed') : await checkServerKind(target, env),
   );
   results.push(
     handshake.status === 'PASS'
-      ? await checkWorkflowAssociation(target)
+      ? await checkWorkflowAssociation(target, { env })
       : skip(CHECK.workflow, 'the MESH handshake did not pass'),
   );
   return results;

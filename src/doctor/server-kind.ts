@@ -5,9 +5,9 @@
  * read too. Checked for the nhs-sandbox target (is MESH_URL really that server?) and for a URL target (is
  * it, unannounced?), so that the pack reports what that server cannot show instead of failing it.
  */
-import { request, type Agent } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { Settings } from '../config/index.ts';
-import { createAgent } from '../mesh/index.ts';
+import { createTransport } from '../mesh/index.ts';
 import { CHECK, pass, skip, warn, type CheckResult } from './result.ts';
 
 const TIMEOUT_MS = 10_000;
@@ -15,7 +15,7 @@ const EMBEDDED_BUILD_LABEL = 'mesh-assure-sandbox';
 
 export type ServerKind = 'nhs-sandbox' | 'embedded-sandbox' | 'other';
 
-async function getJson(agent: Agent, url: string): Promise<Record<string, unknown> | undefined> {
+async function getJson(agent: Dispatcher, url: string): Promise<Record<string, unknown> | undefined> {
   try {
     const res = await request(url, { dispatcher: agent });
     const text = await res.body.text();
@@ -27,10 +27,15 @@ async function getJson(agent: Agent, url: string): Promise<Record<string, unknow
   }
 }
 
-export async function serverKind(settings: Settings & { baseUrl: string }): Promise<ServerKind> {
-  const agent = createAgent({
+export async function serverKind(
+  settings: Settings & { baseUrl: string },
+  env: Record<string, string | undefined> = process.env,
+): Promise<ServerKind> {
+  const { dispatcher: agent } = createTransport(settings.baseUrl, {
     tls: settings.sut.tls,
     caCertPath: settings.caCertPath,
+    proxy: settings.proxy,
+    env,
     connectTimeoutMs: TIMEOUT_MS,
     requestTimeoutMs: TIMEOUT_MS,
   });
@@ -53,11 +58,14 @@ const DESCRIBED: Record<ServerKind, string> = {
   other: 'a MESH server without an open admin API (not a sandbox)',
 };
 
-export async function checkServerKind(settings: Settings & { baseUrl: string }): Promise<CheckResult> {
+export async function checkServerKind(
+  settings: Settings & { baseUrl: string },
+  env: Record<string, string | undefined> = process.env,
+): Promise<CheckResult> {
   const name = CHECK.serverKind;
   if (settings.target !== 'nhs-sandbox' && settings.target !== 'url')
     return skip(name, `target ${settings.target} names its server`);
-  const kind = await serverKind(settings);
+  const kind = await serverKind(settings, env);
   if (settings.target === 'nhs-sandbox') {
     return kind === 'nhs-sandbox'
       ? pass(name, `${DESCRIBED[kind]}; the pack reports what it cannot show as not demonstrable`)

@@ -1,9 +1,8 @@
 /**
- * The server checks: TCP reachability, TLS (one unauthenticated request over the same TLS set-up the client
+ * The server checks (reachability is src/doctor/reachable.ts): TLS (one unauthenticated request over the same TLS set-up the client
  * uses, so a refused client certificate shows here and not as a MESH error), the MESH handshake itself,
  * and the server's clock from that request's Date header.
  */
-import { connect } from 'node:net';
 import { request } from 'undici';
 import type { Settings } from '../config/index.ts';
 import {
@@ -23,61 +22,20 @@ const TOKEN_WINDOW_MS = 2 * 60 * 60 * 1000;
 const CLOCK_WARN_MS = 5 * 60 * 1000;
 const PROBE_PATH = '/messageexchange/_ping';
 
-function hostAndPort(baseUrl: string): { host: string; port: number } {
-  const url = new URL(baseUrl);
-  return {
-    host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-  };
-}
-
-export async function checkServerReachable(baseUrl: string): Promise<CheckResult> {
-  const { host, port } = hostAndPort(baseUrl);
-  const where = `${host}:${port}`;
-  const outcome = await new Promise<{ code?: string }>((resolve) => {
-    const socket = connect({ host, port, timeout: CONNECT_TIMEOUT_MS });
-    const done = (code?: string) => {
-      socket.destroy();
-      resolve(code === undefined ? {} : { code });
-    };
-    socket.once('connect', () => done());
-    socket.once('timeout', () => done('ETIMEDOUT'));
-    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? 'error'));
-  });
-  const name = CHECK.reachable;
-  switch (outcome.code) {
-    case undefined:
-      return pass(name, `TCP connection to ${where}`);
-    case 'ECONNREFUSED':
-      return fail(
-        name,
-        `nothing is listening at ${where} (connection refused)`,
-        'check MESH_TARGET / MESH_URL, or start the sandbox with "mesh-assure sandbox"',
-      );
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return fail(name, `the host name ${host} does not resolve`, 'check MESH_URL and your DNS');
-    case 'ETIMEDOUT':
-      return fail(
-        name,
-        `no answer from ${where} within ${CONNECT_TIMEOUT_MS / 1000} s`,
-        'check the URL, and that a firewall or proxy lets this machine reach the port',
-      );
-    default:
-      return fail(name, `cannot connect to ${where} (${outcome.code})`, 'check the URL and your network');
-  }
-}
-
 export type ServerProbe =
   | { ok: true; status: number; date: string | undefined; sentAt: Date; receivedAt: Date }
   | { ok: false; error: MeshConnectionError };
 
 /** One GET of the unauthenticated ping route with the client's own TLS settings (CA bundle, client certificate). */
-export async function probeServer(settings: Settings & { baseUrl: string }): Promise<ServerProbe> {
+export async function probeServer(
+  settings: Settings & { baseUrl: string },
+  env: Record<string, string | undefined> = process.env,
+): Promise<ServerProbe> {
   const { dispatcher: agent, route } = createTransport(settings.baseUrl, {
     tls: settings.sut.tls,
     caCertPath: settings.caCertPath,
     proxy: settings.proxy,
+    env,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
   });
@@ -127,10 +85,14 @@ export function checkTls(settings: Settings & { baseUrl: string }, probe: Server
   return pass(name, `server certificate verified against ${trust}${client}`);
 }
 
-export async function checkMeshHandshake(settings: Settings & { baseUrl: string }): Promise<CheckResult> {
+export async function checkMeshHandshake(
+  settings: Settings & { baseUrl: string },
+  env: Record<string, string | undefined> = process.env,
+): Promise<CheckResult> {
   const name = CHECK.meshHandshake;
   const client = clientFor(settings, settings.sut, {
     retry: { attempts: 1 },
+    env,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
   });

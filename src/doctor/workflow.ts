@@ -25,6 +25,8 @@ interface Missing {
 export interface WorkflowCheckOptions {
   /** How long a probe may take to arrive (default: MESH_DELIVERY_TIMEOUT_S). */
   deliveryTimeoutMs?: number;
+  /** Where HTTPS_PROXY and NO_PROXY are read (default: this process's environment). */
+  env?: Record<string, string | undefined>;
 }
 
 export async function checkWorkflowAssociation(
@@ -32,7 +34,10 @@ export async function checkWorkflowAssociation(
   options: WorkflowCheckOptions = {},
 ): Promise<CheckResult> {
   const workflowId = settings.workflowId;
-  const make = (mailbox: MailboxSettings): Role => ({ mailbox, client: clientFor(settings, mailbox) });
+  const make = (mailbox: MailboxSettings): Role => ({
+    mailbox,
+    client: clientFor(settings, mailbox, options.env ? { env: options.env } : {}),
+  });
   const sut = make(settings.sut);
   const peer = settings.peerIsSut ? sut : make(settings.peer);
   const routes: [Role, Role][] = settings.peerIsSut

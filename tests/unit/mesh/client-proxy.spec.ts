@@ -1,8 +1,6 @@
 /** The client through a real HTTPS proxy (tinyproxy on loopback): CONNECT tunnels, mutual TLS end to end, refusals, authentication. */
 import { expect, test } from '@playwright/test';
-import { runDoctor, CHECK } from '../../../src/doctor/index.ts';
 import { chooseProxy, MeshClientError, type MeshClientOptions } from '../../../src/mesh/index.ts';
-import { loaderFor, sandboxEnv } from '../doctor/helpers.ts';
 import { rejection, startHarness, type Harness } from './helpers.ts';
 import { startTinyproxy, type RunningProxy } from './tinyproxy.ts';
 
@@ -22,12 +20,8 @@ test.afterAll(async () => {
   await h?.close();
 });
 
-const sandboxPort = () => new URL(h.sandbox.baseUrl).port;
-const connects = (proxy: RunningProxy) =>
-  proxy
-    .log()
-    .split('\n')
-    .filter((line) => line.includes(`CONNECT 127.0.0.1:${sandboxPort()}`)).length;
+// The proxy logs on a pipe: a count that must grow is awaited, not read once.
+const connects = (proxy: RunningProxy) => proxy.connects(new URL(h.sandbox.baseUrl).host);
 const through = (env: Record<string, string>, overrides: Partial<MeshClientOptions> = {}) =>
   h.client('X26ABC1', { env, retry: { attempts: 1 }, ...overrides });
 
@@ -42,7 +36,7 @@ test('HTTPS_PROXY: send and a gzip download go through a CONNECT tunnel with mut
   const got = await receiver.client.downloadTo(messageId);
   expect(got.bytes).toBe(content.length);
   await receiver.client.acknowledge(messageId);
-  expect(connects(open)).toBeGreaterThan(before);
+  await expect.poll(() => connects(open)).toBeGreaterThan(before);
 });
 
 test('the tunnel does not end TLS: without a client certificate MESH itself refuses, through the proxy', async () => {
@@ -59,7 +53,7 @@ test('NO_PROXY and MESH_PROXY=none go direct; MESH_PROXY wins over HTTPS_PROXY',
   const chosen = through({ HTTPS_PROXY: 'http://127.0.0.1:9' }, { proxy: open.url });
   await chosen.client.handshake();
   expect(chosen.client.route.reason).toBe(`through ${open.url} (MESH_PROXY)`);
-  expect(connects(open)).toBe(before + 1);
+  await expect.poll(() => connects(open)).toBe(before + 1);
 });
 
 test('a proxy that refuses the tunnel, or is not there, is named in the error', async () => {
@@ -109,24 +103,6 @@ test('a proxy that needs authentication: refused without or with wrong credentia
     authenticating.log(),
   ]);
   expect(everything).not.toContain(PASSWORD);
-});
-
-test('doctor reports the proxy it used, and a proxy refusing credentials as a FAIL without them', async () => {
-  const env = sandboxEnv(h.sandbox, { MESH_PROXY: open.url });
-  const results = await runDoctor(loaderFor(env));
-  expect(results.find((r) => r.name === CHECK.proxy)).toMatchObject({
-    status: 'PASS',
-    detail: `through ${open.url} (MESH_PROXY): the tunnel to 127.0.0.1:${sandboxPort()} opened`,
-  });
-  expect(results.find((r) => r.name === CHECK.meshHandshake)?.status).toBe('PASS');
-
-  const bad = await runDoctor(
-    loaderFor(sandboxEnv(h.sandbox, { MESH_PROXY: `http://mesh:nope-${PASSWORD}@127.0.0.1:${authenticating.port}` })),
-  );
-  const proxyLine = bad.find((r) => r.name === CHECK.proxy)!;
-  expect(proxyLine.status).toBe('FAIL');
-  expect(proxyLine.detail).toMatch(/wants credentials it did not get or did not accept \((401|407)\)/);
-  expect(JSON.stringify(bad)).not.toContain(PASSWORD);
 });
 
 test('which proxy applies: MESH_PROXY, https_proxy before HTTPS_PROXY, NO_PROXY hosts, suffixes, ports and *', () => {

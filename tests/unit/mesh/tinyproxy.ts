@@ -21,6 +21,8 @@ export interface RunningProxy {
   port: number;
   /** What the proxy logged so far: its requests, never the credentials. */
   log(): string;
+  /** How many CONNECT requests to `authority` (host:port) the proxy has logged so far. */
+  connects(authority: string): number;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ async function startOnce(dir: string, options: ProxyOptions): Promise<RunningPro
     url: `http://127.0.0.1:${port}`,
     port,
     log: () => output,
+    connects: (authority) => output.split('\n').filter((line) => line.includes(`CONNECT ${authority}`)).length,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
