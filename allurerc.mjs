@@ -9,7 +9,7 @@ export default defineConfig({
   output: './reports/allure-report',
   plugins: {
     // The tree groups cases by the test pack's sets (Sending, Receiving ...), which the pack labels as features;
-    // en-iso is English with ISO 8601 dates, unambiguous for UK readers.
+    // en-iso is English with ISO 8601 dates; src/evidence/awesome-page.ts puts them in UTC with the zone.
     awesome: {
       options: {
         singleFile: true,
