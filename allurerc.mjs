@@ -16,6 +16,20 @@ export default defineConfig({
         reportName: 'MESH technical conformance',
         groupBy: ['feature'],
         reportLanguage: 'en-iso',
+        // The charts a single run fills; the default set adds history, trends, layers and pyramids, which
+        // render as "No results" for one run.
+        charts: [
+          { type: 'currentStatus', title: 'Current status' },
+          {
+            type: 'testResultSeverities',
+            title: 'Test results by severities',
+            levels: ['blocker', 'critical', 'normal', 'minor', 'trivial'],
+            statuses: ['passed', 'failed', 'broken', 'skipped', 'unknown'],
+            includeUnset: true,
+          },
+          { type: 'successRateDistribution', title: 'Success rate distribution' },
+          { type: 'durations', title: 'Durations histogram', groupBy: 'none' },
+        ],
       },
     },
     allure2: { options: { singleFile: true, reportName: 'MESH technical conformance' } },

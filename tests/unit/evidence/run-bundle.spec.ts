@@ -288,6 +288,13 @@ test.describe('seen in a real browser', () => {
       await expect(page.getByTestId(`nav-tab-${empty}`)).toBeHidden();
   });
 
+  test('the awesome view charts only what one run fills: no history or trend panel saying it has nothing', async () => {
+    const { page } = await open('reports/allure/index.html#/charts');
+    await expect(page.getByText('Durations histogram')).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByText('Current status')).toBeVisible();
+    await expect(page.getByText(/^No (results|history information available)$/)).toHaveCount(0);
+  });
+
   test('every MESH request of a case shows in Allure as an HTTP exchange, without its HMAC or payload', async () => {
     const c = ran().find((r) => r.id === '201')!;
     const { page } = await open(`reports/allure/index.html#/${c.allureTestResultId}`);
