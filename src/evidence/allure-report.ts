@@ -1,14 +1,15 @@
 /**
  * The Allure 3 reports, made by the installed `allure` CLI (node_modules/.bin, never fetched) from the
  * run's allure-results with the project's allurerc.mjs: one self-contained page each for the awesome and
- * allure2 views.
+ * allure2 views; the awesome page adapted where allurerc.mjs cannot configure it (awesome-page.ts).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { adaptAwesomePage } from './awesome-page.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // Resolved, not joined under this package: installed as a dependency, allure sits beside mesh-assure.
@@ -42,5 +43,6 @@ export async function generateAllureReports(resultsDir: string, outputDir: strin
     allure2: join(outputDir, 'allure2', 'index.html'),
   };
   for (const page of Object.values(reports)) if (!existsSync(page)) throw new Error(`allure generate wrote no ${page}`);
+  await writeFile(reports.awesome, adaptAwesomePage(await readFile(reports.awesome, 'utf8')));
   return reports;
 }

@@ -1,6 +1,6 @@
 /**
- * Who signs a bundle's manifest: the sut mailbox's client certificate and key (the pair NHS issued for it)
- * on INT, DEP or a URL; on a sandbox rehearsal the sandbox's throwaway CA's pair for that mailbox, whose CA
+ * Who signs a bundle's manifest: the sut mailbox's client certificate and key (the pair NHS issued for it,
+ * as PEM files or one PKCS#12 file) on INT, DEP or a URL; on a sandbox rehearsal the sandbox's throwaway CA's pair for that mailbox, whose CA
  * certificate goes into the bundle so that verify can check the chain and say it proves no identity. A
  * product observed without TLS has no pair: one is made for the packing, under a throwaway CA of the same
  * name. The signing key's every form is handed to the secret scan.
@@ -9,6 +9,7 @@ import { X509Certificate as NodeCertificate, createPrivateKey, type KeyObject } 
 import { readFile } from 'node:fs/promises';
 import type { ClientTls } from '../config/index.ts';
 import {
+  PkiError,
   SANDBOX_CA_NAME,
   createTestCa,
   issueCertificate,
@@ -17,6 +18,7 @@ import {
   readPrivateKey,
 } from '../pki/index.ts';
 import { signDetached } from '../pki/cms.ts';
+import { readPfxIdentity } from '../pki/pkcs12.ts';
 import { BUNDLE_FILES } from './layout.ts';
 import type { KnownSecret } from './secret-scan.ts';
 
@@ -38,15 +40,24 @@ async function readOrSay(path: string, what: string): Promise<Buffer> {
   }
 }
 
-/** The configured identity of the sut mailbox, as PEM files. */
+/** The sut mailbox's identity from a PKCS#12 file: its certificate and the key behind it. */
+async function pfxSigner(pfxPath: string, passphrase: string | undefined): Promise<BundleSigner> {
+  const pfx = await readOrSay(pfxPath, 'PKCS#12 file (MESH_CLIENT_PFX)');
+  try {
+    const { certificate, privateKey } = readPfxIdentity(pfx, passphrase);
+    return { certificates: [certificate], privateKey };
+  } catch (error) {
+    if (!(error instanceof PkiError)) throw error;
+    throw new Error(`cannot sign the bundle with ${pfxPath} (MESH_CLIENT_PFX): ${error.message}`);
+  }
+}
+
+/** The configured identity of the sut mailbox: a PEM certificate and key, or a PKCS#12 file, as for TLS. */
 export async function configuredSigner(tls: ClientTls): Promise<BundleSigner> {
-  if (tls.pfxPath)
-    throw new Error(
-      'the bundle is signed with the sut mailbox key, which mesh-assure reads from PEM files only: set MESH_CLIENT_CERT and MESH_CLIENT_KEY instead of MESH_CLIENT_PFX',
-    );
+  if (tls.pfxPath) return pfxSigner(tls.pfxPath, tls.keyPassphrase);
   if (!tls.certPath || !tls.keyPath)
     throw new Error(
-      'the bundle is signed with the sut mailbox client certificate: set MESH_CLIENT_CERT and MESH_CLIENT_KEY (the pair NHS issued for your CSR)',
+      'the bundle is signed with the sut mailbox client certificate: set MESH_CLIENT_CERT and MESH_CLIENT_KEY (the pair NHS issued for your CSR), or MESH_CLIENT_PFX',
     );
   const certificates = parseCertificates(await readOrSay(tls.certPath, 'client certificate'));
   if (certificates.length === 0) throw new Error(`${tls.certPath} holds no PEM certificate to sign the bundle with`);

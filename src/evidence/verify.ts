@@ -13,7 +13,8 @@ import { manifestProblems, type Manifest } from './manifest.ts';
 import { checkSignature, formatSigner, type SignerReport } from './signature-check.ts';
 import { readZip, type ZipEntry } from './zip.ts';
 
-export type ProblemKind = 'altered' | 'missing' | 'added' | 'signature';
+/** `unsigned`: a bundle sealed before bundles were signed, with neither signature file. */
+export type ProblemKind = 'altered' | 'missing' | 'added' | 'signature' | 'unsigned';
 
 export interface VerifyProblem {
   kind: ProblemKind;
@@ -126,6 +127,26 @@ function checkChecksumFile(
       problems.push({ kind: 'altered', file, detail: `it lists ${path}, which manifest.json does not` });
 }
 
+/** The seal files a bundle sealed before signing existed lacks, both of them. */
+const UNSIGNED_FILES: readonly string[] = [BUNDLE_FILES.signature, BUNDLE_FILES.signer];
+
+/**
+ * Not a tampering claim: such a bundle may be genuine but old. It still fails, since anyone could have made
+ * it (or stripped a newer bundle's signature files and its checksum lines).
+ */
+function unsignedProblem(manifest: Manifest, filesMatch: boolean): VerifyProblem {
+  const matched = filesMatch ? 'its checksums match but' : 'its files do not match its checksums (above), and';
+  return {
+    kind: 'unsigned',
+    file: BUNDLE_FILES.signature,
+    detail: `no signature: sealed by mesh-assure ${manifest.tool.version}, before bundles were signed; ${matched} nothing proves who made it`,
+  };
+}
+
+/** Whether the only thing wrong is that the bundle predates signing, which the CLI reports with its own exit code. */
+export const onlyUnsigned = (report: VerifyReport): boolean =>
+  report.problems.length > 0 && report.problems.every((p) => p.kind === 'unsigned');
+
 export async function verifyBundle(zipPath: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const failed = (problem: VerifyProblem): VerifyReport => ({
@@ -148,14 +169,17 @@ export async function verifyBundle(zipPath: string, options: VerifyOptions = {})
   }
   for (const entry of entries.values())
     if (entry.problem) problems.push({ kind: 'altered', file: entry.name, detail: entry.problem });
+  const unsigned = UNSIGNED_FILES.every((seal) => !entries.has(seal));
   for (const seal of REQUIRED_SEAL_FILES)
-    if (!entries.has(seal)) problems.push({ kind: 'missing', file: seal, detail: 'not in the zip' });
+    if (!entries.has(seal) && !(unsigned && UNSIGNED_FILES.includes(seal)))
+      problems.push({ kind: 'missing', file: seal, detail: 'not in the zip' });
   const manifest = readManifest(entries, problems);
   let signer: SignerReport | undefined;
   if (manifest) {
     checkFiles(manifest, entries, problems);
     checkChecksumFile(manifest, entries, problems);
-    signer = await checkSignature(manifest, entries, options.caBundle, problems);
+    if (unsigned) problems.push(unsignedProblem(manifest, problems.length === 0));
+    else signer = await checkSignature(manifest, entries, options.caBundle, problems);
   }
   return { ok: problems.length === 0, zip: zipPath, zipChecksumChecked, manifest, problems, signer };
 }

@@ -1,7 +1,13 @@
-/** `mesh-assure verify <bundle.zip>`: prints OK and who signed, or exactly what was altered, is missing or was added. */
+/**
+ * `mesh-assure verify <bundle.zip>`: prints OK and who signed, or exactly what was altered, is missing or was
+ * added. Exit 0 when all holds, 3 when the only fault is a bundle sealed before signing existed, else 1.
+ */
 import type { Command } from 'commander';
-import { formatVerifyReport, verifyBundle } from '../../evidence/index.ts';
+import { formatVerifyReport, onlyUnsigned, verifyBundle } from '../../evidence/index.ts';
 import { output, type GlobalOptions } from '../context.ts';
+
+/** Distinct from 1 (altered, missing, bad signature) so that a script can tell an old bundle from a tampered one. */
+const UNSIGNED_EXIT_CODE = 3;
 
 interface VerifyCommandOptions extends GlobalOptions {
   ca?: string;
@@ -30,6 +36,6 @@ export function registerVerifyCommand(program: Command): void {
         },
         () => formatVerifyReport(report),
       );
-      if (!report.ok) process.exitCode = 1;
+      if (!report.ok) process.exitCode = onlyUnsigned(report) ? UNSIGNED_EXIT_CODE : 1;
     });
 }

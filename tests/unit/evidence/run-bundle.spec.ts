@@ -186,8 +186,8 @@ test.describe('seen in a real browser', () => {
   test.afterAll(async () => browser?.close());
 
   /** Opens a page of the bundle from file:// and collects every request that is not file: or data:. */
-  async function open(path: string): Promise<{ page: Page; remote: string[] }> {
-    const context = await browser.newContext();
+  async function open(path: string, options: { timezoneId?: string } = {}): Promise<{ page: Page; remote: string[] }> {
+    const context = await browser.newContext(options);
     const page = await context.newPage();
     const remote: string[] = [];
     page.on('request', (r) => {
@@ -246,24 +246,53 @@ test.describe('seen in a real browser', () => {
       },
     ],
   ];
-  test("Allure groups the cases by the test pack's sets, not by spec file, and dates the run in ISO 8601", async () => {
-    const { page } = await open('reports/allure/index.html');
-    await expect(page.getByText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(/).first()).toBeVisible({ timeout: 15_000 });
+  test("Allure groups the cases by the test pack's sets, not by spec file, and dates the run in ISO 8601 UTC", async () => {
+    // A reader an hour off UTC: the page must still give the time in UTC, and say so.
+    const { page } = await open('reports/allure/index.html', { timezoneId: 'Europe/Paris' });
+    const stamp = page.getByTestId('report-data');
+    await expect(stamp).toHaveText(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(/, { timeout: 15_000 });
+    const shown = Date.parse((await stamp.innerText()).split(' ')[0]!);
+    expect(shown).toBeGreaterThanOrEqual(Date.parse(manifest.startedAt) - 1000);
+    expect(shown).toBeLessThanOrEqual(Date.parse(manifest.finishedAt));
     for (const set of new Set(ran().map((c) => c.set)))
       await expect(page.getByText(set, { exact: true }).first()).toBeVisible({ timeout: 15_000 });
     await expect(page.getByText(/\.spec\.ts/)).toHaveCount(0);
   });
 
-  // Allure 3's awesome view links only http(s) URLs, so a link inside the bundle is followed in the classic view.
-  test("a case's test-pack (tms) link in the classic Allure view leads to its entry on the landing page", async () => {
+  for (const [view, path] of [
+    ['awesome', (id: string) => `reports/allure/index.html#/${id}`],
+    ['classic', (id: string) => `reports/allure2/index.html#testresult/${id}`],
+  ] as const) {
+    test(`a case's test-pack (tms) link in the ${view} Allure view leads to its entry on the landing page`, async () => {
+      const c = ran().find((r) => r.id === '201')!;
+      const { page } = await open(path(c.allureTestResultId!));
+      const [entry] = await Promise.all([
+        page.context().waitForEvent('page'),
+        page.getByRole('link', { name: 'MESH test pack 201' }).click(),
+      ]);
+      await expect(entry).toHaveURL(/\/unpacked\/index\.html#case-201$/);
+      await expect(entry.locator('tr:target')).toHaveAttribute('data-case', '201');
+    });
+  }
+
+  test('the awesome view shows no tab with nothing in it, for the run or for a case', async () => {
     const c = ran().find((r) => r.id === '201')!;
-    const { page } = await open(`reports/allure2/index.html#testresult/${c.allureTestResultId}`);
-    const [entry] = await Promise.all([
-      page.context().waitForEvent('page'),
-      page.getByRole('link', { name: 'MESH test pack 201' }).click(),
-    ]);
-    await expect(entry).toHaveURL(/\/unpacked\/index\.html#case-201$/);
-    await expect(entry.locator('tr:target')).toHaveAttribute('data-case', '201');
+    const { page } = await open(`reports/allure/index.html#/${c.allureTestResultId}`);
+    // A case's Attachments holds its HTTP exchanges; History, Retries and Environments are empty for one run.
+    await expect(page.getByTestId('test-result-tab-attachments')).toBeVisible({ timeout: 15_000 });
+    for (const empty of ['history', 'retries', 'environments'])
+      await expect(page.getByTestId(`test-result-tab-${empty}`)).toBeHidden();
+    await page.goto(`file://${join(unpacked, 'reports/allure/index.html')}`);
+    await expect(page.getByTestId('nav-tab-results')).toBeVisible({ timeout: 15_000 });
+    for (const empty of ['qualityGate', 'globalAttachments', 'globalErrors'])
+      await expect(page.getByTestId(`nav-tab-${empty}`)).toBeHidden();
+  });
+
+  test('the awesome view charts only what one run fills: no history or trend panel saying it has nothing', async () => {
+    const { page } = await open('reports/allure/index.html#/charts');
+    await expect(page.getByText('Durations histogram')).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByText('Current status')).toBeVisible();
+    await expect(page.getByText(/^No (results|history information available)$/)).toHaveCount(0);
   });
 
   test('every MESH request of a case shows in Allure as an HTTP exchange, without its HMAC or payload', async () => {

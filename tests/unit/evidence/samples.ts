@@ -50,6 +50,20 @@ let rehearsal: Promise<BundleSigner> | undefined;
 /** One throwaway sandbox pair for X26ABC1 per worker: key generation is the slow part. */
 export const sampleSigner = (): Promise<BundleSigner> => (rehearsal ??= throwawaySigner('X26ABC1', 'X26'));
 
+/** Writes `files` as a bundle at `out`: MANIFEST.sha256 recomputed over them, the zip, and its .sha256 (no signing). */
+async function resealUnsigned(files: Map<string, Buffer>, out: string): Promise<void> {
+  files.delete('MANIFEST.sha256');
+  files.set(
+    'MANIFEST.sha256',
+    Buffer.from(formatSha256Sums(new Map([...files.keys()].sort().map((p) => [p, sha256(files.get(p)!)])))),
+  );
+  await writeReproducibleZip(out, files);
+  await writeFile(`${out}.sha256`, formatSha256Sums(new Map([[basename(out), sha256(await readFile(out))]])));
+}
+
+const unzipped = async (zipPath: string): Promise<Map<string, Buffer>> =>
+  new Map((await readZip(zipPath)).map((e) => [e.name, Buffer.from(e.data!)]));
+
 /**
  * What someone without the key can do to a bundle: change a file, then recompute its manifest entry,
  * MANIFEST.sha256, the zip and its .sha256, so that every digest agrees again. Writes `<out>`.
@@ -60,18 +74,23 @@ export async function tamperAndRehash(
   name: string,
   change: (text: string) => string,
 ): Promise<void> {
-  const files = new Map((await readZip(zipPath)).map((e) => [e.name, Buffer.from(e.data!)]));
+  const files = await unzipped(zipPath);
   files.set(name, Buffer.from(change(files.get(name)!.toString('utf8'))));
   const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8')) as Manifest;
   manifest.files = manifest.files.map((f) =>
     files.has(f.path) ? { ...f, bytes: files.get(f.path)!.length, sha256: sha256(files.get(f.path)!) } : f,
   );
   files.set('manifest.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
-  files.delete('MANIFEST.sha256');
-  files.set(
-    'MANIFEST.sha256',
-    Buffer.from(formatSha256Sums(new Map([...files.keys()].sort().map((p) => [p, sha256(files.get(p)!)])))),
-  );
-  await writeReproducibleZip(out, files);
-  await writeFile(`${out}.sha256`, formatSha256Sums(new Map([[basename(out), sha256(await readFile(out))]])));
+  await resealUnsigned(files, out);
+}
+
+/**
+ * A bundle as mesh-assure sealed it before bundles were signed: no signature files, and MANIFEST.sha256
+ * over manifest.json and the files only; `alter` names a file changed from what the manifest lists. Writes `<out>`.
+ */
+export async function unsignedCopy(zipPath: string, out: string, alter?: string): Promise<void> {
+  const files = await unzipped(zipPath);
+  for (const seal of ['manifest.json.p7s', 'signer-certificate.pem', 'sandbox-ca.pem']) files.delete(seal);
+  if (alter) files.set(alter, Buffer.concat([files.get(alter)!, Buffer.from(' ')]));
+  await resealUnsigned(files, out);
 }

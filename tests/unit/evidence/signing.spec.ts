@@ -8,17 +8,18 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { toolVersion } from '../../../src/config/index.ts';
 import { packBundle } from '../../../src/evidence/bundle.ts';
-import { certificateFile } from '../../../src/evidence/certificate.ts';
+import { certificateFile, configuredCertificate } from '../../../src/evidence/certificate.ts';
 import type { ManifestBody } from '../../../src/evidence/manifest.ts';
 import { scanForSecrets } from '../../../src/evidence/secret-scan.ts';
-import { signingKeySecrets, type BundleSigner } from '../../../src/evidence/signing.ts';
+import { configuredSigner, signingKeySecrets, type BundleSigner } from '../../../src/evidence/signing.ts';
 import { formatVerifyReport, verifyBundle } from '../../../src/evidence/verify.ts';
 import { readZip } from '../../../src/evidence/zip.ts';
-import { createTestCa, issueCertificate } from '../../../src/pki/index.ts';
+import { createTestCa, issueCertificate, writeSandboxTlsMaterial } from '../../../src/pki/index.ts';
 import { runCli } from '../cli/run-cli.ts';
 import { openssl } from '../pki/openssl.ts';
-import { sampleManifestBody, sampleSigner, tamperAndRehash } from './samples.ts';
+import { sampleManifestBody, sampleSigner, tamperAndRehash, unsignedCopy } from './samples.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -188,4 +189,92 @@ test('a run against a URL whose bundle cannot be signed stops before the pack ru
     'the bundle is signed with the sut mailbox client certificate: set MESH_CLIENT_CERT and MESH_CLIENT_KEY',
   );
   expect(result.stderr).not.toContain('Running');
+});
+
+test.describe('a PKCS#12 identity (MESH_CLIENT_PFX with MESH_CLIENT_KEY_PASSPHRASE)', () => {
+  let p12Dir = '';
+  let sandboxCa = '';
+  /** openssl pkcs12 -export of the pair the sandbox's CA issued to X26ABC1, with `extra` options. */
+  let exportP12: (name: string, extra: string[]) => string;
+
+  test.beforeAll(async () => {
+    p12Dir = await mkdtemp(join(tmpdir(), 'mesh-p12-'));
+    const tls = await writeSandboxTlsMaterial(p12Dir, { mailboxes: [{ mailboxId: 'X26ABC1', odsCode: 'X26' }] });
+    sandboxCa = tls.caCertPath;
+    const { certPath, keyPath } = tls.clients.X26ABC1!;
+    exportP12 = (name, extra) => {
+      const out = join(p12Dir, `${name}.p12`);
+      const made = openssl(['pkcs12', '-export', '-in', certPath, '-inkey', keyPath, '-out', out, ...extra]);
+      expect(made.ok, made.output).toBe(true);
+      return out;
+    };
+  });
+
+  // openssl 3's default (AES-256 for the key and certificates), and a key left unencrypted inside.
+  for (const [form, extra] of [
+    ['AES-256, passphrase-protected', ['-passout', 'pass:p12-pass']],
+    ['key bag not encrypted', ['-passout', 'pass:p12-pass', '-keypbe', 'NONE']],
+  ] as const) {
+    test(`signs a bundle that verify accepts against the sandbox CA: ${form}`, async () => {
+      const tls = { pfxPath: exportP12(form.replace(/\W/g, '-'), [...extra]), keyPassphrase: 'p12-pass' };
+      const p12Signer = await configuredSigner(tls);
+      const manifest = { ...sampleManifestBody(undefined, false), certificate: await configuredCertificate(tls) };
+      const zip = await pack(`p12-${form.replace(/\W/g, '-')}`, manifest, p12Signer);
+      const report = await verifyBundle(zip, { caBundle: sandboxCa });
+      expect(report.problems).toEqual([]);
+      expect(report.signer).toMatchObject({ mailboxId: 'X26ABC1', issuer: 'CN=mesh-assure sandbox CA' });
+    });
+  }
+
+  const refusals: [string, () => { pfxPath: string; keyPassphrase?: string }, string][] = [
+    [
+      'a wrong passphrase',
+      () => ({ pfxPath: exportP12('wrong', ['-passout', 'pass:p12-pass']), keyPassphrase: 'not-it' }),
+      'the passphrase does not open the PKCS#12 file',
+    ],
+    [
+      'legacy RC2/3DES encryption',
+      () => ({ pfxPath: exportP12('legacy', ['-passout', 'pass:p12-pass', '-legacy']), keyPassphrase: 'p12-pass' }),
+      're-export it with AES-256',
+    ],
+    ['no such file', () => ({ pfxPath: join(tmpdir(), 'no-such.p12') }), 'cannot read the PKCS#12 file'],
+  ];
+  for (const [why, tls, says] of refusals) {
+    test(`refuses to sign with ${why}, saying what to do, never the passphrase`, async () => {
+      const settings = tls();
+      const error = (await configuredSigner(settings).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as Error | undefined;
+      expect(error?.message).toContain(says);
+      if (settings.keyPassphrase) expect(error?.message).not.toContain(settings.keyPassphrase);
+    });
+  }
+});
+
+test.describe('a bundle sealed before bundles were signed', () => {
+  test('verify says it has no signature and why, and exits 3 rather than 1', async () => {
+    const old = join(dir, 'unsigned.zip');
+    await unsignedCopy(await pack('to-strip', body, signer), old);
+    const report = await verifyBundle(old);
+    expect(report.problems).toEqual([
+      {
+        kind: 'unsigned',
+        file: 'manifest.json.p7s',
+        detail: `no signature: sealed by mesh-assure ${toolVersion()}, before bundles were signed; its checksums match but nothing proves who made it`,
+      },
+    ]);
+    const cli = await runCli(['verify', old]);
+    expect(cli.code).toBe(3);
+    expect(cli.stdout).toContain(`UNSIGNED  manifest.json.p7s: no signature: sealed by mesh-assure ${toolVersion()}`);
+  });
+
+  test('an old bundle with a file altered as well fails as altered, with exit 1, and does not claim its checksums match', async () => {
+    const old = join(dir, 'unsigned-altered.zip');
+    await unsignedCopy(await pack('to-strip-and-alter', body, signer), old, 'reports/junit.xml');
+    const cli = await runCli(['verify', old]);
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toContain('ALTERED   reports/junit.xml: its SHA-256 differs from manifest.json');
+    expect(cli.stdout).toContain('its files do not match its checksums (above), and nothing proves who made it');
+  });
 });
