@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from '@playwright/test';
 import { specsOf, type JsonReport } from '../../src/pack/results.ts';
+import type { RunningSandbox } from '../../src/sandbox/index.ts';
 import { runWitnessPack } from '../../src/pack/runner.ts';
 import { packEnvironment } from './pack-environment.ts';
 
@@ -25,6 +26,30 @@ export interface CaseOutcome {
   notDemonstrable: string | undefined;
   /** What the report says of a product command stopped at its deadline. */
   stopped: string | undefined;
+  /** Why the case waits for a later run (703 off the sandbox), with its due date. */
+  pending: string | undefined;
+}
+
+const [SUT, PEER, DORMANT] = ['X26ABC1', 'X26ABC2', 'X26ABC3'] as const;
+
+/** The settings a supplier would give for INT, pointing at a second sandbox (mutual TLS) started as a URL target. */
+export function sandboxAsUrlTarget(sandbox: RunningSandbox): Record<string, string> {
+  const tls = sandbox.tls!;
+  return {
+    MESH_TARGET: sandbox.baseUrl.replace('127.0.0.1', 'localhost'),
+    MESH_CA_CERT: tls.caCertPath,
+    MESH_SHARED_KEY: sandbox.sharedKey,
+    MESH_WORKFLOW_ID: 'MESH_ASSURE_TEST',
+    MESH_MAILBOX_ID: SUT,
+    MESH_MAILBOX_PASSWORD: 'password',
+    MESH_CLIENT_CERT: tls.clients[SUT]!.certPath,
+    MESH_CLIENT_KEY: tls.clients[SUT]!.keyPath,
+    MESH_PEER_MAILBOX_ID: PEER,
+    MESH_PEER_MAILBOX_PASSWORD: 'password',
+    MESH_PEER_CLIENT_CERT: tls.clients[PEER]!.certPath,
+    MESH_PEER_CLIENT_KEY: tls.clients[PEER]!.keyPath,
+    MESH_DORMANT_MAILBOX_ID: DORMANT,
+  };
 }
 
 /** Each case's status and the rules its verdicts failed, by case id. */
@@ -49,13 +74,17 @@ export function expectPassedThroughRelay(outcome: Map<string, CaseOutcome>, outp
     expect(o.judgedFrom, id).toMatch(/^the recording relay's journal \(in front of https:\/\/localhost:\d+\)/);
 }
 
-/** Runs the pack with the demo product as the sut; `commands` leaves some out on purpose; `env` adds or overrides settings (a URL target). */
+/**
+ * Runs the pack with the demo product as the sut; `commands` leaves some out on purpose; `env` adds or
+ * overrides settings (a URL target); `work` keeps the reports, the pack's state and the product's state in a
+ * folder the caller owns, so that a later run continues from them (703's two phases).
+ */
 export async function productRun(
   flags: string[],
   cases: string[] | undefined,
-  options: { commands?: string[]; env?: Record<string, string> } = {},
+  options: { commands?: string[]; env?: Record<string, string>; work?: string } = {},
 ): Promise<{ outcome: Map<string, CaseOutcome>; output: string }> {
-  const work = mkdtempSync(join(tmpdir(), 'mesh-assure-product-mode-'));
+  const work = options.work ?? mkdtempSync(join(tmpdir(), 'mesh-assure-product-mode-'));
   try {
     const product = `"${process.execPath}" --import tsx "${PRODUCT}"`;
     const extra = flags.map((f) => ` --${f}`).join('');
@@ -89,7 +118,7 @@ export async function productRun(
     });
     return { outcome: outcomes(run.report), output: run.output };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (!options.work) rmSync(work, { recursive: true, force: true });
   }
 }
 
@@ -119,6 +148,7 @@ function outcomes(report: JsonReport): Map<string, CaseOutcome> {
       judgedFrom: attached?.judgedFrom,
       notDemonstrable: spec.tests[0]!.annotations.find((a) => a.type === 'not-demonstrable')?.description,
       stopped: spec.tests[0]!.annotations.find((a) => a.type === 'product command stopped')?.description,
+      pending: spec.tests[0]!.annotations.find((a) => a.type === 'pending')?.description,
     });
   }
   return byCase;
