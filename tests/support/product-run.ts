@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from '@playwright/test';
 import { specsOf, type JsonReport } from '../../src/pack/results.ts';
-import type { RunningSandbox } from '../../src/sandbox/index.ts';
 import { runWitnessPack } from '../../src/pack/runner.ts';
 import { packEnvironment } from './pack-environment.ts';
 
@@ -28,28 +27,6 @@ export interface CaseOutcome {
   stopped: string | undefined;
   /** Why the case waits for a later run (703 off the sandbox), with its due date. */
   pending: string | undefined;
-}
-
-const [SUT, PEER, DORMANT] = ['X26ABC1', 'X26ABC2', 'X26ABC3'] as const;
-
-/** The settings a supplier would give for INT, pointing at a second sandbox (mutual TLS) started as a URL target. */
-export function sandboxAsUrlTarget(sandbox: RunningSandbox): Record<string, string> {
-  const tls = sandbox.tls!;
-  return {
-    MESH_TARGET: sandbox.baseUrl.replace('127.0.0.1', 'localhost'),
-    MESH_CA_CERT: tls.caCertPath,
-    MESH_SHARED_KEY: sandbox.sharedKey,
-    MESH_WORKFLOW_ID: 'MESH_ASSURE_TEST',
-    MESH_MAILBOX_ID: SUT,
-    MESH_MAILBOX_PASSWORD: 'password',
-    MESH_CLIENT_CERT: tls.clients[SUT]!.certPath,
-    MESH_CLIENT_KEY: tls.clients[SUT]!.keyPath,
-    MESH_PEER_MAILBOX_ID: PEER,
-    MESH_PEER_MAILBOX_PASSWORD: 'password',
-    MESH_PEER_CLIENT_CERT: tls.clients[PEER]!.certPath,
-    MESH_PEER_CLIENT_KEY: tls.clients[PEER]!.keyPath,
-    MESH_DORMANT_MAILBOX_ID: DORMANT,
-  };
 }
 
 /** Each case's status and the rules its verdicts failed, by case id. */

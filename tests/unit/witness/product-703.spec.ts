@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SandboxAdmin } from '../../../fixtures/sandbox-admin.ts';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index.ts';
-import { productRun, sandboxAsUrlTarget, type CaseOutcome } from '../../support/product-run.ts';
+import { sandboxAsUrlTarget } from '../../support/pack-environment.ts';
+import { productRun, type CaseOutcome } from '../../support/product-run.ts';
 
 const [SUT, DORMANT] = ['X26ABC1', 'X26ABC3'];
 /** Past MESH's five days and the pack's six hours of grace. */

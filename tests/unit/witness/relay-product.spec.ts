@@ -14,9 +14,9 @@ import {
   expectPassedThroughRelay,
   productRun,
   RELAY_CASES,
-  sandboxAsUrlTarget,
   STORY_RULES,
 } from '../../support/product-run.ts';
+import { sandboxAsUrlTarget } from '../../support/pack-environment.ts';
 
 const SUT = 'X26ABC1';
 
