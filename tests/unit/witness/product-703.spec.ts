@@ -89,6 +89,7 @@ test('703 off the sandbox: pending after the product sends, pending before due, 
   const second = await run703();
   expect([second.case.status, second.case.failedRules], second.output).toEqual(['passed', []]);
   expect(second.case.judgedFrom).toMatch(/^the recording relay's journal/);
+  expect(second.case.passedRules).toContain('report-handled');
   // The target saw the product download and then acknowledge the REPORT on exactly that message.
   const own = sandbox.journal.entries({ mailbox: SUT }).filter((e) => /\/inbox\/[^/?]+(\/|$)/.test(e.path));
   const acknowledged = own.filter((e) => e.method === 'PUT' && e.status === 200).map((e) => e.messageId!);
