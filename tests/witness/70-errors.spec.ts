@@ -310,6 +310,18 @@ async function productUndeliveredTwoPhase(ctx: ProductCaseContext): Promise<void
   pending703.clear(key);
 }
 
+/** The id of the product's last accepted send to `to`, as the journal of the server it talked to recorded it. */
+async function sentIdInJournal(ctx: ProductCaseContext, to: string): Promise<string | undefined> {
+  const entries = (await ctx.product.journal?.entries()) ?? [];
+  return entries.findLast(
+    (e) =>
+      e.method === 'POST' &&
+      e.path.split('?')[0]!.endsWith('/outbox') &&
+      e.status === 202 &&
+      e.headers['mex-to']?.trim().toUpperCase() === to.toUpperCase(),
+  )?.messageId;
+}
+
 async function productSendsUncollected(
   ctx: ProductCaseContext,
   key: string,
@@ -322,9 +334,7 @@ async function productSendsUncollected(
     content: `703 left uncollected ${randomBytes(8).toString('hex')}`,
   });
   expect(sent.result.code, 'the send command succeeded').toBe(0);
-  const original =
-    sent.printedId ??
-    (await ctx.productRequests())?.find((r) => r.kind === 'send' && r.to === dormant && r.status === 202)?.messageId;
+  const original = sent.printedId ?? (await sentIdInJournal(ctx, dormant));
   if (!original)
     throw new Error(
       `the product's message to ${dormant} cannot be followed to its report: its send command printed no message id, and the pack cannot see the product's requests on this target (the recording relay shows them in front of an https target); have the command print the id MESH returned`,

@@ -102,3 +102,11 @@ test('703 off the sandbox: pending after the product sends, pending before due, 
   const pending = JSON.parse(readFileSync(join(work, 'reports', 'state', 'pending-703.json'), 'utf8')) as object;
   expect(Object.keys(pending), 'the pending record is cleared once the report is checked').toEqual([]);
 });
+
+test('a product that prints no message id: the first phase names its message from the relay journal', async () => {
+  const first = await run703(['quiet-id']);
+  expect(first.case.status, first.output).toBe('skipped');
+  const [sent] = sendsToDormant();
+  expect(sent).toBeDefined();
+  expect(first.case.pending).toMatch(new RegExp(`^the product sent ${sent} to ${DORMANT};`));
+});
