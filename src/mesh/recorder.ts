@@ -37,11 +37,11 @@ export function recordableRequestHeaders(headers: Record<string, string>): Recor
   return out;
 }
 
-/** Response headers worth recording: content-*, retry-after, and every mex-* header. */
+/** Response headers worth recording: content-*, retry-after, date (the server's clock), and every mex-* header. */
 export function recordableResponseHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(headers).filter(
-      ([name]) => name.startsWith('mex-') || name.startsWith('content-') || name === 'retry-after',
+      ([name]) => name.startsWith('mex-') || name.startsWith('content-') || name === 'retry-after' || name === 'date',
     ),
   );
 }

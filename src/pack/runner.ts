@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { readJsonReport, type JsonReport } from './results.ts';
 import { reportPathsUnder, type ReportPaths } from './report-paths.ts';
-import { readRunInfo } from './run-state.ts';
+import { readRunInfo, runStateVariable } from './run-state.ts';
 
 const PLAYWRIGHT_CLI = createRequire(import.meta.url).resolve('@playwright/test/cli');
 /** Playwright compiles TypeScript except under node_modules, where an installed mesh-assure lives: tsx's loader does it there. */
@@ -67,7 +67,8 @@ export async function runWitnessPack(options: PackRunOptions): Promise<PackRunIn
     ...(options.caseIds ? ['--grep', grepForCases(options.caseIds)] : []),
   ];
   const child = spawn(process.execPath, args, {
-    env: { ...(options.env ?? process.env), MESH_ASSURE_REPORTS: paths.root },
+    // The run's state goes where this process reads it back, never into the folder of a run that started it.
+    env: { ...(options.env ?? process.env), MESH_ASSURE_REPORTS: paths.root, ...runStateVariable(paths.state) },
     stdio: options.output === 'inherit' ? ['ignore', process.stderr, process.stderr] : ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -25,6 +25,8 @@ export interface CaseOutcome {
   notDemonstrable: string | undefined;
   /** What the report says of a product command stopped at its deadline. */
   stopped: string | undefined;
+  /** Why the case waits for a later run (703 off the sandbox), with its due date. */
+  pending: string | undefined;
 }
 
 /** Each case's status and the rules its verdicts failed, by case id. */
@@ -49,13 +51,17 @@ export function expectPassedThroughRelay(outcome: Map<string, CaseOutcome>, outp
     expect(o.judgedFrom, id).toMatch(/^the recording relay's journal \(in front of https:\/\/localhost:\d+\)/);
 }
 
-/** Runs the pack with the demo product as the sut; `commands` leaves some out on purpose; `env` adds or overrides settings (a URL target). */
+/**
+ * Runs the pack with the demo product as the sut; `commands` leaves some out on purpose; `env` adds or
+ * overrides settings (a URL target); `work` keeps the reports, the pack's state and the product's state in a
+ * folder the caller owns, so that a later run continues from them (703's two phases).
+ */
 export async function productRun(
   flags: string[],
   cases: string[] | undefined,
-  options: { commands?: string[]; env?: Record<string, string> } = {},
+  options: { commands?: string[]; env?: Record<string, string>; work?: string } = {},
 ): Promise<{ outcome: Map<string, CaseOutcome>; output: string }> {
-  const work = mkdtempSync(join(tmpdir(), 'mesh-assure-product-mode-'));
+  const work = options.work ?? mkdtempSync(join(tmpdir(), 'mesh-assure-product-mode-'));
   try {
     const product = `"${process.execPath}" --import tsx "${PRODUCT}"`;
     const extra = flags.map((f) => ` --${f}`).join('');
@@ -89,7 +95,7 @@ export async function productRun(
     });
     return { outcome: outcomes(run.report), output: run.output };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (!options.work) rmSync(work, { recursive: true, force: true });
   }
 }
 
@@ -119,6 +125,7 @@ function outcomes(report: JsonReport): Map<string, CaseOutcome> {
       judgedFrom: attached?.judgedFrom,
       notDemonstrable: spec.tests[0]!.annotations.find((a) => a.type === 'not-demonstrable')?.description,
       stopped: spec.tests[0]!.annotations.find((a) => a.type === 'product command stopped')?.description,
+      pending: spec.tests[0]!.annotations.find((a) => a.type === 'pending')?.description,
     });
   }
   return byCase;

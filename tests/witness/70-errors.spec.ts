@@ -31,6 +31,8 @@ import {
   type CaseContext,
   type ProductCaseContext,
 } from '../../fixtures/witness.ts';
+import type { SandboxAdmin } from '../../fixtures/sandbox-admin.ts';
+import { serverNow } from '../../fixtures/server-clock.ts';
 import { sha256 } from '../../src/evidence/checksums.ts';
 import { MeshError, type MeshClient } from '../../src/mesh/index.ts';
 
@@ -40,6 +42,7 @@ const EXPIRY_MS = 5 * DAY_MS;
 const REPORT_GRACE_MS = 6 * 3_600_000;
 const UNREGISTERED_MAILBOX = 'X00UNREG01';
 const VERIFIED_703 = 'verified-703.json';
+const NO_DORMANT = 'MESH_DORMANT_MAILBOX_ID is not set: 703 needs a mailbox nobody reads';
 /** How long the product gets to give up after a 403: one that retries forever is stopped here. */
 const GIVE_UP_WITHIN_MS = 30_000;
 /** Requests refused with 403 that still count as reporting it, not a retry storm. */
@@ -194,32 +197,37 @@ test(
   ),
 );
 
-/** Finds, by its headers only (HEAD is no download), the REPORT in the sut inbox linked to `original`. */
-async function findReport(ctx: CaseContext, original: string): Promise<string> {
-  const { sut } = ctx.pack;
-  return ctx.step(`${sut.mailboxId} looks in its inbox for the REPORT linked to ${original}`, async () => {
+/** Finds, by its headers only (HEAD is no download), the REPORT in `client`'s inbox linked to `original`. */
+async function findReport(ctx: CaseContext, client: MeshClient, original: string): Promise<string> {
+  return ctx.step(`${client.mailboxId} looks in its inbox for the REPORT linked to ${original}`, async () => {
     const looked = new Set<string>();
     const deadline = Date.now() + ctx.pack.settings.deliveryTimeoutMs;
     for (let delay = 250; ; delay = Math.min(delay * 2, 15_000)) {
-      for (const id of await inboxIds(sut)) {
+      for (const id of await inboxIds(client)) {
         if (looked.has(id)) continue;
         looked.add(id);
-        const head = await sut.head(id);
+        const head = await client.head(id);
         if (head.messageType === 'REPORT' && head.linkedMessageId === original) return id;
       }
       if (Date.now() + delay > deadline)
         throw new Error(
-          `no REPORT linked to ${original} reached ${sut.mailboxId} within ${ctx.pack.settings.deliveryTimeoutMs / 1000} s`,
+          `no REPORT linked to ${original} reached ${client.mailboxId} within ${ctx.pack.settings.deliveryTimeoutMs / 1000} s`,
         );
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   });
 }
 
+async function trackedUndeliverable(ctx: CaseContext, sender: MeshClient, original: string): Promise<void> {
+  await ctx.step(`${sender.mailboxId} tracks ${original}: undeliverable`, async () => {
+    expect((await sender.track(original)).status?.toLowerCase()).toBe('undeliverable');
+  });
+}
+
 /** Downloads the report, checks it says the original was not collected, acknowledges it; returns its id. */
 async function handleReport(ctx: CaseContext, original: string): Promise<string> {
   const { pack } = ctx;
-  const reportId = await findReport(ctx, original);
+  const reportId = await findReport(ctx, pack.sut, original);
   await ctx.messageIds({ 'report id': reportId });
   const report = await receiveAndAcknowledge(ctx, pack.sut, reportId);
   expect(report.metadata.messageType).toBe('REPORT');
@@ -228,9 +236,7 @@ async function handleReport(ctx: CaseContext, original: string): Promise<string>
     false,
     original,
   ]);
-  await ctx.step(`${pack.sut.mailboxId} tracks ${original}: undeliverable`, async () => {
-    expect((await pack.sut.track(original)).status?.toLowerCase()).toBe('undeliverable');
-  });
+  await trackedUndeliverable(ctx, pack.sut, original);
   return reportId;
 }
 
@@ -239,29 +245,33 @@ function recordVerified(ctx: CaseContext, original: string, reportId: string): v
   stateFile.writeJson(VERIFIED_703, { runId: ctx.pack.run.runId, original, reportId });
 }
 
+/** The journal of the server the product talked to: it downloaded the REPORT and then acknowledged it. */
+async function productDownloadedAndAcknowledged(ctx: ProductCaseContext, reportId: string): Promise<void> {
+  await ctx.step(`the journal: the product downloaded the REPORT ${reportId} and acknowledged it`, async () => {
+    const own = (await productRequestsOn(ctx, reportId))!;
+    expect(own.map((r) => [r.kind, r.status]).filter(([kind]) => kind !== 'head')).toEqual([
+      ['download', 200],
+      ['acknowledge', 200],
+    ]);
+  });
+}
+
 /**
  * 703 through the product, on the sandbox: its message to the dormant mailbox is expired through the admin
  * API (the product signs with real time, so the sandbox clock stays put), and the product downloads and
  * acknowledges the REPORT.
  */
-async function productUndelivered(ctx: ProductCaseContext): Promise<void> {
-  ctx.needs('send', 'receive');
-  const { pack } = ctx;
-  const admin = pack.admin;
-  const dormant = await pack.dormant();
-  if (!admin || !dormant)
-    notDemonstrable(
-      'in product mode 703 runs on the embedded sandbox only: on INT the report comes five days later, and a two-phase product run is not built yet',
-    );
+async function productUndeliveredOnSandbox(ctx: ProductCaseContext, admin: SandboxAdmin): Promise<void> {
+  const dormant = (await ctx.pack.dormant())!;
   const content = `703 left uncollected ${randomBytes(8).toString('hex')}`;
-  const sent = await productSends(ctx, { to: dormant!.mailboxId, content });
+  const sent = await productSends(ctx, { to: dormant.mailboxId, content });
   expect(sent.result.code, 'the send command succeeded').toBe(0);
   // Found by its sender alone: downloading it at the dormant mailbox would collect it.
-  const original = sent.printedId ?? (await findFromProduct(ctx, dormant!, undefined, undefined)).messageId;
-  pack.ledger.add(original, '703');
+  const original = sent.printedId ?? (await findFromProduct(ctx, dormant, undefined, undefined)).messageId;
+  ctx.pack.ledger.add(original, '703');
   await ctx.messageIds({ 'message id': original });
   const expiry = await ctx.step(`the sandbox expires ${original}: a REPORT goes to the product`, () =>
-    admin!.expire(original),
+    admin.expire(original),
   );
   await attachJson('expiry', expiry);
   const reportId = expiry.report_message_id;
@@ -272,13 +282,102 @@ async function productUndelivered(ctx: ProductCaseContext): Promise<void> {
   const handled = async () =>
     Boolean((await productRequestsOn(ctx, reportId!))?.some((r) => r.kind === 'acknowledge' && r.status === 200));
   await ctx.product.receiveUntil(dir, handled, `receives the REPORT ${reportId}`);
-  await ctx.step(`the journal: the product downloaded the REPORT ${reportId} and acknowledged it`, async () => {
-    const own = (await productRequestsOn(ctx, reportId!))!;
-    expect(own.map((r) => [r.kind, r.status]).filter(([kind]) => kind !== 'head')).toEqual([
-      ['download', 200],
-      ['acknowledge', 200],
-    ]);
+  await productDownloadedAndAcknowledged(ctx, reportId!);
+}
+
+/**
+ * 703 through the product off the embedded sandbox, in two runs. First run: the product sends to the dormant
+ * mailbox, and the case is pending until five days and six hours later by the server's clock. A run after
+ * that: the product's receive runs, and the case passes when the REPORT on exactly that message left the
+ * product's inbox acknowledged, the message tracks as undeliverable, and (where the relay's journal shows
+ * the product's requests) the product downloaded the REPORT before acknowledging it.
+ */
+async function productUndeliveredTwoPhase(ctx: ProductCaseContext): Promise<void> {
+  const { pack } = ctx;
+  const dormant = pack.dormantMailboxId;
+  if (!dormant) notDemonstrable(NO_DORMANT);
+  const key = pendingKey(pack.settings.baseUrl ?? '', ctx.product.mailboxId, 'product');
+  const waiting = pending703.get(key);
+  const now = await ctx.step("the server's clock, from the Date of its answer", () => serverNow(pack.peer, pack.log));
+  if (!waiting) return productSendsUncollected(ctx, key, dormant!, now);
+  await ctx.messageIds({ 'message id': waiting.messageId });
+  if (now.getTime() < Date.parse(waiting.dueAt))
+    return ctx.pending(
+      `the report on ${waiting.messageId}, which the product sent ${waiting.sentAt}, is not due yet by the server's clock (${now.toISOString()})`,
+      waiting.dueAt,
+    );
+  await productHandlesReport(ctx, waiting.messageId);
+  pending703.clear(key);
+}
+
+/** The id of the product's last accepted send to `to`, as the journal of the server it talked to recorded it. */
+async function sentIdInJournal(ctx: ProductCaseContext, to: string): Promise<string | undefined> {
+  const entries = (await ctx.product.journal?.entries()) ?? [];
+  return entries.findLast(
+    (e) =>
+      e.method === 'POST' &&
+      e.path.split('?')[0]!.endsWith('/outbox') &&
+      e.status === 202 &&
+      e.headers['mex-to']?.trim().toUpperCase() === to.toUpperCase(),
+  )?.messageId;
+}
+
+async function productSendsUncollected(
+  ctx: ProductCaseContext,
+  key: string,
+  dormant: string,
+  now: Date,
+): Promise<void> {
+  const { pack } = ctx;
+  const sent = await productSends(ctx, {
+    to: dormant,
+    content: `703 left uncollected ${randomBytes(8).toString('hex')}`,
   });
+  expect(sent.result.code, 'the send command succeeded').toBe(0);
+  const original = sent.printedId ?? (await sentIdInJournal(ctx, dormant));
+  if (!original)
+    throw new Error(
+      `the product's message to ${dormant} cannot be followed to its report: its send command printed no message id, and the pack cannot see the product's requests on this target (the recording relay shows them in front of an https target); have the command print the id MESH returned`,
+    );
+  pack.ledger.add(original, '703');
+  await ctx.messageIds({ 'message id': original });
+  const dueAt = new Date(now.getTime() + EXPIRY_MS + REPORT_GRACE_MS).toISOString();
+  pending703.set(key, { messageId: original, sentAt: now.toISOString(), dueAt, runId: pack.run.runId });
+  ctx.pending(
+    `the product sent ${original} to ${dormant}; run the pack again after the due date, when its receive must download and acknowledge the REPORT`,
+    dueAt,
+  );
+}
+
+/** The second phase: the product's receive collects the REPORT on `original`, seen from its mailbox and journal. */
+async function productHandlesReport(ctx: ProductCaseContext, original: string): Promise<void> {
+  const sut = await ctx.pack.sutForTracking();
+  const reportId = await findReport(ctx, sut, original);
+  await ctx.messageIds({ 'report id': reportId });
+  ctx.facts.reportIds.push(reportId);
+  const acknowledged = async () => !(await inboxIds(sut)).includes(reportId);
+  await ctx.product.receiveUntil(
+    await ctx.product.folder('703-received'),
+    acknowledged,
+    `receives the REPORT ${reportId}`,
+  );
+  await ctx.step(`${sut.mailboxId}'s inbox: the REPORT ${reportId} was acknowledged (it left the inbox)`, async () => {
+    expect(await acknowledged(), `the REPORT ${reportId} is still in ${sut.mailboxId}'s inbox`).toBe(true);
+  });
+  await trackedUndeliverable(ctx, sut, original);
+  if (!ctx.product.journal)
+    return ctx.partNotDemonstrable(
+      'the download of the REPORT',
+      "the product's own requests are seen only in the sandbox journal or through the recording relay (an https target); its acknowledgement is seen in its inbox",
+    );
+  await productDownloadedAndAcknowledged(ctx, reportId);
+}
+
+/** 703 through the product: at once on the embedded sandbox (its admin API), elsewhere over two runs. */
+async function productUndelivered(ctx: ProductCaseContext): Promise<void> {
+  ctx.needs('send', 'receive');
+  const admin = ctx.pack.admin;
+  return admin ? productUndeliveredOnSandbox(ctx, admin) : productUndeliveredTwoPhase(ctx);
 }
 
 test(
@@ -287,8 +386,8 @@ test(
     async (ctx) => {
       const { pack } = ctx;
       const dormant = pack.dormantMailboxId;
-      if (!dormant) notDemonstrable('MESH_DORMANT_MAILBOX_ID is not set: 703 needs a mailbox nobody reads');
-      const key = pendingKey(pack.settings.baseUrl ?? '', pack.sut.mailboxId);
+      if (!dormant) notDemonstrable(NO_DORMANT);
+      const key = pendingKey(pack.settings.baseUrl ?? '', pack.sut.mailboxId, 'reference');
       const waiting = pending703.get(key);
       if (waiting) {
         if (Date.now() < Date.parse(waiting.dueAt))

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { specsOf } from '../../../src/pack/results.ts';
 import { runWitnessPack } from '../../../src/pack/runner.ts';
-import { packEnvironment } from '../../support/pack-environment.ts';
+import { packEnvironment, sandboxAsUrlTarget } from '../../support/pack-environment.ts';
 import { startHarness, type Harness } from '../mesh/helpers.ts';
 
 const SUT = 'X26ABC1';
@@ -36,7 +36,6 @@ test.afterAll(async () => {
 
 test('a run in INT mode acknowledges only the messages it created', async () => {
   const { sandbox } = harness;
-  const tls = sandbox.tls!;
   const seeder = harness.client(DORMANT).client;
   await seeder.handshake();
   const seeded: Record<string, string[]> = { [SUT]: [], [PEER]: [] };
@@ -53,19 +52,7 @@ test('a run in INT mode acknowledges only the messages it created', async () => 
     reportsRoot: join(work, 'reports'),
     output: 'capture',
     env: packEnvironment({
-      MESH_TARGET: sandbox.baseUrl.replace('127.0.0.1', 'localhost'),
-      MESH_CA_CERT: tls.caCertPath,
-      MESH_SHARED_KEY: sandbox.sharedKey,
-      MESH_WORKFLOW_ID: WORKFLOW,
-      MESH_MAILBOX_ID: SUT,
-      MESH_MAILBOX_PASSWORD: 'password',
-      MESH_CLIENT_CERT: tls.clients[SUT]!.certPath,
-      MESH_CLIENT_KEY: tls.clients[SUT]!.keyPath,
-      MESH_PEER_MAILBOX_ID: PEER,
-      MESH_PEER_MAILBOX_PASSWORD: 'password',
-      MESH_PEER_CLIENT_CERT: tls.clients[PEER]!.certPath,
-      MESH_PEER_CLIENT_KEY: tls.clients[PEER]!.keyPath,
-      MESH_DORMANT_MAILBOX_ID: DORMANT,
+      ...sandboxAsUrlTarget(sandbox),
       MESH_LARGE_MESSAGE_MB: '3',
       MESH_DELIVERY_TIMEOUT_S: '20',
     }),

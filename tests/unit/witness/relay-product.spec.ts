@@ -16,8 +16,9 @@ import {
   RELAY_CASES,
   STORY_RULES,
 } from '../../support/product-run.ts';
+import { sandboxAsUrlTarget } from '../../support/pack-environment.ts';
 
-const [SUT, PEER, DORMANT] = ['X26ABC1', 'X26ABC2', 'X26ABC3'];
+const SUT = 'X26ABC1';
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -35,24 +36,7 @@ test.afterEach(async () => {
 });
 
 /** The settings a supplier would give for INT, pointing at the second sandbox. */
-function urlTarget(): Record<string, string> {
-  const tls = sandbox.tls!;
-  return {
-    MESH_TARGET: sandbox.baseUrl.replace('127.0.0.1', 'localhost'),
-    MESH_CA_CERT: tls.caCertPath,
-    MESH_SHARED_KEY: sandbox.sharedKey,
-    MESH_WORKFLOW_ID: 'MESH_ASSURE_TEST',
-    MESH_MAILBOX_ID: SUT!,
-    MESH_MAILBOX_PASSWORD: 'password',
-    MESH_CLIENT_CERT: tls.clients[SUT!]!.certPath,
-    MESH_CLIENT_KEY: tls.clients[SUT!]!.keyPath,
-    MESH_PEER_MAILBOX_ID: PEER!,
-    MESH_PEER_MAILBOX_PASSWORD: 'password',
-    MESH_PEER_CLIENT_CERT: tls.clients[PEER!]!.certPath,
-    MESH_PEER_CLIENT_KEY: tls.clients[PEER!]!.keyPath,
-    MESH_DORMANT_MAILBOX_ID: DORMANT!,
-  };
-}
+const urlTarget = (): Record<string, string> => sandboxAsUrlTarget(sandbox);
 
 test('through the relay on a URL target, the cases pass and every rule is judged from the relay journal', async () => {
   const { outcome, output } = await productRun([], RELAY_CASES, { env: urlTarget() });
