@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from '@playwright/test';
+import { PRODUCT_RULES_ATTACHMENT } from '../../src/evidence/case-results.ts';
 import { specsOf, type JsonReport } from '../../src/pack/results.ts';
 import { runWitnessPack } from '../../src/pack/runner.ts';
 import { packEnvironment } from './pack-environment.ts';
@@ -112,7 +113,7 @@ function outcomes(report: JsonReport): Map<string, CaseOutcome> {
   for (const spec of specsOf(report)) {
     const id = spec.tags.find((t) => t.replace(/^@/, '') !== 'optional')!.replace(/^@/, '');
     const result = spec.tests[0]!.results.at(-1)!;
-    const rules = result.attachments.find((a) => a.name === 'assessor rules (product)');
+    const rules = result.attachments.find((a) => a.name === PRODUCT_RULES_ATTACHMENT);
     const attached = rules?.body
       ? (JSON.parse(Buffer.from(rules.body, 'base64').toString('utf8')) as {
           judgedFrom: string;
