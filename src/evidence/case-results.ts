@@ -30,7 +30,15 @@ export interface CaseResult extends CatalogueEntry {
   playwrightTestId: string | null;
   /** The case's test result id in the Allure 3 report, for a link straight to it; absent in older bundles. */
   allureTestResultId?: string | null;
+  /**
+   * Product mode, where the product's requests were seen: the entries of reports/journal.jsonl (by index)
+   * that prove the case's verdicts; absent in reference mode and in older bundles.
+   */
+  journalRequests?: number[];
 }
+
+/** The attachment of a product-mode case that holds its verdicts over the product's requests. */
+export const PRODUCT_RULES_ATTACHMENT = 'assessor rules (product)';
 
 interface AllureResult {
   uuid: string;
@@ -79,6 +87,18 @@ function ledgerMessageIds(ledgerPath: string): Map<string, string[]> {
     byCase.set(caseId, [...(byCase.get(caseId) ?? []), messageId]);
   }
   return byCase;
+}
+
+/** The journal entries the last result's product verdicts name, in journal order; undefined where no journal was judged. */
+function journalRequests(test: JsonTest): number[] | undefined {
+  const attached = test.results.at(-1)?.attachments.find((a) => a.name === PRODUCT_RULES_ATTACHMENT);
+  if (!attached?.body) return undefined;
+  const rules = JSON.parse(Buffer.from(attached.body, 'base64').toString('utf8')) as {
+    journal?: string;
+    verdicts: { journalIndex?: number[] }[];
+  };
+  if (!rules.journal) return undefined;
+  return [...new Set(rules.verdicts.flatMap((v) => v.journalIndex ?? []))].sort((a, b) => a - b);
 }
 
 function outcome(test: JsonTest): { result: CaseOutcome; durationMs: number; notes: string[] } {
@@ -165,12 +185,14 @@ export function collectCaseResults(catalogue: readonly CatalogueEntry[], outputs
       };
     const allure = fromAllure.get(entry.id);
     const messageIds = [...new Set([...(allure?.messageIds ?? []), ...(fromLedger.get(entry.id) ?? [])])];
+    const proving = journalRequests(found.test);
     return {
       ...entry,
       ...outcome(found.test),
       messageIds,
       playwrightTestId: found.spec.id,
       allureTestResultId: allure?.testResultId ?? null,
+      ...(proving ? { journalRequests: proving } : {}),
     };
   });
 }

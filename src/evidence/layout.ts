@@ -16,6 +16,11 @@ export const BUNDLE_FILES = {
   results: 'reports/results.json',
   /** Every HTTP exchange of the run in order, authorization redacted. */
   exchanges: 'reports/exchanges.jsonl',
+  /**
+   * Product mode: the journal the product's requests were judged from (the relay's, or the embedded
+   * sandbox's part for the product mailbox), one JSON object a line; entry i is the request verdicts name `#i`.
+   */
+  judgedJournal: 'reports/journal.jsonl',
   /** observe: every verdict with all its findings and proving requests, the limits and the session's loose ends. */
   observeResult: 'reports/observe.json',
   /** observe: every request of the product's mailbox as the sandbox journalled it (no authorization). */

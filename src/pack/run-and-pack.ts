@@ -77,6 +77,9 @@ async function reportFiles(reports: ReportPaths, rehearsal: boolean): Promise<Ma
   ]);
   const exchanges = stateFilePath(reports, STATE_FILES.exchanges);
   files.set(BUNDLE_FILES.exchanges, existsSync(exchanges) ? await readFile(exchanges) : new Uint8Array());
+  // Product mode only, where the product's requests were seen: what its verdicts point into.
+  const judged = stateFilePath(reports, STATE_FILES.judgedJournal);
+  if (existsSync(judged)) files.set(BUNDLE_FILES.judgedJournal, await readFile(judged));
   for (const [path, data] of files) {
     if (!path.endsWith('.html')) continue;
     const page = stripAnalytics(Buffer.from(data).toString('utf8'));

@@ -8,7 +8,9 @@ export function packEnvironment(env: Record<string, string> = {}): NodeJS.Proces
   return { ...Object.fromEntries(clean), ...env };
 }
 
-const [SUT, PEER, DORMANT] = ['X26ABC1', 'X26ABC2', 'X26ABC3'] as const;
+/** The mailboxes of a second sandbox given to the pack as a URL target. */
+export const URL_TARGET_MAILBOXES = { sut: 'X26ABC1', peer: 'X26ABC2', dormant: 'X26ABC3' } as const;
+const { sut: SUT, peer: PEER, dormant: DORMANT } = URL_TARGET_MAILBOXES;
 
 /** The settings a supplier would give for INT, pointing at a second sandbox (mutual TLS) started as a URL target. */
 export function sandboxAsUrlTarget(sandbox: RunningSandbox): Record<string, string> {

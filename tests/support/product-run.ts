@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from '@playwright/test';
+import { PRODUCT_RULES_ATTACHMENT } from '../../src/evidence/case-results.ts';
 import { specsOf, type JsonReport } from '../../src/pack/results.ts';
 import { runWitnessPack } from '../../src/pack/runner.ts';
 import { packEnvironment } from './pack-environment.ts';
@@ -23,10 +24,10 @@ export interface CaseOutcome {
   /** Where the verdicts were judged from, as the report says. */
   judgedFrom: string | undefined;
   notDemonstrable: string | undefined;
+  /** Why the case waits for a later run, with its due date (a two-phase case). */
+  pending: string | undefined;
   /** What the report says of a product command stopped at its deadline. */
   stopped: string | undefined;
-  /** Why the case waits for a later run (703 off the sandbox), with its due date. */
-  pending: string | undefined;
 }
 
 /** Each case's status and the rules its verdicts failed, by case id. */
@@ -51,6 +52,36 @@ export function expectPassedThroughRelay(outcome: Map<string, CaseOutcome>, outp
     expect(o.judgedFrom, id).toMatch(/^the recording relay's journal \(in front of https:\/\/localhost:\d+\)/);
 }
 
+/** The demo product's commands as settings (MESH_PRODUCT_*_CMD), keeping its state in `work`; `flags` are its misbehaviours. */
+export function demoProductCommands(work: string, flags: string[] = []): Record<ProductCommandName, [string, string]> {
+  const product = `"${process.execPath}" --import tsx "${PRODUCT}"`;
+  const extra = flags.map((f) => ` --${f}`).join('');
+  const state = `--state "${work}"`;
+  return {
+    send: [
+      'MESH_PRODUCT_SEND_CMD',
+      `${product} send ${state} --to {to} --workflow {workflow} --file {file} --subject {subject} --local-id {local_id} --chunk-bytes 1000000${extra}`,
+    ],
+    sendGzip: [
+      'MESH_PRODUCT_SEND_GZIP_CMD',
+      `${product} send --gzip ${state} --to {to} --workflow {workflow} --file {file}${extra}`,
+    ],
+    receive: ['MESH_PRODUCT_RECEIVE_CMD', `${product} receive ${state} --dir {dir}${extra}`],
+    download: ['MESH_PRODUCT_DOWNLOAD_CMD', `${product} download ${state} --id {id} --dir {dir}${extra}`],
+  };
+}
+
+type ProductCommandName = 'send' | 'sendGzip' | 'receive' | 'download';
+
+/** Settings that keep a product-mode run short: a small large message, quick polls and deadlines. */
+export const QUICK_PRODUCT_SETTINGS: Record<string, string> = {
+  MESH_LARGE_MESSAGE_MB: '3',
+  MESH_PRODUCT_POLL_INTERVAL_S: '1',
+  MESH_PRODUCT_ACK_WITHIN_S: '5',
+  MESH_PRODUCT_COMMAND_TIMEOUT_S: '60',
+  MESH_DELIVERY_TIMEOUT_S: '20',
+};
+
 /**
  * Runs the pack with the demo product as the sut; `commands` leaves some out on purpose; `env` adds or
  * overrides settings (a URL target); `work` keeps the reports, the pack's state and the product's state in a
@@ -63,33 +94,15 @@ export async function productRun(
 ): Promise<{ outcome: Map<string, CaseOutcome>; output: string }> {
   const work = options.work ?? mkdtempSync(join(tmpdir(), 'mesh-assure-product-mode-'));
   try {
-    const product = `"${process.execPath}" --import tsx "${PRODUCT}"`;
-    const extra = flags.map((f) => ` --${f}`).join('');
-    const state = `--state "${work}"`;
-    const all: Record<string, [string, string]> = {
-      send: [
-        'MESH_PRODUCT_SEND_CMD',
-        `${product} send ${state} --to {to} --workflow {workflow} --file {file} --subject {subject} --local-id {local_id} --chunk-bytes 1000000${extra}`,
-      ],
-      sendGzip: [
-        'MESH_PRODUCT_SEND_GZIP_CMD',
-        `${product} send --gzip ${state} --to {to} --workflow {workflow} --file {file}${extra}`,
-      ],
-      receive: ['MESH_PRODUCT_RECEIVE_CMD', `${product} receive ${state} --dir {dir}${extra}`],
-      download: ['MESH_PRODUCT_DOWNLOAD_CMD', `${product} download ${state} --id {id} --dir {dir}${extra}`],
-    };
-    const chosen = options.commands ?? Object.keys(all);
+    const all = demoProductCommands(work, flags);
+    const chosen = (options.commands ?? Object.keys(all)) as ProductCommandName[];
     const run = await runWitnessPack({
       reportsRoot: join(work, 'reports'),
       output: 'capture',
       ...(cases ? { caseIds: cases } : {}),
       env: packEnvironment({
-        ...Object.fromEntries(chosen.map((c) => all[c]!)),
-        MESH_LARGE_MESSAGE_MB: '3',
-        MESH_PRODUCT_POLL_INTERVAL_S: '1',
-        MESH_PRODUCT_ACK_WITHIN_S: '5',
-        MESH_PRODUCT_COMMAND_TIMEOUT_S: '60',
-        MESH_DELIVERY_TIMEOUT_S: '20',
+        ...Object.fromEntries(chosen.map((c) => all[c])),
+        ...QUICK_PRODUCT_SETTINGS,
         ...options.env,
       }),
     });
@@ -104,7 +117,7 @@ function outcomes(report: JsonReport): Map<string, CaseOutcome> {
   for (const spec of specsOf(report)) {
     const id = spec.tags.find((t) => t.replace(/^@/, '') !== 'optional')!.replace(/^@/, '');
     const result = spec.tests[0]!.results.at(-1)!;
-    const rules = result.attachments.find((a) => a.name === 'assessor rules (product)');
+    const rules = result.attachments.find((a) => a.name === PRODUCT_RULES_ATTACHMENT);
     const attached = rules?.body
       ? (JSON.parse(Buffer.from(rules.body, 'base64').toString('utf8')) as {
           judgedFrom: string;
@@ -124,8 +137,8 @@ function outcomes(report: JsonReport): Map<string, CaseOutcome> {
         .sort(),
       judgedFrom: attached?.judgedFrom,
       notDemonstrable: spec.tests[0]!.annotations.find((a) => a.type === 'not-demonstrable')?.description,
-      stopped: spec.tests[0]!.annotations.find((a) => a.type === 'product command stopped')?.description,
       pending: spec.tests[0]!.annotations.find((a) => a.type === 'pending')?.description,
+      stopped: spec.tests[0]!.annotations.find((a) => a.type === 'product command stopped')?.description,
     });
   }
   return byCase;

@@ -2,59 +2,59 @@
  * Product mode off the embedded sandbox: `run` starts the recording relay in front of the target, the demo
  * product talks to it, and every assessor rule is judged per case from the relay's journal. The target is a
  * second sandbox started as a URL target with mutual TLS (the pack cannot use its admin API: it plays INT).
- * A misbehaviour fails through the relay the same rule it fails on the sandbox.
+ * Every case runs; each misbehaviour flag fails through the relay the same cases and rules as on the
+ * embedded sandbox (the one table, tests/support/misbehaviours.ts), on the cases a single run can show.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
-import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index.ts';
+import { expect } from '@playwright/test';
+import { CASES } from '../../../src/pack/catalogue.ts';
 import {
-  caseSummary,
-  expectPassedThroughRelay,
-  productRun,
-  RELAY_CASES,
-  STORY_RULES,
-} from '../../support/product-run.ts';
-import { sandboxAsUrlTarget } from '../../support/pack-environment.ts';
+  expectMisbehaviour,
+  failingCases,
+  MISBEHAVIOURS,
+  offSandbox,
+  SANDBOX_ONLY_CASES,
+} from '../../support/misbehaviours.ts';
+import { caseSummary, productRun, STORY_RULES } from '../../support/product-run.ts';
+import { test, URL_TARGET_MAILBOXES } from '../../support/url-target.ts';
 
-const SUT = 'X26ABC1';
+const SUT = URL_TARGET_MAILBOXES.sut;
 
-test.describe.configure({ timeout: 300_000 });
+// A full product-mode run on a shared two-core machine: minutes, not seconds.
+test.describe.configure({ mode: 'parallel', timeout: 600_000 });
 
-let sandbox: RunningSandbox;
-let work: string;
+const ALL_CASES = CASES.map((c) => c.id as string);
 
-test.beforeEach(async () => {
-  work = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'mesh-assure-relay-product-'));
-  sandbox = await startSandbox({ tls: 'mtls', port: 0, dataDir: join(work, 'sandbox') });
-});
-
-test.afterEach(async () => {
-  await sandbox?.close();
-  rmSync(work, { recursive: true, force: true });
-});
-
-/** The settings a supplier would give for INT, pointing at the second sandbox. */
-const urlTarget = (): Record<string, string> => sandboxAsUrlTarget(sandbox);
-
-test('through the relay on a URL target, the cases pass and every rule is judged from the relay journal', async () => {
-  const { outcome, output } = await productRun([], RELAY_CASES, { env: urlTarget() });
-  expectPassedThroughRelay(outcome, output);
+test('through the relay on a URL target, every case passes but 703, with every rule judged from the relay journal', async ({
+  urlTarget,
+}) => {
+  const { outcome, output } = await productRun([], undefined, { env: urlTarget.settings });
+  expect(caseSummary(outcome), output.split('\n').slice(-80).join('\n')).toEqual(
+    Object.fromEntries(ALL_CASES.map((id) => [id, [SANDBOX_ONLY_CASES.has(id) ? 'skipped' : 'passed', []]])),
+  );
+  for (const [id, o] of outcome)
+    if (o.status === 'passed') expect(o.judgedFrom, id).toMatch(/^the recording relay's journal \(in front of https:/);
+  // 703's report comes five days after the send on any MESH server: one run shows it only as pending or not demonstrable.
+  const waiting = outcome.get('703')!;
+  expect(waiting.pending ?? waiting.notDemonstrable).toMatch(/five days|due/);
   for (const [id, rules] of Object.entries(STORY_RULES))
     expect(outcome.get(id)!.passedRules, id).toEqual(expect.arrayContaining(rules));
+  expect(outcome.get('601')!.passedRules).toContain('paging');
+  expect(outcome.get('501')!.passedRules).toContain('chunked-whole');
+  // 701 off the sandbox: the product's wrong password got 403 from the target, through the relay.
+  expect(
+    urlTarget.sandbox.journal.entries({ mailbox: SUT }).filter((e) => e.status === 403).length,
+    "the target's 403s to the product",
+  ).toBeGreaterThan(0);
   // The product's requests reached the target: its journal has them, after the product's own handshake.
-  const reached = sandbox.journal.entries({ mailbox: SUT }).map((e) => `${e.method} ${e.path.split('?')[0]}`);
+  const reached = urlTarget.sandbox.journal.entries({ mailbox: SUT }).map((e) => `${e.method} ${e.path.split('?')[0]}`);
   expect(reached[0]).toBe(`POST /messageexchange/${SUT}`);
   expect(reached).toContain(`POST /messageexchange/${SUT}/outbox`);
 });
 
-test('a product that handshakes before every call fails handshake-once-first through the relay, as on the sandbox', async () => {
-  const { outcome, output } = await productRun(['handshake-per-call'], ['handshake', '201'], { env: urlTarget() });
-  const summary = caseSummary(outcome);
-  expect(summary, output.split('\n').slice(-80).join('\n')).toEqual({
-    handshake: ['passed', []],
-    '201': ['failed', ['handshake-once-first']],
+for (const m of MISBEHAVIOURS.map(offSandbox))
+  test(`through the relay, a product with --${m.flags.join(' --')} fails ${failingCases(m).join(', ')} as on the sandbox`, async ({
+    urlTarget,
+  }) => {
+    const outcome = await expectMisbehaviour(m, urlTarget.settings);
+    for (const id of failingCases(m)) expect(outcome.get(id)!.judgedFrom, id).toMatch(/^the recording relay's journal/);
   });
-  expect(outcome.get('201')!.judgedFrom).toMatch(/^the recording relay's journal/);
-});

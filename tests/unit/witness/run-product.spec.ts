@@ -1,7 +1,8 @@
 /**
  * `mesh-assure run` in product mode: the product commands given as options, the product named by
  * MESH_PRODUCT_NAME and MESH_PRODUCT_VERSION; the bundle says on its landing page and in its manifest that
- * the product, not our client, was the system under test, and a case with no command is not demonstrable.
+ * the product, not our client, was the system under test, and a case with no command is not demonstrable;
+ * it holds the sandbox journal of the product's mailbox its verdicts point into.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { expect, test } from '@playwright/test';
 import type { Manifest } from '../../../src/evidence/index.ts';
 import { readZip } from '../../../src/evidence/zip.ts';
 import { runCli } from '../cli/run-cli.ts';
+import { expectJudgedJournal } from '../../support/judged-journal.ts';
 
 const PRODUCT = fileURLToPath(new URL('../../demo-product/product.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -42,12 +44,10 @@ test('run --product-*-cmd packs a bundle that names the product as the system un
       ROOT,
     );
     expect(run.code, run.stderr.slice(-3000)).toBe(0);
-    const entries = new Map(
-      (await readZip((JSON.parse(run.stdout) as { bundle: string }).bundle)).map((e) => [
-        e.name,
-        Buffer.from(e.data!).toString('utf8'),
-      ]),
+    const files = new Map(
+      (await readZip((JSON.parse(run.stdout) as { bundle: string }).bundle)).map((e) => [e.name, e.data!]),
     );
+    const entries = new Map([...files].map(([name, data]) => [name, Buffer.from(data).toString('utf8')]));
     const manifest = JSON.parse(entries.get('manifest.json')!) as Manifest;
     expect([manifest.sut, manifest.product]).toEqual(['product', { name: 'Demo Product', version: '1.2.3' }]);
     expect(
@@ -57,6 +57,9 @@ test('run --product-*-cmd packs a bundle that names the product as the system un
     expect(entries.get('index.html')).toContain(
       "<dt>System under test</dt><dd>product: the supplier's software, Demo Product version 1.2.3</dd>",
     );
+    // The product was judged from the sandbox journal of its mailbox: the bundle holds that, and the proofs point into it.
+    expectJudgedJournal(files, manifest.mailboxes.sut);
+    expect(manifest.cases.find((c) => c.id === 'handshake')!.journalRequests).toContain(0);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
