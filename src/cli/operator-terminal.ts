@@ -64,7 +64,13 @@ export async function openOperatorTerminal(input: Readable, out: Writable): Prom
       received += piece;
       const end = received.indexOf('\n');
       if (end < 0) return;
-      const prompt = JSON.parse(received.slice(0, end)) as OperatorPrompt;
+      let prompt: OperatorPrompt;
+      try {
+        prompt = JSON.parse(received.slice(0, end)) as OperatorPrompt;
+      } catch {
+        // Not a worker of this run: nothing to show.
+        return void socket.destroy();
+      }
       queue = queue.then(async () => {
         const answer = await ask(prompt);
         if (!socket.destroyed) socket.end(`${JSON.stringify(answer)}\n`);

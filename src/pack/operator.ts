@@ -10,7 +10,7 @@ import type { ProductCommand } from './product-config.ts';
 /** The variable the CLI sets for the pack: the path of its operator socket. */
 export const OPERATOR_SOCKET_VARIABLE = 'MESH_PRODUCT_OPERATOR_SOCKET';
 
-/** What the operator answers to refuse a step the product cannot do. */
+/** What the operator answers when the product could not do the step, or reported a failure. */
 export const OPERATOR_REFUSAL = 'no';
 
 export interface OperatorPrompt {
@@ -31,15 +31,16 @@ export interface OperatorAnswer {
 
 /** The instruction for one step, from the values a command would get as placeholders. */
 export function operatorInstruction(command: ProductCommand, values: Record<string, string>): string {
-  const enter = 'then press Enter';
+  // A command's exit code tells the pack the product reported a failure (701 needs it): the operator says so.
+  const failed = `"${OPERATOR_REFUSAL}" if the product reports a failure`;
   switch (command) {
     case 'send':
     case 'sendGzip':
-      return `send the file ${values.file} to ${values.to} on workflow ${values.workflow}${command === 'sendGzip' ? ' gzip-compressed (mex-content-compressed)' : ''}, ${enter} (type the message id first if the product shows it; "${OPERATOR_REFUSAL}" if it cannot)`;
+      return `send the file ${values.file} to ${values.to} on workflow ${values.workflow}${command === 'sendGzip' ? ' gzip-compressed (mex-content-compressed)' : ''}, then press Enter (type the message id first if the product shows it; ${failed})`;
     case 'receive':
-      return `run the product's receive so that it downloads and acknowledges every message waiting for ${values.mailbox} into ${values.dir}, ${enter}`;
+      return `run the product's receive so that it downloads and acknowledges every message waiting for ${values.mailbox} into ${values.dir}, then press Enter (${failed})`;
     case 'download':
-      return `have the product download message ${values.id} into ${values.dir}, ${enter}`;
+      return `have the product download message ${values.id} into ${values.dir}, then press Enter (${failed})`;
   }
 }
 

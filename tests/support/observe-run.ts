@@ -43,11 +43,11 @@ function productArgsFor(prompt: string): string[] | undefined {
   if (send)
     return ['send', '--to', send[2]!, '--workflow', send[3]!, '--file', send[1]!, ...(send[4] ? ['--gzip'] : [])];
   const receive =
-    /^run the product's receive so that it downloads and acknowledges every message waiting for \S+ into (.+), then press Enter$/.exec(
+    /^run the product's receive so that it downloads and acknowledges every message waiting for \S+ into (.+), then press Enter \(/.exec(
       prompt,
     );
   if (receive) return ['receive', '--dir', receive[1]!];
-  const download = /^have the product download message (\S+) into (.+), then press Enter$/.exec(prompt);
+  const download = /^have the product download message (\S+) into (.+), then press Enter \(/.exec(prompt);
   if (download) return ['download', '--id', download[1]!, '--dir', download[2]!];
   return undefined;
 }

@@ -1,4 +1,4 @@
-/** `mesh-assure judge <journal>`: observe's verdicts over a relay or sandbox journal; exits non-zero when a rule fails. */
+/** `mesh-assure judge <journal>`: the product rules' verdicts over a relay or sandbox journal; exits non-zero when a rule fails. */
 import type { Command } from 'commander';
 import { parseDuration } from '../duration.ts';
 import { formatJudgement, judgeJournal, readJournalFile } from '../../relay/judge.ts';
