@@ -62,7 +62,7 @@ ${PRODUCT_COMMANDS_HELP}
 With no product command, on a terminal (or with --operator), each case asks you to do its step in the
 product ("send the file ... to X26ABC2 on workflow ..., then press Enter") and judges what it did.`;
 
-/** A duration option as the whole seconds-or-fraction variable the pack reads. */
+/** A duration option, set as the variable in seconds that the pack reads. */
 function seconds(name: string, value: string | undefined, variable: keyof typeof PRODUCT_VARIABLES): void {
   if (value !== undefined) process.env[variable] = String(parseDuration(name, value) / 1000);
 }
@@ -79,9 +79,12 @@ export function registerObserveCommand(program: Command): void {
     )
     .option(
       '--poll-interval <duration>',
-      'shortest allowed time between inbox polls, and between receive cycles (default 5m)',
+      'shortest allowed time between inbox polls, and between receive cycles (default MESH_PRODUCT_POLL_INTERVAL_S, else 5m)',
     )
-    .option('--ack-within <duration>', 'longest allowed time from a download to its acknowledgement (default 60s)');
+    .option(
+      '--ack-within <duration>',
+      'longest allowed time from a download to its acknowledgement (default MESH_PRODUCT_ACK_WITHIN_S, else 60s)',
+    );
   for (const [key, [flag]] of Object.entries(REMOVED))
     command.addOption(
       new Option(['tls', 'mtls', 'keepSandboxDir'].includes(key) ? flag : `${flag} <value>`).hideHelp(),

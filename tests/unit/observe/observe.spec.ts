@@ -21,15 +21,38 @@ test('observe with product commands runs the pack on the sandbox: the cases pass
   expect(run.verify, run.verify?.stdout).toMatchObject({ code: 0 });
 });
 
-test('a misbehaving product fails the cases whose rules it breaks, and observe exits 1', async () => {
-  test.setTimeout(240_000);
-  const run = await observeRun(['--cases', '201,401', '--poll-interval', '1s', '--ack-within', '5s'], {
-    as: 'commands',
-    flags: ['accept-v1', 'no-gzip'],
+/**
+ * The demo product's misbehaviours, through observe: each run fails exactly these cases with exactly these
+ * rules in their per-case verdicts. Flags share a run where the cases they show do not meet.
+ */
+const MISBEHAVIOURS: { flags: string[]; expect: Record<string, [status: string, failedRules: string[]]> }[] = [
+  { flags: ['accept-v1', 'no-gzip'], expect: { '201': ['failed', ['accept-v2']], '401': ['failed', ['accept-gzip']] } },
+  {
+    flags: ['bare-handshake', 'chunk-one-only', 'poll-often'],
+    // --poll-often polls twice more after every receive cycle: every case with one fails poll-interval.
+    expect: {
+      handshake: ['failed', ['handshake-headers', 'poll-interval']],
+      '501': ['failed', ['chunked-whole', 'poll-interval']],
+    },
+  },
+  // 703's REPORT is never downloaded, so its receive cycles repeat: each validates four times and lists the
+  // inbox with the token --reuse-token made once.
+  {
+    flags: ['handshake-burst', 'reuse-token', 'skip-report'],
+    expect: { '703': ['failed', ['fresh-token', 'handshake-once-first', 'report-handled']] },
+  },
+];
+
+for (const { flags, expect: expected } of MISBEHAVIOURS)
+  test(`a product with --${flags.join(' --')} fails ${Object.keys(expected).join(', ')} on their rules, and observe exits 1`, async () => {
+    test.setTimeout(360_000);
+    const run = await observeRun(
+      ['--cases', Object.keys(expected).join(','), '--poll-interval', '1s', '--ack-within', '5s'],
+      { as: 'commands', flags },
+    );
+    expect(caseSummary(run.outcome), run.stderr.slice(-3000)).toEqual(expected);
+    expect(run.code).toBe(1);
   });
-  expect(run.code, run.stderr.slice(-3000)).toBe(1);
-  expect(caseSummary(run.outcome)).toEqual({ '201': ['failed', ['accept-v2']], '401': ['failed', ['accept-gzip']] });
-});
 
 const REFUSED: [args: string[], says: RegExp][] = [
   [['--for', '30m'], /observe no longer takes --for: each case gives the product MESH_DELIVERY_TIMEOUT_S/],
