@@ -1,11 +1,12 @@
 /**
  * What `run` and `observe` share: the product command options (each mapped to its MESH_PRODUCT_*_CMD
- * variable, which the pack's child process reads) and the printed outcome of a packed run.
+ * variable, which the pack's child process reads) and the packed run with its printed outcome.
  */
 import type { Command } from 'commander';
 import { formatCaseTable, formatChanges } from '../evidence/index.ts';
 import { PRODUCT_COMMANDS, type ProductCommand } from '../pack/product-config.ts';
-import type { RunOutcome } from '../pack/run-and-pack.ts';
+import { loadSettings } from '../config/index.ts';
+import { runAndPack, type RunRequest } from '../pack/run-and-pack.ts';
 import { output, type GlobalOptions } from './context.ts';
 
 export interface ProductCommandOptions {
@@ -22,31 +23,31 @@ const OPTION_OF: Record<ProductCommand, keyof ProductCommandOptions> = {
   download: 'productDownloadCmd',
 };
 
-/** The placeholders of each command, for a command's help. */
-export const PRODUCT_COMMANDS_HELP = Object.values(PRODUCT_COMMANDS)
-  .map((c) => `  ${c.option.padEnd(24)} ${c.does}`)
-  .join('\n');
-
-export function addProductCommandOptions(command: Command): Command {
+/** The product command options, and the help after them: `intro`, each command's placeholders, `outro`. */
+export function addProductCommandOptions(command: Command, help: { intro: string; outro: string }): Command {
   for (const { option, does, variable } of Object.values(PRODUCT_COMMANDS))
     command.option(`${option} <cmd>`, `product mode: ${does} (default ${variable})`);
-  return command;
+  const placeholders = Object.values(PRODUCT_COMMANDS).map((c) => `  ${c.option.padEnd(24)} ${c.does}`);
+  return command.addHelpText('after', [help.intro, ...placeholders, help.outro].join('\n'));
 }
 
-/** Sets the variable of each product command given as an option; true when any was given. */
-export function applyProductOptions(options: ProductCommandOptions): boolean {
-  let any = false;
+/** Sets the variable of each product command given as an option. */
+export function applyProductOptions(options: ProductCommandOptions): void {
   for (const [command, key] of Object.entries(OPTION_OF) as [ProductCommand, keyof ProductCommandOptions][]) {
     const value = options[key];
-    if (typeof value !== 'string') continue;
-    process.env[PRODUCT_COMMANDS[command].variable] = value;
-    any = true;
+    if (typeof value === 'string') process.env[PRODUCT_COMMANDS[command].variable] = value;
   }
-  return any;
 }
 
-/** The case table and the bundle's path (or JSON with --json); a failed case or pack makes the exit code 1. */
-export function printPackOutcome(options: GlobalOptions, outcome: RunOutcome): void {
+/**
+ * Runs the pack with the settings the variables now give and packs the bundle; prints the case table and the
+ * bundle's path (or JSON with --json); a failed case or pack makes the exit code 1.
+ */
+export async function runPackAndPrint(
+  options: GlobalOptions & { cases?: string },
+  request: Omit<RunRequest, 'cases'>,
+): Promise<void> {
+  const outcome = await runAndPack(loadSettings(), { ...request, cases: splitCases(options.cases) });
   const { manifest } = outcome;
   output(
     options,
@@ -72,7 +73,7 @@ export function printPackOutcome(options: GlobalOptions, outcome: RunOutcome): v
 }
 
 /** `--cases a,b` as ids. */
-export const splitCases = (cases: string | undefined): string[] | undefined =>
+const splitCases = (cases: string | undefined): string[] | undefined =>
   cases
     ?.split(',')
     .map((id) => id.trim())

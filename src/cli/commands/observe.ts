@@ -4,19 +4,16 @@
  * operator at this terminal who is asked to do each step in the product.
  */
 import { Option, type Command } from 'commander';
-import { loadSettings, readVariables } from '../../config/index.ts';
+import { readVariables } from '../../config/index.ts';
 import { OPERATOR_SOCKET_VARIABLE } from '../../pack/operator.ts';
 import { PRODUCT_VARIABLES, sutMode } from '../../pack/product-config.ts';
 import { REPORT_PATHS } from '../../pack/report-paths.ts';
-import { runAndPack } from '../../pack/run-and-pack.ts';
 import { parseDuration } from '../duration.ts';
 import { openOperatorTerminal } from '../operator-terminal.ts';
 import {
   addProductCommandOptions,
   applyProductOptions,
-  printPackOutcome,
-  PRODUCT_COMMANDS_HELP,
-  splitCases,
+  runPackAndPrint,
   type ProductCommandOptions,
 } from '../pack-options.ts';
 
@@ -53,14 +50,15 @@ const REMOVED: Record<string, [flag: string, why: string]> = {
   pagingMessages: ['--paging-messages', 'case 601 fills the inbox past a page of 500 itself'],
 };
 
-const HELP = `
+const HELP = {
+  intro: `
 Observe is "mesh-assure run --target sandbox" in product mode: the same cases, rules and bundle. The
 product is given MESH_URL, MESH_CA_CERT, MESH_MAILBOX_ID, MESH_MAILBOX_PASSWORD, MESH_SHARED_KEY,
 MESH_WORKFLOW_ID and its client certificate. Product commands (or MESH_PRODUCT_*_CMD), placeholders
-replaced shell-quoted:
-${PRODUCT_COMMANDS_HELP}
-With no product command, on a terminal (or with --operator), each case asks you to do its step in the
-product ("send the file ... to X26ABC2 on workflow ..., then press Enter") and judges what it did.`;
+replaced shell-quoted:`,
+  outro: `With no product command, on a terminal (or with --operator), each case asks you to do its step in the
+product ("send the file ... to X26ABC2 on workflow ..., then press Enter") and judges what it did.`,
+};
 
 /** A duration option, set as the variable in seconds that the pack reads. */
 function seconds(name: string, value: string | undefined, variable: keyof typeof PRODUCT_VARIABLES): void {
@@ -89,33 +87,31 @@ export function registerObserveCommand(program: Command): void {
     command.addOption(
       new Option(['tls', 'mtls', 'keepSandboxDir'].includes(key) ? flag : `${flag} <value>`).hideHelp(),
     );
-  addProductCommandOptions(command)
-    .addHelpText('after', HELP)
-    .action(async (options: ObserveCliOptions) => {
-      const removed = Object.entries(REMOVED).filter(([key]) => options[key] !== undefined);
-      if (removed.length > 0)
-        throw new Error(removed.map(([, [flag, why]]) => `observe no longer takes ${flag}: ${why}`).join('\n'));
-      // The pack runs in a child process that reads these variables; observe is always the sandbox rehearsal.
-      process.env.MESH_TARGET = 'sandbox';
-      seconds('poll-interval', options.pollInterval, 'MESH_PRODUCT_POLL_INTERVAL_S');
-      seconds('ack-within', options.ackWithin, 'MESH_PRODUCT_ACK_WITHIN_S');
-      const commandsGiven = applyProductOptions(options);
-      const hasCommands = commandsGiven || sutMode(readVariables()).kind === 'product';
-      if (options.operator && hasCommands)
-        throw new Error(
-          '--operator asks a person to do every step: leave out the product commands (options and MESH_PRODUCT_*_CMD), or leave out --operator',
-        );
-      if (!hasCommands && !options.operator && !process.stdin.isTTY)
-        throw new Error(
-          'observe needs the product: give its commands (--product-send-cmd, --product-receive-cmd, ... or MESH_PRODUCT_*_CMD), or run it on a terminal (or with --operator) to do each step in the product yourself',
-        );
-      const terminal = hasCommands ? undefined : await openOperatorTerminal(process.stdin, process.stdout);
-      if (terminal) process.env[OPERATOR_SOCKET_VARIABLE] = terminal.socketPath;
-      try {
-        const outcome = await runAndPack(loadSettings(), { cases: splitCases(options.cases), outDir: options.out });
-        printPackOutcome({}, outcome);
-      } finally {
-        await terminal?.close();
-      }
-    });
+  addProductCommandOptions(command, HELP).action(async (options: ObserveCliOptions) => {
+    const removed = Object.entries(REMOVED).filter(([key]) => options[key] !== undefined);
+    if (removed.length > 0)
+      throw new Error(removed.map(([, [flag, why]]) => `observe no longer takes ${flag}: ${why}`).join('\n'));
+    // The pack runs in a child process that reads these variables; observe is always the sandbox rehearsal.
+    process.env.MESH_TARGET = 'sandbox';
+    seconds('poll-interval', options.pollInterval, 'MESH_PRODUCT_POLL_INTERVAL_S');
+    seconds('ack-within', options.ackWithin, 'MESH_PRODUCT_ACK_WITHIN_S');
+    applyProductOptions(options);
+    const mode = sutMode(readVariables());
+    const hasCommands = mode.kind === 'product' && Object.keys(mode.commands).length > 0;
+    if (options.operator && hasCommands)
+      throw new Error(
+        '--operator asks a person to do every step: leave out the product commands (options and MESH_PRODUCT_*_CMD), or leave out --operator',
+      );
+    if (!hasCommands && !options.operator && !process.stdin.isTTY)
+      throw new Error(
+        'observe needs the product: give its commands (--product-send-cmd, --product-receive-cmd, ... or MESH_PRODUCT_*_CMD), or run it on a terminal (or with --operator) to do each step in the product yourself',
+      );
+    const terminal = hasCommands ? undefined : await openOperatorTerminal(process.stdin, process.stdout);
+    if (terminal) process.env[OPERATOR_SOCKET_VARIABLE] = terminal.socketPath;
+    try {
+      await runPackAndPrint(options, { outDir: options.out });
+    } finally {
+      await terminal?.close();
+    }
+  });
 }

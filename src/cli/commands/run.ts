@@ -3,16 +3,12 @@
  * table and the bundle's path; exits non-zero when any case failed.
  */
 import type { Command } from 'commander';
-import { loadSettings } from '../../config/index.ts';
 import { REPORT_PATHS } from '../../pack/report-paths.ts';
-import { runAndPack } from '../../pack/run-and-pack.ts';
 import type { GlobalOptions } from '../context.ts';
 import {
   addProductCommandOptions,
   applyProductOptions,
-  printPackOutcome,
-  PRODUCT_COMMANDS_HELP,
-  splitCases,
+  runPackAndPrint,
   type ProductCommandOptions,
 } from '../pack-options.ts';
 
@@ -24,14 +20,15 @@ interface RunOptions extends GlobalOptions, ProductCommandOptions {
   out: string;
 }
 
-const PRODUCT_HELP = `
+const PRODUCT_HELP = {
+  intro: `
 Product mode: with any product command configured (these options or MESH_PRODUCT_*_CMD), the supplier's
 product plays the sut mailbox and our client only the counterpart and dormant mailboxes. Commands run
 through the shell, each in its own process group (stopped at MESH_PRODUCT_COMMAND_TIMEOUT_S), with
 MESH_URL, MESH_CA_CERT, MESH_MAILBOX_ID, MESH_MAILBOX_PASSWORD, MESH_SHARED_KEY, MESH_WORKFLOW_ID and the
-client certificate in their environment. Placeholders, replaced shell-quoted:
-${PRODUCT_COMMANDS_HELP}
-A case whose command is not configured is reported not demonstrable.`;
+client certificate in their environment. Placeholders, replaced shell-quoted:`,
+  outro: 'A case whose command is not configured is reported not demonstrable.',
+};
 
 export function registerRunCommand(program: Command): void {
   const command = program
@@ -45,19 +42,13 @@ export function registerRunCommand(program: Command): void {
     .option('--rfc <id>', 'the request for change this run re-tests (default MESH_RFC)')
     .option('--baseline <zip>', 'the last accepted bundle: the change per case goes into this bundle')
     .option('--out <dir>', 'where the bundle goes', `${REPORT_PATHS.root}/evidence`);
-  addProductCommandOptions(command)
+  addProductCommandOptions(command, PRODUCT_HELP)
     .option('--json', 'machine-readable output')
-    .addHelpText('after', PRODUCT_HELP)
     .action(async (options: RunOptions) => {
       // The pack runs in a child process that reads the same variables.
       if (options.target) process.env.MESH_TARGET = options.target;
       if (options.rfc) process.env.MESH_RFC = options.rfc;
       applyProductOptions(options);
-      const outcome = await runAndPack(loadSettings(), {
-        cases: splitCases(options.cases),
-        baseline: options.baseline,
-        outDir: options.out,
-      });
-      printPackOutcome(options, outcome);
+      await runPackAndPrint(options, { baseline: options.baseline, outDir: options.out });
     });
 }
