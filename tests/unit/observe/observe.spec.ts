@@ -8,6 +8,9 @@ import { runCli } from '../cli/run-cli.ts';
 import { observeRun } from '../../support/observe-run.ts';
 import { caseSummary } from '../../support/product-run.ts';
 
+// Each test is its own observe process with its own sandbox: they can share the machine's two workers.
+test.describe.configure({ mode: 'parallel' });
+
 test('observe with product commands runs the pack on the sandbox: the cases pass into a witness bundle, sut product', async () => {
   test.setTimeout(240_000);
   const run = await observeRun(['--cases', 'handshake,201,401', '--poll-interval', '1s', '--ack-within', '5s'], {
