@@ -3,7 +3,7 @@
  * What users do with the embedded sandbox, timed end to end, with each server's peak RSS:
  *   601: one client sends 600 messages, lists them in pages, downloads and acknowledges each (1,803 requests);
  *   210 MB chunked: a 210 MB message sent as 20 MiB chunks, then downloaded chunk by chunk;
- *   product session: what `observe` has a product do: the counterpart fills its inbox (510 small messages,
+ *   product session: a product's rehearsal session: the counterpart fills its inbox (510 small messages,
  *     a gzip one and a 3-chunk one), the product handshakes, pages through the inbox, downloads (gzip
  *     accepted) and acknowledges everything, sends a file and tracks it, and the counterpart collects it;
  *   witness pack: the whole pack on its own embedded sandbox (`npx playwright test --project witness`).

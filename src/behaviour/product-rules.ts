@@ -1,5 +1,5 @@
 /**
- * The rules `mesh-assure observe` adds for a supplier's product, judged from the requests of the product's
+ * The rules the pack adds in product mode for a supplier's product, judged from the requests of the product's
  * mailbox alone: its handshake headers, a fresh token and the v2 media type on every request, gzip
  * accepted on downloads, acknowledgement within a time, paging past 500, chunked messages fetched whole,
  * the non-delivery report handled, and polling no more often than an interval.

@@ -2,8 +2,8 @@
  * What NHS assessors look for in the MESH server's logs, as rules over normalised requests: one handshake
  * before a mailbox's other calls; the inbox checked or the message tracked after each send; acknowledge
  * straight after each download; no message downloaded twice before its acknowledgement. The witness pack
- * applies them to our client's log and the sandbox journal; `observe` applies them, with the rules of
- * product-rules.ts, to a supplier's product as the sandbox journal saw it.
+ * applies them to our client's log and the sandbox journal; in product mode it applies them, with the
+ * rules of product-rules.ts, to a supplier's product as the server's journal saw it.
  */
 import { chunkOf, succeeded, type RequestRecord } from './requests.ts';
 

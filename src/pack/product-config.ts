@@ -1,9 +1,12 @@
 /**
  * Which system the witness pack tests: `reference` (our client plays the sut mailbox: rehearsal, credential
- * checks, products built on our client) or `product` (the supplier's software, driven by its commands,
- * while our client plays only the counterpart and dormant mailboxes). Product mode is chosen by configuring
- * at least one product command.
+ * checks, products built on our client) or `product` (the supplier's software, driven by its commands, or
+ * by an operator at the terminal where it has none, while our client plays only the counterpart and
+ * dormant mailboxes). Product mode is chosen by configuring at least one product command, or by `observe`
+ * opening an operator's terminal.
  */
+import { OPERATOR_SOCKET_VARIABLE } from './operator.ts';
+
 export type ProductCommand = 'send' | 'sendGzip' | 'receive' | 'download';
 
 export interface ProductMode {
@@ -11,6 +14,8 @@ export interface ProductMode {
   name: string | undefined;
   version: string | undefined;
   commands: Partial<Record<ProductCommand, string>>;
+  /** Operator-prompt mode: the socket of the terminal that asks a person to do each step; no commands then. */
+  operator: string | undefined;
   /** A command still running after this long is stopped (its process group killed). */
   commandTimeoutMs: number;
   /** The pack runs the receive command again no sooner than this, and judges the product's polls by it. */
@@ -73,12 +78,18 @@ export function sutMode(vars: Record<string, string | undefined>): SutMode {
     const value = vars[variable]?.trim();
     if (value) commands[command] = value;
   }
-  if (Object.keys(commands).length === 0) return { kind: 'reference' };
+  const operator = vars[OPERATOR_SOCKET_VARIABLE]?.trim() || undefined;
+  if (operator && Object.keys(commands).length > 0)
+    throw new Error(
+      `the product has commands (${Object.keys(commands).join(', ')}) and an operator's terminal (${OPERATOR_SOCKET_VARIABLE}): use one, the commands or the operator`,
+    );
+  if (Object.keys(commands).length === 0 && !operator) return { kind: 'reference' };
   return {
     kind: 'product',
     name: vars.MESH_PRODUCT_NAME,
     version: vars.MESH_PRODUCT_VERSION,
     commands,
+    operator,
     commandTimeoutMs: seconds(vars, 'MESH_PRODUCT_COMMAND_TIMEOUT_S', 600),
     pollIntervalMs: seconds(vars, 'MESH_PRODUCT_POLL_INTERVAL_S', 300),
     ackWithinMs: seconds(vars, 'MESH_PRODUCT_ACK_WITHIN_S', 60),
@@ -88,7 +99,8 @@ export function sutMode(vars: Record<string, string | undefined>): SutMode {
 
 /** Why a case cannot be shown through the product: the command it needs is not configured. */
 export function missingCommand(mode: ProductMode, command: ProductCommand): string | undefined {
-  if (mode.commands[command]) return undefined;
+  // An operator can do every step in the product by hand.
+  if (mode.commands[command] || mode.operator) return undefined;
   const { variable, option, does } = PRODUCT_COMMANDS[command];
   return `the product's ${command === 'sendGzip' ? 'gzip send' : command} command is not configured: set ${variable} (or run ${option}) to a command that ${does}`;
 }

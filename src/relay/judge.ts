@@ -1,5 +1,5 @@
 /**
- * `observe`'s verdicts over a journal file (the relay's, or the sandbox's journal.jsonl): one per rule and
+ * The product rules' verdicts over a journal file (the relay's, or the sandbox's journal.jsonl): one per rule and
  * mailbox, and "not shown" where the journal holds nothing to judge, never a pass.
  */
 import { readFile } from 'node:fs/promises';

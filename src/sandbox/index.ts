@@ -23,7 +23,7 @@ import { SettingsFile } from './settings-file.ts';
 import { openLogStore } from './store/log-store.ts';
 import { prepareTls } from './tls.ts';
 
-export type { RelaxOptions, RunningSandbox, SandboxOptions, TlsMode } from './options.ts';
+export type { RelaxOptions, RunningSandbox, SandboxOptions } from './options.ts';
 export { RELAX_RULES } from './options.ts';
 export type { JournalEntry } from './journal.ts';
 

@@ -1,6 +1,6 @@
 /**
  * A small MESH product for the tests, built on our client as a library: what a supplier's software looks
- * like to the witness pack in product mode and to observe. Its own process, its own state file (when it
+ * like to the witness pack in product mode (and so to observe). Its own process, its own state file (when it
  * last validated its mailbox, in --state DIR/state.json). Commands:
  *   send --to M --workflow W --file F [--gzip] [--subject S] [--local-id L]   prints the message id last
  *   receive [--dir D]    one receive cycle: every page of the inbox, each message downloaded (into D) and acknowledged
@@ -14,7 +14,7 @@
  *   --skip-paging          reads only the first page of the inbox
  *   --quiet-id             does not print the message id it sent (the pack finds it by content)
  *   --chunk-bytes N        chunk size for large sends (default 20 MiB)
- * and for observe's rules:
+ * and for the product rules judged from the journal (tests/unit/observe):
  *   --reuse-token       lists the inbox with one token made at start-up
  *   --handshake-burst   validates the mailbox four times whenever it starts
  *   --skip-report       looks at each message first (HEAD) and leaves REPORTs alone

@@ -112,7 +112,8 @@ export async function productRun(
   }
 }
 
-function outcomes(report: JsonReport): Map<string, CaseOutcome> {
+/** Each case's outcome from Playwright's JSON report (a pack run's, or a bundle's reports/results.json). */
+export function outcomes(report: JsonReport): Map<string, CaseOutcome> {
   const byCase = new Map<string, CaseOutcome>();
   for (const spec of specsOf(report)) {
     const id = spec.tags.find((t) => t.replace(/^@/, '') !== 'optional')!.replace(/^@/, '');

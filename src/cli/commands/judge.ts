@@ -1,6 +1,6 @@
-/** `mesh-assure judge <journal>`: observe's verdicts over a relay or sandbox journal; exits non-zero when a rule fails. */
+/** `mesh-assure judge <journal>`: the product rules' verdicts over a relay or sandbox journal; exits non-zero when a rule fails. */
 import type { Command } from 'commander';
-import { parseDuration } from '../../observe/options.ts';
+import { parseDuration } from '../duration.ts';
 import { formatJudgement, judgeJournal, readJournalFile } from '../../relay/judge.ts';
 import { output, type GlobalOptions } from '../context.ts';
 
@@ -16,7 +16,7 @@ export function registerJudgeCommand(program: Command): void {
     .description(
       "judge the requests in a journal (mesh-assure relay --journal, or a sandbox's journal.jsonl) as assessors read MESH server logs",
     )
-    // The MESH specification's limits, as observe's defaults.
+    // The MESH specification's limits.
     .option('--ack-within <duration>', 'longest allowed time from a download to its acknowledgement', '60s')
     .option('--poll-interval <duration>', 'shortest allowed time between inbox polls', '5m')
     .option('--handshake-window <duration>', 'a mailbox is validated at most once in this time', '24h')

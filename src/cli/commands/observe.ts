@@ -1,96 +1,117 @@
 /**
- * `mesh-assure observe`: checks the supplier's own product against the sandbox journal, the way assessors
- * read the MESH server's logs. Interactive on a terminal; unattended with the product command options.
+ * `mesh-assure observe`: the witness pack in product mode on the embedded sandbox (a rehearsal of the
+ * supplier's product), packed like `run`. The product is driven by its commands, or, with none, by an
+ * operator at this terminal who is asked to do each step in the product.
  */
-import type { Command } from 'commander';
-import { REPORT_PATHS } from '../../pack/report-paths.ts';
+import { Option, type Command } from 'commander';
 import { readVariables } from '../../config/index.ts';
-import { observe, parseDuration } from '../../observe/index.ts';
+import { OPERATOR_SOCKET_VARIABLE } from '../../pack/operator.ts';
+import { PRODUCT_VARIABLES, sutMode } from '../../pack/product-config.ts';
+import { REPORT_PATHS } from '../../pack/report-paths.ts';
+import { parseDuration } from '../duration.ts';
+import { openOperatorTerminal } from '../operator-terminal.ts';
+import {
+  addProductCommandOptions,
+  applyProductOptions,
+  runPackAndPrint,
+  type ProductCommandOptions,
+} from '../pack-options.ts';
 
-interface ObserveCliOptions {
-  tls?: boolean;
-  mtls?: boolean;
-  port: string;
+interface ObserveCliOptions extends ProductCommandOptions {
+  cases?: string;
   out: string;
-  keepSandboxDir?: boolean;
-  productSendCmd?: string;
-  productReceiveCmd?: string;
-  for: string;
-  ackWithin: string;
-  pollInterval: string;
-  handshakeWindow: string;
-  pagingMessages: string;
-  receiveCycles?: string;
+  operator?: boolean;
+  pollInterval?: string;
+  ackWithin?: string;
+  [removed: string]: unknown;
 }
 
-const PLACEHOLDER_HELP = `
-Product commands run through the shell with the sandbox settings in the environment (MESH_URL,
-MESH_MAILBOX_ID, MESH_MAILBOX_PASSWORD, MESH_SHARED_KEY, MESH_WORKFLOW_ID, and MESH_CA_CERT,
-MESH_CLIENT_CERT, MESH_CLIENT_KEY with TLS). Placeholders, replaced shell-quoted:
-  --product-send-cmd     {to} recipient mailbox, {workflow} workflow id, {file} file to send,
-                         {mailbox} the product's mailbox, {url} the sandbox URL
-  --product-receive-cmd  {mailbox}, {url}; run once per receive cycle, a poll interval apart
-Without them, on a terminal, observe tells you what to do in the product and ticks each step.`;
+/** Options of the session observe used to run, each with why it no longer means anything and what to do instead. */
+const REMOVED: Record<string, [flag: string, why: string]> = {
+  tls: [
+    '--tls',
+    "the pack's sandbox always serves mutual TLS: the product gets MESH_CA_CERT, MESH_CLIENT_CERT and MESH_CLIENT_KEY",
+  ],
+  mtls: [
+    '--mtls',
+    "the pack's sandbox always serves mutual TLS: the product gets MESH_CA_CERT, MESH_CLIENT_CERT and MESH_CLIENT_KEY",
+  ],
+  port: ['--port', "the pack's sandbox takes a free port: the product gets its URL in MESH_URL"],
+  keepSandboxDir: [
+    '--keep-sandbox-dir',
+    `the run's reports stay under ${REPORT_PATHS.root} (MESH_ASSURE_REPORTS) and go into the bundle`,
+  ],
+  for: ['--for', 'each case gives the product MESH_DELIVERY_TIMEOUT_S for a delivery: set that instead'],
+  receiveCycles: [
+    '--receive-cycles',
+    'each case runs the receive command until what it sent has arrived, within MESH_DELIVERY_TIMEOUT_S',
+  ],
+  handshakeWindow: ['--handshake-window', 'the pack judges handshakes against the MESH limit of one a day'],
+  pagingMessages: ['--paging-messages', 'case 601 fills the inbox past a page of 500 itself'],
+};
+
+const HELP = {
+  intro: `
+Observe is "mesh-assure run --target sandbox" in product mode: the same cases, rules and bundle. The
+product is given MESH_URL, MESH_CA_CERT, MESH_MAILBOX_ID, MESH_MAILBOX_PASSWORD, MESH_SHARED_KEY,
+MESH_WORKFLOW_ID and its client certificate. Product commands (or MESH_PRODUCT_*_CMD), placeholders
+replaced shell-quoted:`,
+  outro: `With no product command, on a terminal (or with --operator), each case asks you to do its step in the
+product ("send the file ... to X26ABC2 on workflow ..., then press Enter") and judges what it did.`,
+};
+
+/** A duration option, set as the variable in seconds that the pack reads. */
+function seconds(name: string, value: string | undefined, variable: keyof typeof PRODUCT_VARIABLES): void {
+  if (value !== undefined) process.env[variable] = String(parseDuration(name, value) / 1000);
+}
 
 export function registerObserveCommand(program: Command): void {
-  program
+  const command = program
     .command('observe')
-    .description("judge your own product's MESH behaviour from the sandbox journal (a witness rehearsal)")
-    .option('--tls', 'serve HTTPS with a throwaway CA')
-    .option('--mtls', 'serve HTTPS and require a client certificate from the throwaway CA')
-    .option('--port <port>', 'sandbox port (0 picks a free one)', '8700')
+    .description("rehearse your own product's MESH behaviour: the witness pack in product mode on the embedded sandbox")
+    .option('--cases <ids>', 'only these cases, comma-separated, e.g. handshake,201,401')
     .option('--out <dir>', 'where the evidence bundle goes', `${REPORT_PATHS.root}/evidence`)
     .option(
-      '--keep-sandbox-dir',
-      "keep the session's working folder (the sandbox's data and journal) and print where it is",
+      '--operator',
+      'ask an operator at this terminal to do each step in the product (the default on a terminal without product commands)',
     )
-    .option('--product-send-cmd <cmd>', 'command that makes the product send {file} to {to} on {workflow}')
-    .option('--product-receive-cmd <cmd>', 'command that runs one receive cycle of the product')
-    .option('--for <duration>', 'how long the product has for the whole session, once its inbox is filled', '30m')
-    // The MESH specification's limits: poll at most every 5 minutes, validate the mailbox once a day.
-    .option('--ack-within <duration>', 'longest allowed time from a download to its acknowledgement', '60s')
-    .option('--poll-interval <duration>', 'shortest allowed time between inbox polls', '5m')
-    .option('--handshake-window <duration>', 'a mailbox is validated at most once in this time', '24h')
-    .option('--paging-messages <n>', 'messages delivered for paging (over 500)', '510')
-    .option('--receive-cycles <n>', 'end the session after this many runs of --product-receive-cmd, sooner than --for')
-    .addHelpText('after', PLACEHOLDER_HELP)
-    .action(async (options: ObserveCliOptions) => {
-      if (options.tls && options.mtls) throw new Error('choose one of --tls and --mtls');
-      const port = Number(options.port);
-      const paging = Number(options.pagingMessages);
-      if (!Number.isInteger(port) || port < 0)
-        throw new Error(`--port must be a whole number >= 0, not "${options.port}"`);
-      if (!Number.isInteger(paging) || paging <= 500)
-        throw new Error(`--paging-messages must be a whole number over 500, not "${options.pagingMessages}"`);
-      const cycles = options.receiveCycles === undefined ? undefined : Number(options.receiveCycles);
-      if (cycles !== undefined && (!Number.isInteger(cycles) || cycles < 1))
-        throw new Error(`--receive-cycles must be a whole number of 1 or more, not "${options.receiveCycles}"`);
-      const unattended = Boolean(options.productSendCmd || options.productReceiveCmd);
-      // The product's identity comes from the variables `run` reads, .env included.
-      const vars = readVariables();
-      const { result } = await observe(
-        {
-          tls: options.mtls ? 'mtls' : options.tls ? 'tls' : 'none',
-          port,
-          outDir: options.out,
-          keepSandboxDir: Boolean(options.keepSandboxDir),
-          identity: {
-            name: vars.MESH_PRODUCT_NAME ?? null,
-            version: vars.MESH_PRODUCT_VERSION ?? null,
-            rfc: vars.MESH_RFC ?? null,
-          },
-          ...(options.productSendCmd ? { productSendCmd: options.productSendCmd } : {}),
-          ...(options.productReceiveCmd ? { productReceiveCmd: options.productReceiveCmd } : {}),
-          forMs: parseDuration('for', options.for),
-          ...(cycles !== undefined ? { receiveCycles: cycles } : {}),
-          ackWithinMs: parseDuration('ack-within', options.ackWithin),
-          pollIntervalMs: parseDuration('poll-interval', options.pollInterval),
-          handshakeWindowMs: parseDuration('handshake-window', options.handshakeWindow),
-          pagingMessages: paging,
-          interactive: Boolean(process.stdout.isTTY) && !unattended,
-        },
-        process.stdout,
+    .option(
+      '--poll-interval <duration>',
+      'shortest allowed time between inbox polls, and between receive cycles (default MESH_PRODUCT_POLL_INTERVAL_S, else 5m)',
+    )
+    .option(
+      '--ack-within <duration>',
+      'longest allowed time from a download to its acknowledgement (default MESH_PRODUCT_ACK_WITHIN_S, else 60s)',
+    );
+  for (const [key, [flag]] of Object.entries(REMOVED))
+    command.addOption(
+      new Option(['tls', 'mtls', 'keepSandboxDir'].includes(key) ? flag : `${flag} <value>`).hideHelp(),
+    );
+  addProductCommandOptions(command, HELP).action(async (options: ObserveCliOptions) => {
+    const removed = Object.entries(REMOVED).filter(([key]) => options[key] !== undefined);
+    if (removed.length > 0)
+      throw new Error(removed.map(([, [flag, why]]) => `observe no longer takes ${flag}: ${why}`).join('\n'));
+    // The pack runs in a child process that reads these variables; observe is always the sandbox rehearsal.
+    process.env.MESH_TARGET = 'sandbox';
+    seconds('poll-interval', options.pollInterval, 'MESH_PRODUCT_POLL_INTERVAL_S');
+    seconds('ack-within', options.ackWithin, 'MESH_PRODUCT_ACK_WITHIN_S');
+    applyProductOptions(options);
+    const mode = sutMode(readVariables());
+    const hasCommands = mode.kind === 'product' && Object.keys(mode.commands).length > 0;
+    if (options.operator && hasCommands)
+      throw new Error(
+        '--operator asks a person to do every step: leave out the product commands (options and MESH_PRODUCT_*_CMD), or leave out --operator',
       );
-      if (!result.passed) process.exitCode = 1;
-    });
+    if (!hasCommands && !options.operator && !process.stdin.isTTY)
+      throw new Error(
+        'observe needs the product: give its commands (--product-send-cmd, --product-receive-cmd, ... or MESH_PRODUCT_*_CMD), or run it on a terminal (or with --operator) to do each step in the product yourself',
+      );
+    const terminal = hasCommands ? undefined : await openOperatorTerminal(process.stdin, process.stdout);
+    if (terminal) process.env[OPERATOR_SOCKET_VARIABLE] = terminal.socketPath;
+    try {
+      await runPackAndPrint(options, { outDir: options.out });
+    } finally {
+      await terminal?.close();
+    }
+  });
 }

@@ -1,5 +1,5 @@
 /**
- * The product rules of observe, judged directly over a made-up journal (no sandbox): a well-behaved
+ * The product rules of product mode (and so observe), judged directly over a made-up journal (no sandbox): a well-behaved
  * session passes every rule; each misbehaviour fails its rule alone, and the finding names the request.
  */
 import { expect, test } from '@playwright/test';

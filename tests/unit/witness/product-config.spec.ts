@@ -24,6 +24,15 @@ test('no product command: the reference sut; any one: product mode, with its nam
   );
 });
 
+test("an operator's terminal and no command: product mode, every step the operator's; with commands as well: an error", () => {
+  const mode = sutMode({ MESH_PRODUCT_OPERATOR_SOCKET: '/tmp/x/prompts.sock' });
+  expect(mode).toMatchObject({ kind: 'product', commands: {}, operator: '/tmp/x/prompts.sock' });
+  expect(mode.kind === 'product' && missingCommand(mode, 'download')).toBeUndefined();
+  expect(() => sutMode({ MESH_PRODUCT_OPERATOR_SOCKET: '/tmp/x/prompts.sock', MESH_PRODUCT_SEND_CMD: 'x' })).toThrow(
+    /^the product has commands \(send\) and an operator's terminal \(MESH_PRODUCT_OPERATOR_SOCKET\): use one/,
+  );
+});
+
 test('a bad limit is an error naming the variable and what it must be', () => {
   expect(() => sutMode({ MESH_PRODUCT_SEND_CMD: 'x', MESH_PRODUCT_COMMAND_TIMEOUT_S: 'soon' })).toThrow(
     /^MESH_PRODUCT_COMMAND_TIMEOUT_S must be a number of seconds above 0, not "soon"/,
