@@ -51,8 +51,12 @@ export function configuredCommands(): string[] {
 }
 
 /** True when operator mode is asked for: `--operator`, or MESH_PRODUCT_OPERATOR=1. */
-export const operatorAsked = (flag: boolean | undefined): boolean =>
-  Boolean(flag) || readVariables()[OPERATOR_SETTING.name] === '1';
+export function operatorAsked(flag: boolean | undefined): boolean {
+  const value = readVariables()[OPERATOR_SETTING.name];
+  if (value !== undefined && value !== '1' && value !== '0')
+    throw new Error(`${OPERATOR_SETTING.name} must be 1 or 0, not "${value}": ${OPERATOR_SETTING.does}`);
+  return Boolean(flag) || value === '1';
+}
 
 /**
  * Why stdin cannot answer the prompts, or undefined when it can: a terminal, or a pipe or socket from a
@@ -76,7 +80,7 @@ function stdinCannotAnswer(): string | undefined {
  * beside it, and a stdin a person (or a program acting as one) answers on. Ctrl-C (or SIGTERM) closes it,
  * removing its socket's folder, and ends the process.
  */
-export async function openOperatorMode(command: string): Promise<OperatorTerminal> {
+export async function openOperatorMode(command: string, json = false): Promise<OperatorTerminal> {
   const commands = configuredCommands();
   if (commands.length > 0)
     throw new Error(
@@ -87,7 +91,8 @@ export async function openOperatorMode(command: string): Promise<OperatorTermina
     throw new Error(
       `operator mode needs a person at a terminal to answer each step, but ${why}: run "mesh-assure ${command}" from a terminal, or give the product's commands instead (--product-send-cmd, ... or MESH_PRODUCT_*_CMD)`,
     );
-  const terminal = await openOperatorTerminal(process.stdin, process.stdout);
+  // With --json stdout carries only the result: the prompts go to stderr, beside the pack's progress.
+  const terminal = await openOperatorTerminal(process.stdin, json ? process.stderr : process.stdout);
   process.env[OPERATOR_SOCKET_VARIABLE] = terminal.socketPath;
   void closeOnSignal(command, () => terminal.close()).then(() => process.exit(130));
   return terminal;

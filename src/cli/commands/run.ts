@@ -61,7 +61,7 @@ export function registerRunCommand(program: Command): void {
       if (options.rfc) process.env.MESH_RFC = options.rfc;
       applyProductOptions(options);
       // With neither commands nor an operator, the reference client plays the sut (the documented default).
-      const terminal = operatorAsked(options.operator) ? await openOperatorMode('run') : undefined;
+      const terminal = operatorAsked(options.operator) ? await openOperatorMode('run', options.json) : undefined;
       try {
         await runPackAndPrint(options, { baseline: options.baseline, outDir: options.out });
       } finally {

@@ -80,6 +80,13 @@ const REFUSED: [what: string, args: string[], env: Record<string, string>, stdin
     /operator mode needs a person at a terminal to answer each step, but stdin is not a terminal \(it is \/dev\/null or a device\): run "mesh-assure run" from a terminal/,
   ],
   [
+    'MESH_PRODUCT_OPERATOR=yes',
+    [],
+    { MESH_PRODUCT_OPERATOR: 'yes' },
+    'pipe',
+    /MESH_PRODUCT_OPERATOR must be 1 or 0, not "yes": 1: product mode with an operator/,
+  ],
+  [
     'MESH_PRODUCT_OPERATOR=1 with stdin from /dev/null',
     [],
     { MESH_PRODUCT_OPERATOR: '1' },
