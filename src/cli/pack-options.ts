@@ -1,13 +1,18 @@
 /**
  * What `run` and `observe` share: the product command options (each mapped to its MESH_PRODUCT_*_CMD
- * variable, which the pack's child process reads) and the packed run with its printed outcome.
+ * variable, which the pack's child process reads), operator-prompt mode's terminal, and the packed run with
+ * its printed outcome.
  */
+import { fstatSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatCaseTable, formatChanges } from '../evidence/index.ts';
-import { PRODUCT_COMMANDS, type ProductCommand } from '../pack/product-config.ts';
-import { loadSettings } from '../config/index.ts';
+import { OPERATOR_SOCKET_VARIABLE } from '../pack/operator.ts';
+import { OPERATOR_SETTING, PRODUCT_COMMANDS, sutMode, type ProductCommand } from '../pack/product-config.ts';
+import { loadSettings, readVariables } from '../config/index.ts';
 import { runAndPack, type RunRequest } from '../pack/run-and-pack.ts';
 import { output, type GlobalOptions } from './context.ts';
+import { openOperatorTerminal, type OperatorTerminal } from './operator-terminal.ts';
+import { closeOnSignal } from './shutdown.ts';
 
 export interface ProductCommandOptions {
   productSendCmd?: string;
@@ -37,6 +42,60 @@ export function applyProductOptions(options: ProductCommandOptions): void {
     const value = options[key];
     if (typeof value === 'string') process.env[PRODUCT_COMMANDS[command].variable] = value;
   }
+}
+
+/** The product commands configured (options already applied, and MESH_PRODUCT_*_CMD). */
+export function configuredCommands(): string[] {
+  const mode = sutMode(readVariables());
+  return mode.kind === 'product' ? Object.keys(mode.commands) : [];
+}
+
+/** True when operator mode is asked for: `--operator`, or MESH_PRODUCT_OPERATOR=1. */
+export function operatorAsked(flag: boolean | undefined): boolean {
+  const value = readVariables()[OPERATOR_SETTING.name];
+  if (value !== undefined && value !== '1' && value !== '0')
+    throw new Error(`${OPERATOR_SETTING.name} must be 1 or 0, not "${value}": ${OPERATOR_SETTING.does}`);
+  return Boolean(flag) || value === '1';
+}
+
+/**
+ * Why stdin cannot answer the prompts, or undefined when it can: a terminal, or a pipe or socket from a
+ * program that answers them (a test's pseudo-operator). Anything else (/dev/null, a file) would answer
+ * every step at once, or never.
+ */
+function stdinCannotAnswer(): string | undefined {
+  if (process.stdin.isTTY) return undefined;
+  let stat;
+  try {
+    stat = fstatSync(0);
+  } catch {
+    return 'stdin is closed';
+  }
+  if (stat.isFIFO() || stat.isSocket()) return undefined;
+  return stat.isCharacterDevice() ? 'stdin is not a terminal (it is /dev/null or a device)' : 'stdin is a file';
+}
+
+/**
+ * Opens the operator's terminal and points the pack at it, after checking it can work: no product commands
+ * beside it, and a stdin a person (or a program acting as one) answers on. Ctrl-C (or SIGTERM) closes it,
+ * removing its socket's folder, and ends the process.
+ */
+export async function openOperatorMode(command: string, json = false): Promise<OperatorTerminal> {
+  const commands = configuredCommands();
+  if (commands.length > 0)
+    throw new Error(
+      `operator mode (--operator or ${OPERATOR_SETTING.name}=1) asks a person to do every step, but product commands are configured (${commands.join(', ')}): leave out the product commands (options and MESH_PRODUCT_*_CMD), or leave out operator mode`,
+    );
+  const why = stdinCannotAnswer();
+  if (why)
+    throw new Error(
+      `operator mode needs a person at a terminal to answer each step, but ${why}: run "mesh-assure ${command}" from a terminal, or give the product's commands instead (--product-send-cmd, ... or MESH_PRODUCT_*_CMD)`,
+    );
+  // With --json stdout carries only the result: the prompts go to stderr, beside the pack's progress.
+  const terminal = await openOperatorTerminal(process.stdin, json ? process.stderr : process.stdout);
+  process.env[OPERATOR_SOCKET_VARIABLE] = terminal.socketPath;
+  void closeOnSignal(command, () => terminal.close()).then(() => process.exit(130));
+  return terminal;
 }
 
 /**

@@ -5,7 +5,14 @@
  */
 import type { CaseResult } from './case-results.ts';
 import { BUNDLE_FILES } from './layout.ts';
-import { bundleKind, sutKind, type BundleKind, type Manifest, type ManifestBody } from './manifest.ts';
+import {
+  bundleKind,
+  sutKind,
+  type BundleKind,
+  type Manifest,
+  type ManifestBody,
+  type ProductDriving,
+} from './manifest.ts';
 import { REHEARSAL_TEXT } from './rehearsal-banner.ts';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -23,6 +30,11 @@ dt{font-weight:600}dd{margin:0}code,.ids{font-family:ui-monospace,Consolas,monos
 .not-demonstrable{color:#5b3d99}.skipped,.not-run{color:#666}
 .pass-to-fail,.removed{color:#b00020}.fail-to-pass{color:#0a7d27}
 `;
+
+const DRIVEN: Record<ProductDriving, string> = {
+  commands: 'its commands (MESH_PRODUCT_*_CMD), run by mesh-assure',
+  operator: 'an operator at the terminal, who did each step in the product when prompted',
+};
 
 /** The run summary; a row with nothing to show (no ODS code, product, RFC or certificate) is left out. */
 function summaryRows(m: ManifestBody): [string, string][] {
@@ -48,6 +60,7 @@ function summaryRows(m: ManifestBody): [string, string][] {
         ? `product: the supplier's software${m.product.name ? `, ${escape(m.product.name)}` : ''}${m.product.version ? ` version ${escape(m.product.version)}` : ''}`
         : "reference: mesh-assure's own client played the sut mailbox",
     ],
+    sutKind(m) === 'product' ? ['Product driven by', DRIVEN[m.driven ?? 'commands']] : undefined,
     product ? ['Product', escape(product)] : undefined,
     m.rfc ? ['RFC', escape(m.rfc)] : undefined,
     ['Tool', `mesh-assure ${escape(m.tool.version)} (Node ${escape(m.tool.node)})`],

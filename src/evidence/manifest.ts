@@ -18,6 +18,9 @@ export type BundleKind = 'witness' | 'observe';
 /** Who played the sut mailbox: our client (`reference`), or the supplier's product (`product`, named in `product`). */
 export type SutKind = 'reference' | 'product';
 
+/** How the product was driven in product mode: by its commands, or by an operator at the terminal. */
+export type ProductDriving = 'commands' | 'operator';
+
 export interface CertificateSummary {
   subject: string;
   issuer: string;
@@ -46,6 +49,8 @@ export interface Manifest {
   kind?: BundleKind;
   /** Absent in bundles sealed before product mode: witness bundles were reference, observe bundles product. */
   sut?: SutKind;
+  /** How the product was driven; null when the reference client was the sut. Absent in bundles sealed before operator mode: commands. */
+  driven?: ProductDriving | null;
   runId: string;
   rehearsal: boolean;
   target: { kind: TargetKind; url: string | null };

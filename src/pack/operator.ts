@@ -29,8 +29,23 @@ export interface OperatorAnswer {
   refused: boolean;
 }
 
-/** The instruction for one step, from the values a command would get as placeholders. */
-export function operatorInstruction(command: ProductCommand, values: Record<string, string>): string {
+/**
+ * The instruction for one step, from the values a command would get as placeholders. `wrong` names settings
+ * the step needs set to a wrong value (701 off the sandbox: a wrong password for one receive); the operator
+ * picks the value, so none is shown.
+ */
+export function operatorInstruction(
+  command: ProductCommand,
+  values: Record<string, string>,
+  wrong: readonly string[] = [],
+): string {
+  const step = stepInstruction(command, values);
+  return wrong.length === 0
+    ? step
+    : `for this step only, set the product's ${wrong.join(' and ')} to a wrong value (any but the right one; put it back afterwards): ${step}`;
+}
+
+function stepInstruction(command: ProductCommand, values: Record<string, string>): string {
   // A command's exit code tells the pack the product reported a failure (701 needs it): the operator says so.
   const failed = `"${OPERATOR_REFUSAL}" if the product reports a failure`;
   switch (command) {
@@ -61,14 +76,12 @@ export function askOperator(socketPath: string, prompt: OperatorPrompt): Promise
     socket.on('error', (error) =>
       reject(
         new Error(
-          `cannot reach the operator's terminal at ${socketPath} (${error.message}): operator mode is started by "mesh-assure observe" on a terminal or with --operator`,
+          `cannot reach the operator's terminal at ${socketPath} (${error.message}): operator mode is started by "mesh-assure run --operator" or "mesh-assure observe" on a terminal`,
         ),
       ),
     );
     socket.on('close', () =>
-      reject(
-        new Error('the operator\'s terminal closed the prompt without an answer (was "mesh-assure observe" stopped?)'),
-      ),
+      reject(new Error("the operator's terminal closed the prompt without an answer (was mesh-assure stopped?)")),
     );
   });
 }

@@ -2,8 +2,8 @@
  * Which system the witness pack tests: `reference` (our client plays the sut mailbox: rehearsal, credential
  * checks, products built on our client) or `product` (the supplier's software, driven by its commands, or
  * by an operator at the terminal where it has none, while our client plays only the counterpart and
- * dormant mailboxes). Product mode is chosen by configuring at least one product command, or by `observe`
- * opening an operator's terminal.
+ * dormant mailboxes). Product mode is chosen by configuring at least one product command, or by `run
+ * --operator` (MESH_PRODUCT_OPERATOR=1) or `observe` opening an operator's terminal.
  */
 import { OPERATOR_SOCKET_VARIABLE } from './operator.ts';
 
@@ -70,6 +70,12 @@ function seconds(
     throw new Error(`${name} must be a number of seconds above 0, not "${raw}": ${PRODUCT_VARIABLES[name]}`);
   return value * 1000;
 }
+
+/** The setting that asks for operator-prompt mode, as `--operator` does, with its one-line meaning. */
+export const OPERATOR_SETTING = {
+  name: 'MESH_PRODUCT_OPERATOR',
+  does: '1: product mode with an operator at this terminal doing each step in the product (as run --operator); no product commands then',
+} as const;
 
 /** Product mode when any product command is configured, else the reference sut. */
 export function sutMode(vars: Record<string, string | undefined>): SutMode {

@@ -104,6 +104,7 @@ function witnessBody(
   return manifestBody({
     kind: 'witness',
     sut: mode.kind,
+    driven: mode.kind === 'reference' ? null : mode.operator ? 'operator' : 'commands',
     runId: run.runId,
     // Either sandbox is a rehearsal: neither is the live service, and neither proves a supplier's identity.
     rehearsal: settings.target === 'sandbox' || settings.target === 'nhs-sandbox',

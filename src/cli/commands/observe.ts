@@ -4,15 +4,15 @@
  * operator at this terminal who is asked to do each step in the product.
  */
 import { Option, type Command } from 'commander';
-import { readVariables } from '../../config/index.ts';
-import { OPERATOR_SOCKET_VARIABLE } from '../../pack/operator.ts';
-import { PRODUCT_VARIABLES, sutMode } from '../../pack/product-config.ts';
+import { PRODUCT_VARIABLES } from '../../pack/product-config.ts';
 import { REPORT_PATHS } from '../../pack/report-paths.ts';
 import { parseDuration } from '../duration.ts';
-import { openOperatorTerminal } from '../operator-terminal.ts';
 import {
   addProductCommandOptions,
   applyProductOptions,
+  configuredCommands,
+  openOperatorMode,
+  operatorAsked,
   runPackAndPrint,
   type ProductCommandOptions,
 } from '../pack-options.ts';
@@ -96,18 +96,13 @@ export function registerObserveCommand(program: Command): void {
     seconds('poll-interval', options.pollInterval, 'MESH_PRODUCT_POLL_INTERVAL_S');
     seconds('ack-within', options.ackWithin, 'MESH_PRODUCT_ACK_WITHIN_S');
     applyProductOptions(options);
-    const mode = sutMode(readVariables());
-    const hasCommands = mode.kind === 'product' && Object.keys(mode.commands).length > 0;
-    if (options.operator && hasCommands)
-      throw new Error(
-        '--operator asks a person to do every step: leave out the product commands (options and MESH_PRODUCT_*_CMD), or leave out --operator',
-      );
-    if (!hasCommands && !options.operator && !process.stdin.isTTY)
+    const operator = operatorAsked(options.operator);
+    const byCommands = !operator && configuredCommands().length > 0;
+    if (!byCommands && !operator && !process.stdin.isTTY)
       throw new Error(
         'observe needs the product: give its commands (--product-send-cmd, --product-receive-cmd, ... or MESH_PRODUCT_*_CMD), or run it on a terminal (or with --operator) to do each step in the product yourself',
       );
-    const terminal = hasCommands ? undefined : await openOperatorTerminal(process.stdin, process.stdout);
-    if (terminal) process.env[OPERATOR_SOCKET_VARIABLE] = terminal.socketPath;
+    const terminal = byCommands ? undefined : await openOperatorMode('observe');
     try {
       await runPackAndPrint(options, { outDir: options.out });
     } finally {

@@ -1,5 +1,5 @@
 /** Runs the real `mesh-assure` CLI in a child process, as a user would. */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../../bin/mesh-assure.mjs', import.meta.url));
@@ -10,15 +10,25 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
+/** `stdin` is a pipe left open (a program that could answer), or /dev/null with `ignore` (no terminal, nothing to answer). */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+  stdin: 'pipe' | 'ignore' = 'pipe',
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
       // A clean environment: nothing of the developer's own MESH settings leaks in.
-      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, cwd, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      cwd,
+      stdio: [stdin, 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (piece: string) => (stdout += piece));
+    child.stderr!.setEncoding('utf8').on('data', (piece: string) => (stderr += piece));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }

@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { runCli } from '../cli/run-cli.ts';
-import { observeRun } from '../../support/observe-run.ts';
+import { packCliRun } from '../../support/pack-cli-run.ts';
 import { caseSummary } from '../../support/product-run.ts';
 
 // Each test is its own observe process with its own sandbox: they can share the machine's two workers.
@@ -13,11 +13,21 @@ test.describe.configure({ mode: 'parallel' });
 
 test('observe with product commands runs the pack on the sandbox: the cases pass into a witness bundle, sut product', async () => {
   test.setTimeout(240_000);
-  const run = await observeRun(['--cases', 'handshake,201,401', '--poll-interval', '1s', '--ack-within', '5s'], {
-    as: 'commands',
-  });
+  const run = await packCliRun(
+    'observe',
+    ['--cases', 'handshake,201,401', '--poll-interval', '1s', '--ack-within', '5s'],
+    {
+      as: 'commands',
+    },
+  );
   expect(run.code, run.stderr.slice(-3000)).toBe(0);
-  expect(run.manifest).toMatchObject({ kind: 'witness', sut: 'product', rehearsal: true, target: { kind: 'sandbox' } });
+  expect(run.manifest).toMatchObject({
+    kind: 'witness',
+    sut: 'product',
+    driven: 'commands',
+    rehearsal: true,
+    target: { kind: 'sandbox' },
+  });
   expect(
     Object.fromEntries(run.manifest!.cases.filter((c) => c.result !== 'not-run').map((c) => [c.id, c.result])),
   ).toEqual({ handshake: 'passed', '201': 'passed', '401': 'passed' });
@@ -49,7 +59,8 @@ const MISBEHAVIOURS: { flags: string[]; expect: Record<string, [status: string, 
 for (const { flags, expect: expected } of MISBEHAVIOURS)
   test(`a product with --${flags.join(' --')} fails ${Object.keys(expected).join(', ')} on their rules, and observe exits 1`, async () => {
     test.setTimeout(360_000);
-    const run = await observeRun(
+    const run = await packCliRun(
+      'observe',
       ['--cases', Object.keys(expected).join(','), '--poll-interval', '1s', '--ack-within', '5s'],
       { as: 'commands', flags },
     );
@@ -66,7 +77,7 @@ const REFUSED: [args: string[], says: RegExp][] = [
   [['--poll-interval', 'soon', '--product-receive-cmd', 'x'], /--poll-interval must be a duration such as 500ms/],
   [
     ['--operator', '--product-send-cmd', 'x'],
-    /--operator asks a person to do every step: leave out the product commands/,
+    /operator mode \(--operator or MESH_PRODUCT_OPERATOR=1\) asks a person to do every step, but product commands are configured \(send\): leave out the product commands/,
   ],
   // Not a terminal and no commands: nothing could drive the product.
   [[], /observe needs the product: give its commands .* or run it on a terminal \(or with --operator\)/],

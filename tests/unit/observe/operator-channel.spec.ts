@@ -68,6 +68,6 @@ test('a prompt is shown with its settings and case, and answered with the next l
 
 test('a worker that cannot reach the terminal is told how operator mode is started', async () => {
   await expect(askOperator('/nonexistent/prompts.sock', prompt('x'))).rejects.toThrow(
-    /cannot reach the operator's terminal at \/nonexistent\/prompts\.sock .*started by "mesh-assure observe" on a terminal or with --operator/,
+    /cannot reach the operator's terminal at \/nonexistent\/prompts\.sock .*started by "mesh-assure run --operator" or "mesh-assure observe" on a terminal/,
   );
 });

@@ -5,13 +5,17 @@
  * cases are judged as in command mode.
  */
 import { expect, test } from '@playwright/test';
-import { observeRun } from '../../support/observe-run.ts';
+import { packCliRun } from '../../support/pack-cli-run.ts';
 
 test('an operator answering the prompts through the terminal passes the cases, judged as with commands', async () => {
   test.setTimeout(240_000);
-  const run = await observeRun(['--cases', 'handshake,201,401', '--poll-interval', '1s', '--ack-within', '5s'], {
-    as: 'operator',
-  });
+  const run = await packCliRun(
+    'observe',
+    ['--cases', 'handshake,201,401', '--poll-interval', '1s', '--ack-within', '5s'],
+    {
+      as: 'operator',
+    },
+  );
   expect(run.code, run.stderr.slice(-3000)).toBe(0);
   expect(run.prompts.length).toBeGreaterThanOrEqual(3);
   expect(run.prompts).toEqual(
@@ -23,7 +27,12 @@ test('an operator answering the prompts through the terminal passes the cases, j
     ]),
   );
   expect(run.stdout).toMatch(/^Configure the product with:\n {2}MESH_URL=https:\/\/\S+:\d+/m);
-  expect(run.manifest).toMatchObject({ kind: 'witness', sut: 'product', target: { kind: 'sandbox' } });
+  expect(run.manifest).toMatchObject({
+    kind: 'witness',
+    sut: 'product',
+    driven: 'operator',
+    target: { kind: 'sandbox' },
+  });
   expect(
     Object.fromEntries(run.manifest!.cases.filter((c) => c.result !== 'not-run').map((c) => [c.id, c.result])),
   ).toEqual({ handshake: 'passed', '201': 'passed', '401': 'passed' });
@@ -31,7 +40,10 @@ test('an operator answering the prompts through the terminal passes the cases, j
 
 test('an operator who answers "no" fails the case: the product could not do the step', async () => {
   test.setTimeout(240_000);
-  const run = await observeRun(['--cases', '201', '--poll-interval', '1s'], { as: 'operator', refuse: true });
+  const run = await packCliRun('observe', ['--cases', '201', '--poll-interval', '1s'], {
+    as: 'operator',
+    refuse: true,
+  });
   expect(run.code).toBe(1);
   expect(run.prompts).toEqual([expect.stringMatching(/^send the file /)]);
   expect(run.manifest!.cases.find((c) => c.id === '201')!.result).toBe('failed');

@@ -1,7 +1,13 @@
 /** Product mode is chosen by configuring a product command; its limits are checked, and .env.example documents it. */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { missingCommand, PRODUCT_COMMANDS, PRODUCT_VARIABLES, sutMode } from '../../../src/pack/product-config.ts';
+import {
+  missingCommand,
+  OPERATOR_SETTING,
+  PRODUCT_COMMANDS,
+  PRODUCT_VARIABLES,
+  sutMode,
+} from '../../../src/pack/product-config.ts';
 
 test('no product command: the reference sut; any one: product mode, with its name, version and limits', () => {
   expect(sutMode({ MESH_PRODUCT_NAME: 'Acme' })).toEqual({ kind: 'reference' });
@@ -41,7 +47,11 @@ test('a bad limit is an error naming the variable and what it must be', () => {
 
 test('.env.example documents every product-mode variable with a one-line comment', () => {
   const example = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8').split('\n');
-  for (const name of [...Object.values(PRODUCT_COMMANDS).map((c) => c.variable), ...Object.keys(PRODUCT_VARIABLES)]) {
+  for (const name of [
+    ...Object.values(PRODUCT_COMMANDS).map((c) => c.variable),
+    ...Object.keys(PRODUCT_VARIABLES),
+    OPERATOR_SETTING.name,
+  ]) {
     const at = example.findIndex((line) => line.replace(/^#\s*/, '').startsWith(`${name}=`));
     expect(at, `${name} is in .env.example`).toBeGreaterThan(0);
     expect(example[at - 1], `${name} has a comment above it`).toMatch(/^# \S/);
