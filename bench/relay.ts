@@ -1,11 +1,12 @@
 /**
- * npm run bench:relay [-- --mb 210 --rounds 3]
+ * npm run bench:relay [-- --mb 210 --rounds 3 --plain]
  * The time the recording relay adds. Our client, as the product, sends a chunked message (210 MB by
  * default, in 100 MB chunks) to its own mailbox and downloads and acknowledges it, over mutual TLS on
  * loopback to a sandbox in its own process: directly, and through `mesh-assure relay` (its own process,
  * TLS on both sides), the two back to back in each round, alternating which goes first. The round with the
  * median ratio is reported, with the relay's peak RSS over every round (targets: within 10% of direct,
- * under 150 MiB).
+ * under 150 MiB). `--plain`: the product talks to the relay over plain HTTP (`relay --plain`), which tells
+ * the cost of the relay's second TLS leg from the cost of a third process on the machine.
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ const arg = (name: string, fallback: number): number =>
   Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
 const size = arg('mb', 210) * 1_000_000;
 const rounds = arg('rounds', 3);
+const plain = process.argv.includes('--plain');
 const work = mkdtempSync(join(tmpdir(), 'bench-relay-'));
 const payload = join(work, 'payload.bin');
 const MAILBOX = 'X26ABC1';
@@ -67,7 +69,7 @@ async function transfer(options: MeshClientOptions): Promise<Timing> {
 
 async function main(): Promise<void> {
   console.log(
-    `bench:relay: a ${size / 1e6} MB chunked message (${MAX_CHUNK_BYTES / 1e6} MB chunks), mutual TLS on loopback, ${rounds} rounds`,
+    `bench:relay: a ${size / 1e6} MB chunked message (${MAX_CHUNK_BYTES / 1e6} MB chunks), mutual TLS on loopback, the product to the relay over ${plain ? 'plain HTTP' : 'TLS'}, ${rounds} rounds`,
   );
   await writePayload();
   const sandbox = await startSandboxProcess(['--mtls', '--data-dir', join(work, 'sandbox')]);
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
   };
   let relay: RelayProcess | undefined;
   try {
-    relay = await startRelayProcess(['--data-dir', join(work, 'relay')], {
+    relay = await startRelayProcess(['--data-dir', join(work, 'relay'), ...(plain ? ['--plain'] : [])], {
       MESH_TARGET: sandbox.ready.baseUrl,
       MESH_CA_CERT: tls.caCertPath,
       MESH_CLIENT_CERT: identity.certPath,
@@ -102,7 +104,11 @@ async function main(): Promise<void> {
       MESH_WORKFLOW_ID: 'MESH_ASSURE_TEST',
     });
     // The product knows only the relay: its URL and its CA; the relay holds the client certificate.
-    const relayed: MeshClientOptions = { ...common, baseUrl: relay.ready.url, caCertPath: relay.ready.caCertPath! };
+    const relayed: MeshClientOptions = {
+      ...common,
+      baseUrl: relay.ready.url,
+      ...(relay.ready.caCertPath ? { caCertPath: relay.ready.caCertPath } : {}),
+    };
     const results: { direct: Timing; relay: Timing }[] = [];
     for (let round = 1; round <= rounds; round++) {
       const order = round % 2 === 1 ? (['direct', 'relay'] as const) : (['relay', 'direct'] as const);
