@@ -1,7 +1,7 @@
 /**
  * The Allure 3 reports, made by the installed `allure` CLI (node_modules/.bin, never fetched) from the
  * run's allure-results with the project's allurerc.mjs: one self-contained page each for the awesome and
- * allure2 views; the awesome page adapted where allurerc.mjs cannot configure it (awesome-page.ts).
+ * allure2 views, each adapted where allurerc.mjs cannot configure it (awesome-page.ts, allure2-page.ts).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { adaptAllure2Page } from './allure2-page.ts';
 import { adaptAwesomePage } from './awesome-page.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -44,5 +45,6 @@ export async function generateAllureReports(resultsDir: string, outputDir: strin
   };
   for (const page of Object.values(reports)) if (!existsSync(page)) throw new Error(`allure generate wrote no ${page}`);
   await writeFile(reports.awesome, adaptAwesomePage(await readFile(reports.awesome, 'utf8')));
+  await writeFile(reports.allure2, adaptAllure2Page(await readFile(reports.allure2, 'utf8')));
   return reports;
 }

@@ -13,6 +13,8 @@
  * A change that no longer matches the app (another Allure version) stops the packing, naming it.
  */
 
+import { replaceInApp, utcDatesScript, withHeadScript } from './page-adaptation.ts';
+
 /** The start of the app's URL check, in both of its copies: no scheme, no link. */
 const NO_SCHEME = 'const n=t.match(/^([A-Za-z][A-Za-z0-9+.-]*):/);if(!n)return;';
 const NO_SCHEME_COPIES = 2;
@@ -20,28 +22,8 @@ const RELATIVE_INSIDE =
   'const n=t.match(/^([A-Za-z][A-Za-z0-9+.-]*):/);if(!n)return/^\\.\\.?\\//.test(t)?new URL(t,document.baseURI).toString():void 0;';
 
 /** Runs before the app; plain ES2017, no template in it, so that it reads as the page will run it. */
-const PAGE_SCRIPT = `(function () {
-  var Base = Intl.DateTimeFormat;
-  var pad = function (n) { return (n < 10 ? '0' : '') + n; };
-  function IsoUtc(locale, options) {
-    var base = new Base(locale, options);
-    var asked = base.resolvedOptions();
-    if (asked.locale !== 'en-CA' || (options && options.timeZone)) return base;
-    return {
-      format: function (date) {
-        var d = new Date(date === undefined ? Date.now() : date);
-        var day = d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate());
-        if (asked.hour === undefined) return day;
-        var time = pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes());
-        if (asked.second !== undefined) time += ':' + pad(d.getUTCSeconds());
-        return day + 'T' + time + 'Z';
-      },
-      formatToParts: base.formatToParts.bind(base),
-      resolvedOptions: function () { return asked; },
-    };
-  }
-  IsoUtc.supportedLocalesOf = Base.supportedLocalesOf;
-  Intl.DateTimeFormat = IsoUtc;
+const PAGE_SCRIPT = `${utcDatesScript('en-CA')}
+(function () {
   var EMPTY_WHEN_UNCOUNTED =
     'button[data-testid^="nav-tab-"]:not([data-testid="nav-tab-results"]),' +
     'button[data-testid^="test-result-tab-"]:not([data-testid="test-result-tab-overview"])';
@@ -54,21 +36,13 @@ const PAGE_SCRIPT = `(function () {
   new MutationObserver(hideEmptyTabs).observe(document, { subtree: true, childList: true, characterData: true });
 })();`;
 
-const appScript = /<script\b[^>]*\bsrc="data:text\/javascript;base64,([A-Za-z0-9+/=]+)"/;
-
 export function adaptAwesomePage(html: string): string {
-  const app = appScript.exec(html);
-  if (!app) throw new Error('cannot adapt the Allure awesome page: its app script is not where Allure 3.18 puts it');
-  const code = Buffer.from(app[1]!, 'base64').toString('utf8');
-  const copies = code.split(NO_SCHEME).length - 1;
-  if (copies !== NO_SCHEME_COPIES)
-    throw new Error(
-      `cannot make the awesome page's links inside the bundle clickable: its URL check appears ${copies} times, not ${NO_SCHEME_COPIES} (an Allure version other than 3.18?)`,
-    );
-  const patched = Buffer.from(code.split(NO_SCHEME).join(RELATIVE_INSIDE), 'utf8').toString('base64');
-  const withApp = html.slice(0, app.index) + app[0].replace(app[1]!, patched) + html.slice(app.index + app[0].length);
-  const head = /<head\b[^>]*>/i.exec(withApp);
-  if (!head) throw new Error('cannot adapt the Allure awesome page: it has no <head> tag');
-  const at = head.index + head[0].length;
-  return `${withApp.slice(0, at)}<script id="mesh-assure-awesome">${PAGE_SCRIPT}</script>${withApp.slice(at)}`;
+  const withApp = replaceInApp(html, {
+    page: 'awesome',
+    what: "make the awesome page's links inside the bundle clickable: its URL check",
+    from: NO_SCHEME,
+    to: RELATIVE_INSIDE,
+    copies: NO_SCHEME_COPIES,
+  });
+  return withHeadScript(withApp, { page: 'awesome', id: 'mesh-assure-awesome', script: PAGE_SCRIPT });
 }

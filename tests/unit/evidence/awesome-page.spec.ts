@@ -16,7 +16,7 @@ test('the URL checks accept ./ and ../ paths, and the page script runs before th
 
 for (const [what, html, says] of [
   ['no app script', '<html><head></head><body></body></html>', 'its app script is not where Allure 3.18 puts it'],
-  ['one URL check', page(`a=e=>{${URL_CHECK}}`), 'its URL check appears 1 times, not 2'],
+  ['one URL check', page(`a=e=>{${URL_CHECK}}`), 'its URL check appears once, not 2 times'],
   ['no <head>', page(`${URL_CHECK}${URL_CHECK}`).replace('<head><title>r</title></head>', ''), 'it has no <head> tag'],
 ] as const) {
   test(`a page with ${what} is refused, saying so`, () => {

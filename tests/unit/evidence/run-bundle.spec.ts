@@ -259,6 +259,16 @@ test.describe('seen in a real browser', () => {
     await expect(page.getByText(/\.spec\.ts/)).toHaveCount(0);
   });
 
+  test('the classic (allure2) Allure view dates the run in ISO 8601 with times in UTC, marked Z', async () => {
+    const { page } = await open('reports/allure2/index.html', { timezoneId: 'Europe/Paris' });
+    const shown = /(\d{4}-\d\d-\d\d)\s*(\d\d:\d\d:\d\d)Z - \d\d:\d\d:\d\dZ/;
+    await expect(page.locator('body')).toContainText(shown, { timeout: 15_000 });
+    const [, day, time] = shown.exec(await page.locator('body').innerText())!;
+    const at = Date.parse(`${day}T${time}Z`);
+    expect(at).toBeGreaterThanOrEqual(Date.parse(manifest.startedAt) - 1000);
+    expect(at).toBeLessThanOrEqual(Date.parse(manifest.finishedAt));
+  });
+
   for (const [view, path] of [
     ['awesome', (id: string) => `reports/allure/index.html#/${id}`],
     ['classic', (id: string) => `reports/allure2/index.html#testresult/${id}`],
