@@ -100,14 +100,15 @@ async function tunnelThrough(proxy: ProxyRoute, target: Endpoint): Promise<Check
 /** One CONNECT request to the proxy; the tunnel is closed as soon as the proxy has answered. */
 function openTunnel(proxy: ProxyRoute, target: Endpoint): Promise<TunnelOutcome> {
   const url = new URL(proxy.url);
+  const at = endpointOf(proxy.url);
   const headers: Record<string, string> = { host: target.authority };
   if (url.username || url.password) {
     const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
     headers['proxy-authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
   }
   const options = {
-    host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+    host: at.host,
+    port: at.port,
     method: 'CONNECT',
     path: target.authority,
     headers,
