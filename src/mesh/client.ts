@@ -24,7 +24,7 @@ import { Attempter, type Call, type RequestBody, type Response } from './attempt
 import { readAll, type ChunkSource } from './chunk-source.ts';
 import { ChunkSpool, prepareChunk, RangeDigest } from './chunk-spool.ts';
 import { clientIdentityHeaders } from './client-identity.ts';
-import { MeshArgumentError, MeshProtocolError } from './errors.ts';
+import { MESH_ERROR_CODES, MeshArgumentError, MeshClientError, MeshProtocolError } from './errors.ts';
 import { readMetadata, type MessageMetadata } from './metadata.ts';
 import type { ExchangeObserver } from './recorder.ts';
 import { RequestQueue } from './request-queue.ts';
@@ -135,6 +135,7 @@ export class MeshClient {
   readonly #retry: RetryPolicy;
   readonly #validate: boolean;
   readonly #attempter: Attempter;
+  #closed: Promise<void> | undefined;
 
   constructor(options: MeshClientOptions) {
     this.mailboxId = options.mailboxId.toUpperCase();
@@ -163,8 +164,9 @@ export class MeshClient {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  /** Closes the connections the client made; a second call waits for the first (undici would throw). */
+  close(): Promise<void> {
+    return (this.#closed ??= this.#ownsDispatcher ? this.#dispatcher.close() : Promise.resolve());
   }
 
   #mailboxPath(suffix = ''): string {
@@ -173,6 +175,10 @@ export class MeshClient {
 
   /** One logical request: attempted, and repeated where the call allows. */
   #call(call: Call): Promise<Response> {
+    if (this.#closed)
+      return Promise.reject(
+        new MeshClientError(`${call.operation}: this client is closed; make a new MeshClient`, MESH_ERROR_CODES.closed),
+      );
     return withRetries(this.#retry, call.repeatable, (n) => this.#attempter.attempt(call, n));
   }
 

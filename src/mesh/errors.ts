@@ -33,6 +33,8 @@ export const MESH_ERROR_CODES = {
   invalidArgument: 'MESH_ERR_INVALID_ARG',
   /** A configured file (certificate, key, CA bundle) could not be read. */
   config: 'MESH_ERR_CONFIG',
+  /** A call on a client after its close(). */
+  closed: 'MESH_ERR_CLOSED',
 } as const;
 
 export type MeshErrorCode = (typeof MESH_ERROR_CODES)[keyof typeof MESH_ERROR_CODES];

@@ -178,3 +178,13 @@ test('a request the client cannot make is refused before anything is sent, with 
   expect(error).toMatchObject({ code: 'MESH_ERR_INVALID_ARG' });
   expect(log).toEqual([]);
 });
+
+test('closing a client twice is harmless, and a call after closing says the client is closed', async () => {
+  const { client } = h.client('X26ABC1');
+  await client.handshake();
+  await Promise.all([client.close(), client.close()]);
+  await client.close();
+  const late = await rejection<MeshClientError>(client.count());
+  expect(late.code).toBe(MESH_ERROR_CODES.closed);
+  expect(late.message).toBe('count of X26ABC1: this client is closed; make a new MeshClient');
+});
