@@ -107,6 +107,14 @@ export function toRequestRecords(log: readonly RawRequest[]): RequestRecord[] {
   });
 }
 
+/**
+ * Where requests made from now on start: records are numbered by journal position, and a journal entry
+ * that is not a MESH call has none, so this is one past the last record, not the number of records.
+ */
+export function nextRequestIndex(records: readonly RequestRecord[]): number {
+  return records.length > 0 ? records[records.length - 1]!.index + 1 : 0;
+}
+
 /** The chunk a download asked for: `/inbox/{id}/{n}`, or 1 for the bare path. */
 export function chunkOf(r: Pick<RequestRecord, 'path'>): number {
   const m = /\/inbox\/[^/?]+\/(\d+)(?:\?|$)/.exec(r.path);

@@ -6,6 +6,7 @@ import { expect, test } from '@playwright/test';
 import * as rules from '../../../src/behaviour/index.ts';
 import {
   judgeProduct,
+  nextRequestIndex,
   toRequestRecords,
   type ProductFacts,
   type RawRequest,
@@ -247,4 +248,13 @@ test('judged from a case onwards: earlier requests inform run-wide rules, but on
     'ack-within': 'not-shown',
     'no-download-twice': 'not-shown',
   });
+});
+
+test("a case's requests start after the last request seen, even when the journal holds a call that is not MESH's", () => {
+  const stray = req(0, 'GET', '/no-such-endpoint', 404);
+  const before = [stray, req(100, 'GET', '')];
+  const from = nextRequestIndex(toRequestRecords(before));
+  const after = toRequestRecords([...before, req(200, 'GET', '/inbox')]).filter((r) => r.index >= from);
+  expect(after.map((r) => r.kind)).toEqual(['inbox']);
+  expect(nextRequestIndex([])).toBe(0);
 });
