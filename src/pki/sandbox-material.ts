@@ -23,6 +23,8 @@ export interface SandboxTlsOptions {
   mailboxes: { mailboxId: string; odsCode: string }[];
   /** Extra DNS names or IP addresses for the server certificate, beside localhost and 127.0.0.1. */
   hosts?: string[];
+  /** The CA's common name, as a product's trust store shows it (the sandbox's by default). */
+  caName?: string;
 }
 
 export interface SandboxTlsMaterial {
@@ -67,10 +69,10 @@ async function writePair(pair: PemPair, material: { certPem: string; keyPem: str
   await writeFileAtomic(pair.certPath, material.certPem);
 }
 
-async function sandboxCa(pair: PemPair): Promise<TestCa> {
+async function sandboxCa(pair: PemPair, commonName: string): Promise<TestCa> {
   const existing = await readPair(pair);
   if (existing && stillGood(existing.certPem, existing.keyPem)) return loadTestCa(existing.certPem, existing.keyPem);
-  const ca = await createTestCa({ commonName: SANDBOX_CA_NAME });
+  const ca = await createTestCa({ commonName });
   await writePair(pair, ca);
   return ca;
 }
@@ -93,7 +95,10 @@ const coversHost = (certificate: NodeCertificate, host: string): boolean =>
 
 export async function writeSandboxTlsMaterial(dir: string, options: SandboxTlsOptions): Promise<SandboxTlsMaterial> {
   await mkdir(join(dir, 'clients'), { recursive: true });
-  const ca = await sandboxCa({ certPath: join(dir, 'ca.pem'), keyPath: join(dir, 'ca.key') });
+  const ca = await sandboxCa(
+    { certPath: join(dir, 'ca.pem'), keyPath: join(dir, 'ca.key') },
+    options.caName ?? SANDBOX_CA_NAME,
+  );
 
   const hosts = [...new Set([...DEFAULT_HOSTS, ...(options.hosts ?? [])])];
   const server = { certPath: join(dir, 'server.pem'), keyPath: join(dir, 'server.key') };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { MeshClient } from '../../../src/mesh/index.ts';
+import { inspectCertificate } from '../../../src/pki/index.ts';
 import { startRelayProcess } from '../../support/relay-process.ts';
 import { runCli } from '../cli/run-cli.ts';
 import { startHarness, type Harness } from '../mesh/helpers.ts';
@@ -41,6 +42,8 @@ test('the relay prints its URL and CA, relays the product to the target, journal
       targetUrl: h.sandbox.baseUrl,
       journal,
     });
+    // What the product's operator is asked to trust says whose it is.
+    expect(inspectCertificate(readFileSync(relay.ready.caCertPath!)).commonName).toBe('mesh-assure relay CA');
     const product = new MeshClient({
       baseUrl: relay.ready.url,
       caCertPath: relay.ready.caCertPath!,
