@@ -12,19 +12,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { specsOf } from '../../../src/pack/results.ts';
 import { runWitnessPack } from '../../../src/pack/runner.ts';
 import { packEnvironment } from '../../support/pack-environment.ts';
+import { demoProductCommands } from '../../support/product-run.ts';
 import {
   NHS_SANDBOX_KIT,
   NHS_SANDBOX_MAILBOXES,
   nhsSandboxKitPresent,
   startNhsSandbox,
 } from '../../support/nhs-sandbox.ts';
-
-const PRODUCT = fileURLToPath(new URL('../../demo-product/product.ts', import.meta.url));
 
 test.skip(
   !nhsSandboxKitPresent(),
@@ -36,8 +34,6 @@ test('the demo product against NHS sandbox as a URL target: what that server can
   const work = mkdtempSync(join(tmpdir(), 'mesh-assure-nhs-product-'));
   const nhs = await startNhsSandbox({ tls: false });
   try {
-    const product = `"${process.execPath}" --import tsx "${PRODUCT}"`;
-    const state = `--state "${work}"`;
     const run = await runWitnessPack({
       reportsRoot: join(work, 'reports'),
       output: 'capture',
@@ -49,10 +45,7 @@ test('the demo product against NHS sandbox as a URL target: what that server can
         MESH_DELIVERY_TIMEOUT_S: '30',
         MESH_PRODUCT_POLL_INTERVAL_S: '1',
         MESH_PRODUCT_COMMAND_TIMEOUT_S: '120',
-        MESH_PRODUCT_SEND_CMD: `${product} send ${state} --to {to} --workflow {workflow} --file {file} --chunk-bytes 1000000`,
-        MESH_PRODUCT_SEND_GZIP_CMD: `${product} send --gzip ${state} --to {to} --workflow {workflow} --file {file}`,
-        MESH_PRODUCT_RECEIVE_CMD: `${product} receive ${state} --dir {dir}`,
-        MESH_PRODUCT_DOWNLOAD_CMD: `${product} download ${state} --id {id} --dir {dir}`,
+        ...Object.fromEntries(Object.values(demoProductCommands(work))),
       }),
     });
     const outcome = Object.fromEntries(
