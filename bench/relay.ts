@@ -25,22 +25,29 @@ import { fileSource, MAX_CHUNK_BYTES, MeshClient, type MeshClientOptions } from 
 import { startRelayProcess, type RelayProcess } from '../tests/support/relay-process.ts';
 import { startSandboxProcess } from '../tests/support/sandbox-process.ts';
 
-function arg(name: string, fallback: number): number {
+function usage(problem: string): never {
+  console.error(
+    `bench:relay: ${problem} (usage: npm run bench:relay -- [--mb N] [--rounds N] [--link MBIT] [--rtt MS] [--only link|loopback] [--plain])`,
+  );
+  process.exit(2);
+}
+
+/** A numeric option; only the round trip may be 0. */
+function arg(name: string, fallback: number, zero = false): number {
   const at = process.argv.indexOf(`--${name}`);
   if (at < 0) return fallback;
   const value = Number(process.argv[at + 1]);
-  if (!Number.isFinite(value) || value < 0)
-    throw new Error(`bench:relay: --${name} takes a number, not "${process.argv[at + 1]}"`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zero))
+    usage(`--${name} takes a number${zero ? '' : ' above 0'}, not "${process.argv[at + 1] ?? ''}"`);
   return value;
 }
 const size = arg('mb', 210) * 1_000_000;
 const rounds = arg('rounds', 5);
 const linkMbit = arg('link', 1000);
-const rttMs = arg('rtt', 10);
+const rttMs = arg('rtt', 10, true);
 const plain = process.argv.includes('--plain');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-if (only !== undefined && only !== 'link' && only !== 'loopback')
-  throw new Error(`bench:relay: --only takes link or loopback, not "${only}"`);
+if (only !== undefined && only !== 'link' && only !== 'loopback') usage(`--only takes link or loopback, not "${only}"`);
 const work = mkdtempSync(join(tmpdir(), 'bench-relay-'));
 const payload = join(work, 'payload.bin');
 const MAILBOX = 'X26ABC1';
