@@ -20,7 +20,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(readonly problems: ConfigProblem[]) {
     super(
-      `mesh-assure configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+      `configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
         problems.map((p) => `  - ${p.variable}: ${p.problem}. Fix: ${p.fix}`).join('\n'),
     );
   }

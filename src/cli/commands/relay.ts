@@ -21,6 +21,8 @@ interface RelayCliOptions {
 
 export const RELAY_DEFAULT_PORT = 8701;
 
+const NOT_THE_RELAYS = ['MESH_MAILBOX_ID', 'MESH_MAILBOX_PASSWORD', 'MESH_SHARED_KEY', 'MESH_WORKFLOW_ID'] as const;
+
 function describe(relay: RunningRelay, journal: string | undefined): string[] {
   return [
     `MESH relay listening at ${relay.url}, forwarding to ${relay.targetUrl}`,
@@ -59,8 +61,10 @@ export function registerRelayCommand(program: Command): void {
         throw new Error(`--port must be a whole number from 0 to 65535, not "${options.port}"`);
       if (options.target) process.env.MESH_TARGET = options.target;
       // The sut mailbox's client certificate, key and the CA come from the settings `run` reads, .env included.
+      // The product signs its own requests: the relay needs no mailbox, password, shared key or workflow.
+      const settings = loadSettings({ unused: NOT_THE_RELAYS });
       const relay = await startRelay(
-        relayOptionsFrom(loadSettings(), {
+        relayOptionsFrom(settings, {
           listen: options.plain ? 'plain' : 'tls',
           host: options.host,
           port,

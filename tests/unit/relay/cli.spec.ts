@@ -31,10 +31,21 @@ const settings = (): Record<string, string> => {
   };
 };
 
+/** All the relay itself needs: the product signs its own requests, so no mailbox, password, shared key or workflow. */
+const relaySettings = (): Record<string, string> => {
+  const { MESH_TARGET, MESH_CA_CERT, MESH_CLIENT_CERT, MESH_CLIENT_KEY } = settings();
+  return {
+    MESH_TARGET: MESH_TARGET!,
+    MESH_CA_CERT: MESH_CA_CERT!,
+    MESH_CLIENT_CERT: MESH_CLIENT_CERT!,
+    MESH_CLIENT_KEY: MESH_CLIENT_KEY!,
+  };
+};
+
 test('the relay prints its URL and CA, relays the product to the target, journals to --journal and stops on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'relay-cli-'));
   const journal = join(dir, 'journal.jsonl');
-  const relay = await startRelayProcess(['--journal', journal, '--data-dir', join(dir, 'relay')], settings());
+  const relay = await startRelayProcess(['--journal', journal, '--data-dir', join(dir, 'relay')], relaySettings());
   try {
     expect(relay.ready).toMatchObject({
       url: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/),
