@@ -13,6 +13,7 @@ export interface CheckResult {
 /** The checks in the order they run and print. */
 export const CHECK = {
   configuration: 'configuration',
+  productCommands: 'product commands',
   certificateReadable: 'client certificate and key readable',
   keyMatches: 'key matches certificate',
   commonName: 'certificate common name',

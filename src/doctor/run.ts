@@ -2,9 +2,10 @@
  * Runs every check in order. A check whose inputs an earlier check could not provide is SKIP with the
  * reason, so the first FAIL is the one to fix and nothing after it adds noise.
  */
-import type { Settings } from '../config/index.ts';
+import { readVariables, type Settings } from '../config/index.ts';
 import { checkChain, checkClientCertificate, checkCommonName, checkKeyMatches, checkValidity } from './certificate.ts';
 import { checkConfiguration } from './configuration.ts';
+import { checkProductCommands } from './product-commands.ts';
 import { checkProxy } from './proxy.ts';
 import { CHECK, skip, type CheckName, type CheckResult } from './result.ts';
 import { checkServerReachable } from './reachable.ts';
@@ -17,6 +18,8 @@ export interface DoctorOptions {
   now?: Date;
   /** Where HTTPS_PROXY and NO_PROXY are read, as the client reads them (default: this process's environment). */
   env?: Record<string, string | undefined>;
+  /** The settings' variables the product check reads (default: this process's environment over `.env`). */
+  variables?: Record<string, string | undefined>;
 }
 
 const CERTIFICATE_DETAILS: CheckName[] = [CHECK.keyMatches, CHECK.commonName, CHECK.validity, CHECK.chain];
@@ -27,17 +30,19 @@ const skipAll = (names: CheckName[], reason: string): CheckResult[] => names.map
 export async function runDoctor(load: () => Settings, options: DoctorOptions = {}): Promise<CheckResult[]> {
   const now = options.now ?? new Date();
   const configuration = checkConfiguration(load);
+  const product = checkProductCommands(options.variables ?? readVariables());
   const settings = configuration.settings;
   if (!settings) {
     return [
       ...configuration.results,
+      product,
       ...skipAll(
         [CHECK.certificateReadable, ...CERTIFICATE_DETAILS, CHECK.proxy, CHECK.reachable, ...SERVER_CHECKS],
         'the configuration is incomplete',
       ),
     ];
   }
-  const results = [...configuration.results];
+  const results = [...configuration.results, product];
 
   const certificate = await checkClientCertificate(settings, now);
   results.push(certificate.result);

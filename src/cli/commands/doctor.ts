@@ -6,7 +6,9 @@ import { cliSettings, output, type GlobalOptions } from '../context.ts';
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description('check configuration, client certificate, CA chain, connectivity, MESH handshake and clock')
+    .description(
+      "check configuration, the product's commands, client certificate, CA chain, connectivity, MESH handshake and clock",
+    )
     .option('--json', 'machine-readable output')
     .action(async (options: GlobalOptions) => {
       const checks = await runDoctor(cliSettings);
