@@ -57,6 +57,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     options.journalMemoryEntries ?? JOURNAL_MEMORY_ENTRIES,
     journalFile && basename(journalFile),
   );
+  const { onEntry } = options;
+  if (onEntry) journal.watch((entry) => onEntry(entry as RelayJournalEntry));
   // Connections to the target are kept and shared, as a client of its own would keep them; verification is never off.
   const agent = new Agent({ keepAlive: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', ...target.tls });
   const listener = (req: IncomingMessage, res: ServerResponse): void =>

@@ -1,6 +1,7 @@
 /** What a relay is asked to do, checked before anything listens: a target it can verify, and how the product connects. */
 import { readFileSync } from 'node:fs';
 import type { ClientTls, Settings } from '../config/index.ts';
+import type { RelayJournalEntry } from './journal-entry.ts';
 
 export type RelayListen = 'tls' | 'plain';
 
@@ -25,6 +26,8 @@ export interface RelayOptions {
   journalMemoryEntries?: number;
   /** A target that sends nothing for this long is given up on (default 300 s, as MESH_REQUEST_TIMEOUT_S). */
   targetTimeoutMs?: number;
+  /** Called with each journal entry as it is recorded (the CLI prints a line each). */
+  onEntry?: (entry: RelayJournalEntry) => void;
 }
 
 /** The target's connection settings, read once: a missing file is an error at start, not at the first request. */

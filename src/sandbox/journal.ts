@@ -68,6 +68,7 @@ export class Journal {
   readonly #file: WriteStream | undefined;
   #batch: string[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #watchers: ((entry: JournalEntry) => void)[] = [];
 
   /** `capacity`: entries kept in memory (Infinity keeps every one); `fileName`: the JSONL file in `dataDir` (the relay names its own). */
   constructor(dataDir: string | undefined, capacity = JOURNAL_MEMORY_ENTRIES, fileName = JOURNAL_FILE) {
@@ -91,9 +92,15 @@ export class Journal {
     return this.#first + this.#entries.push(undefined) - 1;
   }
 
+  /** Calls `watcher` with each entry as it is recorded, in completion order (the relay's live view). */
+  watch(watcher: (entry: JournalEntry) => void): void {
+    this.#watchers.push(watcher);
+  }
+
   /** Records a finished request in its reserved place; the JSONL file is appended in completion order. */
   fill(slot: JournalSlot, entry: JournalEntry): void {
     if (slot >= this.#first) this.#entries[slot - this.#first] = entry;
+    for (const watcher of this.#watchers) watcher(entry);
     if (!this.#file) return;
     this.#batch.push(`${JSON.stringify(entry)}\n`);
     this.#timer ??= setTimeout(() => this.#flush(), FLUSH_MS);

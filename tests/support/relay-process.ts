@@ -16,6 +16,8 @@ export interface ReadyRelay {
 export interface RelayProcess {
   ready: ReadyRelay;
   child: ChildProcess;
+  /** The stdout lines after the ready line so far (one JSON object each: the requests as they completed). */
+  lines: string[];
   /** Peak resident set size so far (VmHWM), in MiB. */
   peakRssMib(): number;
   /** SIGTERM and wait for the exit; resolves with the exit code. */
@@ -31,15 +33,22 @@ export async function startRelayProcess(args: string[], env: Record<string, stri
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const lines: string[] = [];
+  let readyLine = false;
   const ready = await new Promise<ReadyRelay>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.startsWith('{"ready":true')) resolve(JSON.parse(line) as ReadyRelay);
+      if (readyLine) lines.push(line);
+      else if (line.startsWith('{"ready":true')) {
+        readyLine = true;
+        resolve(JSON.parse(line) as ReadyRelay);
+      }
     });
     void exited.then((code) => reject(new Error(`relay exited (${code}) before it was ready: ${stderr}`)));
   });
   return {
     ready,
     child,
+    lines,
     peakRssMib: () => peakRssMib(child.pid!),
     stop: async () => {
       child.kill('SIGTERM');

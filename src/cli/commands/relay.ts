@@ -1,12 +1,26 @@
 /**
  * `mesh-assure relay`: a recording relay between the supplier's product and INT, DEP or a URL. It prints
  * what the product is configured with, then one machine-readable line, `ready <url>` (or one JSON object
- * with --json), and relays until SIGINT or SIGTERM.
+ * with --json), and relays until SIGINT or SIGTERM, printing a line for each request as it completes.
  */
 import type { Command } from 'commander';
 import { loadSettings } from '../../config/index.ts';
-import { relayOptionsFrom, startRelay, type RunningRelay } from '../../relay/index.ts';
+import { relayOptionsFrom, startRelay, type RelayJournalEntry, type RunningRelay } from '../../relay/index.ts';
 import { closeOnSignal } from '../shutdown.ts';
+
+const size = (bytes: number): string =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${(bytes / 1024).toFixed(1)} KiB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** One exchange as it passed, for the person watching: never a secret (the journal entry has none). */
+export function exchangeLine(entry: RelayJournalEntry): string {
+  const what = `${entry.time}  ${entry.method} ${entry.path}  ${entry.status}  ${Math.round(entry.durationMs)} ms`;
+  const moved = entry.bytesIn || entry.bytesOut ? `  (${size(entry.bytesIn)} up, ${size(entry.bytesOut)} down)` : '';
+  return `${what}${moved}${entry.fault ? `  fault: ${entry.fault}` : ''}`;
+}
 
 interface RelayCliOptions {
   target?: string;
@@ -17,6 +31,7 @@ interface RelayCliOptions {
   journal?: string;
   dataDir: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export const RELAY_DEFAULT_PORT = 8701;
@@ -53,7 +68,8 @@ export function registerRelayCommand(program: Command): void {
       'append every request to this file, one JSON object a line (judge it with "mesh-assure judge")',
     )
     .option('--data-dir <dir>', "where the relay's CA and certificate are kept and reused", '.mesh-relay')
-    .option('--json', 'print the ready line as one JSON object')
+    .option('--json', 'print the ready line, and then each request, as one JSON object a line')
+    .option('--quiet', 'print no line per request (the journal still has each)')
     .action(async (options: RelayCliOptions) => {
       if (options.tls && options.plain) throw new Error('choose one of --tls and --plain');
       const port = Number(options.port);
@@ -70,6 +86,12 @@ export function registerRelayCommand(program: Command): void {
           port,
           tlsDir: `${options.dataDir}/tls`,
           ...(options.journal ? { journalFile: options.journal } : {}),
+          ...(options.quiet
+            ? {}
+            : {
+                onEntry: (entry: RelayJournalEntry) =>
+                  console.log(options.json ? JSON.stringify({ exchange: entry }) : exchangeLine(entry)),
+              }),
         }),
       );
       const stopped = closeOnSignal('relay', () => relay.close());

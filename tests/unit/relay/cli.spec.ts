@@ -9,6 +9,7 @@ import { startRelayProcess } from '../../support/relay-process.ts';
 import { runCli } from '../cli/run-cli.ts';
 import { startHarness, type Harness } from '../mesh/helpers.ts';
 import { PRODUCT } from './helpers.ts';
+import { exchangeLine } from '../../../src/cli/commands/relay.ts';
 
 let h: Harness;
 test.beforeAll(async () => {
@@ -67,10 +68,36 @@ test('the relay prints its URL and CA, relays the product to the target, journal
   } finally {
     expect(await relay.stop()).toBe(0);
   }
+  const handshake = expect.objectContaining({
+    method: 'POST',
+    path: `/messageexchange/${PRODUCT}`,
+    status: 200,
+    mailbox: PRODUCT,
+  });
   const lines = readFileSync(journal, 'utf8').trim().split('\n');
-  expect(lines.map((l) => JSON.parse(l))).toEqual([
-    expect.objectContaining({ method: 'POST', path: `/messageexchange/${PRODUCT}`, status: 200, mailbox: PRODUCT }),
-  ]);
+  expect(lines.map((l) => JSON.parse(l))).toEqual([handshake]);
+  // And on stdout as it passed (--json: one object a line), with nothing of the product's secrets.
+  expect(relay.lines.map((l) => JSON.parse(l))).toEqual([{ exchange: handshake }]);
+  expect(relay.lines.join('\n')).not.toContain(h.sandbox.sharedKey);
+});
+
+test('a line a request, as it passes, for the person watching', () => {
+  const entry = {
+    time: '2026-12-07T22:50:01.123Z',
+    method: 'GET',
+    path: '/messageexchange/X26ABC1/inbox/20261207225000000000_ABCDEF',
+    status: 200,
+    durationMs: 41.6,
+    headers: {},
+    bytesIn: 0,
+    bytesOut: 3 * 1024 * 1024,
+  };
+  expect(exchangeLine(entry)).toBe(
+    '2026-12-07T22:50:01.123Z  GET /messageexchange/X26ABC1/inbox/20261207225000000000_ABCDEF  200  42 ms  (0 B up, 3.0 MiB down)',
+  );
+  expect(
+    exchangeLine({ ...entry, method: 'POST', status: 502, bytesIn: 2048, bytesOut: 0, fault: 'target unreachable' }),
+  ).toMatch(/  502  42 ms  \(2\.0 KiB up, 0 B down\)  fault: target unreachable$/);
 });
 
 const REFUSED: { name: string; args: string[]; env?: Record<string, string>; said: RegExp }[] = [
