@@ -14,6 +14,7 @@ import { relayRequest } from './forward.ts';
 import type { RelayJournalEntry } from './journal-entry.ts';
 import { listenerTls } from './listener-tls.ts';
 import { targetConnection, type RelayOptions } from './options.ts';
+import { startListening } from '../runtime/listen.ts';
 
 export { relayOptionsFrom } from './options.ts';
 
@@ -68,10 +69,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const server: Server = tls
     ? createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert }, listener)
     : createHttpServer(serverOptions, listener);
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolveListen());
-  });
+  await startListening(server, options.port ?? 0, host, 'relay');
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;

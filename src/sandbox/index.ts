@@ -22,6 +22,7 @@ import { createSandboxServer } from './server.ts';
 import { SettingsFile } from './settings-file.ts';
 import { openLogStore } from './store/log-store.ts';
 import { prepareTls } from './tls.ts';
+import { startListening } from '../runtime/listen.ts';
 
 export type { RelaxOptions, RunningSandbox, SandboxOptions } from './options.ts';
 export { RELAX_RULES } from './options.ts';
@@ -108,10 +109,7 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<RunningS
   };
   const tls = await prepareTls(options, mailboxes);
   const server = createSandboxServer(state, tls?.files);
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolveListen());
-  });
+  await startListening(server, options.port, options.host, 'sandbox');
   const port = (server.address() as AddressInfo).port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const baseUrl = `${tls ? 'https' : 'http'}://${host}:${port}`;
