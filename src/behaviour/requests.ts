@@ -2,6 +2,8 @@
  * One normalised record per MESH request, whatever log it came from: the sandbox's journal or our client's
  * exchange log both map to it, so the assessor rules read them alike.
  */
+import type { AnswerFacts } from '../protocol/index.ts';
+
 export type RequestKind =
   'handshake' | 'send' | 'send-chunk' | 'track' | 'inbox' | 'download' | 'head' | 'acknowledge' | 'other';
 
@@ -28,6 +30,8 @@ export interface RequestRecord {
   /** Lower-case request headers, when the log recorded them. */
   headers?: Readonly<Record<string, string>>;
   token?: TokenFields;
+  /** What a download's or HEAD's answer said of the message, when the log recorded it (the journals do). */
+  answer?: AnswerFacts;
 }
 
 /** What a log must say about a request to be judged; a sandbox JournalEntry has this shape. */
@@ -38,6 +42,7 @@ export interface RawRequest {
   status: number;
   headers: Readonly<Record<string, string>>;
   token?: TokenFields;
+  answer?: AnswerFacts;
 }
 
 const MAILBOX_PATH = /^\/messageexchange\/([^/?]+)(\/[^?]*)?(?:\?(.*))?$/;
@@ -102,6 +107,7 @@ export function toRequestRecords(log: readonly RawRequest[]): RequestRecord[] {
         ...(c.messageId ? { messageId: c.messageId.toUpperCase() } : {}),
         ...(to ? { to: to.trim().toUpperCase() } : {}),
         ...(token ? { token } : {}),
+        ...(raw.answer ? { answer: raw.answer } : {}),
       },
     ];
   });

@@ -1,4 +1,5 @@
 /** What client and server must agree on. Imports nothing else of ours. */
+export * from './answer-facts.ts';
 export * from './auth-token.ts';
 export * from './chunk-range.ts';
 export * from './errors.ts';

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request, type Agent } from 'node:https';
-import { errorBody, HeaderBag, MEDIA_JSON, MEDIA_V2, negotiateVersion } from '../protocol/index.ts';
+import { answerFacts, errorBody, HeaderBag, MEDIA_JSON, MEDIA_V2, negotiateVersion } from '../protocol/index.ts';
 import { describeConnectionFailure } from '../mesh/errors.ts';
 import { noteStreamed } from '../runtime/streamed-memory.ts';
 import type { Journal } from '../sandbox/journal.ts';
@@ -144,6 +144,9 @@ export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: Serve
 
   upstream.on('response', (answer) => {
     seen.status = answer.statusCode ?? 502;
+    // What a download or HEAD says of the message (a REPORT and on what), read once from headers node has parsed.
+    const facts = method === 'GET' || method === 'HEAD' ? answerFacts(answer.headers) : undefined;
+    if (facts) seen.answer = facts;
     res.writeHead(seen.status, answer.statusMessage, answer.rawHeaders);
     const keep =
       method === 'POST' && /\/outbox(?:\?|$)/.test(path) && !answer.headers['content-encoding']

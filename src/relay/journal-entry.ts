@@ -1,9 +1,10 @@
 /**
  * A relayed request as a sandbox journal entry, redacted as the sandbox redacts: the journalled headers
- * only (never Authorization) and the token's nonce, count and timestamp (never its HMAC). A fault (the
- * target unreachable, refusing the client certificate, closing mid-body) is said in `fault`.
+ * only (never Authorization) and the token's nonce, count and timestamp (never its HMAC), with what a
+ * download's or HEAD's answer said of the message (as the sandbox journals it). A fault (the target
+ * unreachable, refusing the client certificate, closing mid-body) is said in `fault`.
  */
-import { isoTime, parseAuthToken } from '../protocol/index.ts';
+import { isoTime, parseAuthToken, type AnswerFacts } from '../protocol/index.ts';
 import { toRequestRecords } from '../behaviour/index.ts';
 import { journalHeaders, type JournalEntry } from '../sandbox/journal.ts';
 
@@ -28,6 +29,8 @@ export interface Exchange {
   bytesOut: number;
   /** The id of the message a send created, read from the target's answer. */
   sentMessageId?: string;
+  /** What the target's answer to a download or HEAD said of the message. */
+  answer?: AnswerFacts;
   fault?: string;
 }
 
@@ -57,6 +60,7 @@ export function journalEntry(x: Exchange): RelayJournalEntry {
     };
   const messageId = x.sentMessageId ?? record?.messageId;
   if (messageId) entry.messageId = messageId;
+  if (x.answer) entry.answer = x.answer;
   if (x.fault) entry.fault = x.fault;
   return entry;
 }

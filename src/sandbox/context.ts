@@ -2,7 +2,14 @@
 import type { IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HeaderBag, MESH_ERRORS, parseAuthToken, type AcceptResult, type ApiVersion } from '../protocol/index.ts';
+import {
+  HeaderBag,
+  MESH_ERRORS,
+  parseAuthToken,
+  type AcceptResult,
+  type AnswerFacts,
+  type ApiVersion,
+} from '../protocol/index.ts';
 import { authenticate, type Authenticated, type TokenMemory } from './auth.ts';
 import type { SandboxClock } from './clock.ts';
 import type { Faults } from './faults.ts';
@@ -35,6 +42,8 @@ interface RequestNotes {
   /** `used`: the token passed every check but reuse, so it now counts as used (and stays so across a restart). */
   token?: { nonce: string; nonceCount: string; timestamp: string; used: boolean };
   bytesIn: number;
+  /** What a download's or HEAD's answer said of the message. */
+  answer?: AnswerFacts;
 }
 
 export interface RouteContext {

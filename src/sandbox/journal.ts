@@ -6,6 +6,7 @@
  */
 import { closeSync, createWriteStream, fstatSync, openSync, readSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { AnswerFacts } from '../protocol/index.ts';
 
 export interface JournalEntry {
   /** ISO time (sandbox clock) the request arrived. */
@@ -22,6 +23,8 @@ export interface JournalEntry {
   bytesIn: number;
   bytesOut: number;
   messageId?: string;
+  /** A download's or HEAD's answer: the message type, a REPORT's linked id and status (mex-* headers). */
+  answer?: AnswerFacts;
 }
 
 export interface JournalFilter {

@@ -138,6 +138,7 @@ function journal(
   if (notes.mailbox) entry.mailbox = notes.mailbox;
   if (notes.token) entry.token = notes.token;
   if (notes.messageId) entry.messageId = notes.messageId;
+  if (notes.answer) entry.answer = notes.answer;
   state.journal.fill(slot, entry);
 }
 

@@ -28,6 +28,8 @@ export interface CaseOutcome {
   pending: string | undefined;
   /** What the report says of a product command stopped at its deadline. */
   stopped: string | undefined;
+  /** The messages of the errors that failed the case. */
+  errors: string[];
 }
 
 /** Each case's status and the rules its verdicts failed, by case id. */
@@ -150,6 +152,7 @@ export function outcomes(report: JsonReport): Map<string, CaseOutcome> {
       notDemonstrable: spec.tests[0]!.annotations.find((a) => a.type === 'not-demonstrable')?.description,
       pending: spec.tests[0]!.annotations.find((a) => a.type === 'pending')?.description,
       stopped: spec.tests[0]!.annotations.find((a) => a.type === 'product command stopped')?.description,
+      errors: result.errors.map((e) => e.message ?? ''),
     });
   }
   return byCase;

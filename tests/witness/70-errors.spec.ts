@@ -34,6 +34,7 @@ import {
 } from '../../fixtures/witness.ts';
 import type { SandboxAdmin } from '../../fixtures/sandbox-admin.ts';
 import { serverNow } from '../../fixtures/server-clock.ts';
+import { succeeded, type RequestRecord } from '../../src/behaviour/index.ts';
 import { sha256 } from '../../src/evidence/checksums.ts';
 import { MeshError, type MeshClient } from '../../src/mesh/index.ts';
 
@@ -303,12 +304,16 @@ async function productUndeliveredOnSandbox(ctx: ProductCaseContext, admin: Sandb
   await productDownloadedAndAcknowledged(ctx, reportId!);
 }
 
+/** The server's time: 703's report is due by the clock of the server that expires the message, not by this machine's. */
+const serverClock = (ctx: CaseContext): Promise<Date> =>
+  ctx.step("the server's clock, from the Date of its answer", () => serverNow(ctx.pack.peer, ctx.pack.log));
+
 /**
  * 703 through the product off the embedded sandbox, in two runs. First run: the product sends to the dormant
  * mailbox, and the case is pending until five days and six hours later by the server's clock. A run after
- * that: the product's receive runs, and the case passes when the REPORT on exactly that message left the
- * product's inbox acknowledged, the message tracks as undeliverable, and (where the relay's journal shows
- * the product's requests) the product downloaded the REPORT before acknowledging it.
+ * that: the product's receive runs, and the case passes when it downloaded the REPORT on exactly that
+ * message and then acknowledged it, as the relay's journal shows; where no journal shows the product's
+ * requests, when the REPORT left its inbox and the message tracks as undeliverable.
  */
 async function productUndeliveredTwoPhase(ctx: ProductCaseContext): Promise<void> {
   const { pack } = ctx;
@@ -316,7 +321,7 @@ async function productUndeliveredTwoPhase(ctx: ProductCaseContext): Promise<void
   if (!dormant) notDemonstrable(NO_DORMANT);
   const key = pendingKey(pack.settings.baseUrl ?? '', ctx.product.mailboxId, 'product');
   const waiting = pending703.get(key);
-  const now = await ctx.step("the server's clock, from the Date of its answer", () => serverNow(pack.peer, pack.log));
+  const now = await serverClock(ctx);
   if (!waiting) return productSendsUncollected(ctx, key, dormant!, now);
   await ctx.messageIds({ 'message id': waiting.messageId });
   if (now.getTime() < Date.parse(waiting.dueAt))
@@ -367,8 +372,77 @@ async function productSendsUncollected(
   );
 }
 
-/** The second phase: the product's receive collects the REPORT on `original`, seen from its mailbox and journal. */
-async function productHandlesReport(ctx: ProductCaseContext, original: string): Promise<void> {
+/** What the product did with the REPORT on one message, as a journal shows it. */
+interface ReportHandling {
+  /** The REPORT, from the first answer (HEAD or download) that named that message as its linked one. */
+  reportId?: string;
+  /** Its first successful download. */
+  download?: RequestRecord;
+  /** Its first successful acknowledgement after that download. */
+  acknowledged?: RequestRecord;
+}
+
+/** The product's handling of the REPORT on `original`, from what the answers to its own requests said. */
+function reportHandling(own: readonly RequestRecord[], original: string): ReportHandling {
+  const onOriginal = (r: RequestRecord) =>
+    succeeded(r) &&
+    r.answer?.messageType === 'REPORT' &&
+    r.answer.linkedMessageId?.toUpperCase() === original.toUpperCase();
+  const reportId = own.find((r) => (r.kind === 'head' || r.kind === 'download') && onOriginal(r))?.messageId;
+  if (!reportId) return {};
+  const download = own.find((r) => r.kind === 'download' && r.messageId === reportId && onOriginal(r));
+  const acknowledged =
+    download &&
+    own.find((r) => r.kind === 'acknowledge' && r.messageId === reportId && succeeded(r) && r.index > download.index);
+  return { reportId, download, acknowledged };
+}
+
+/**
+ * The second phase where the product's requests are seen (the relay's journal): its receive runs until it
+ * has downloaded the REPORT on `original` and acknowledged it. Everything is learnt from the answers the
+ * product itself got: the pack makes no request on the product's mailbox.
+ */
+async function productHandlesReportSeen(ctx: ProductCaseContext, original: string): Promise<void> {
+  const handling = async () => reportHandling((await ctx.productRequests()) ?? [], original);
+  const runs = await ctx.product.receiveUntil(
+    await ctx.product.folder('703-received'),
+    async () => (await handling()).acknowledged !== undefined,
+    `receives the REPORT on ${original}`,
+  );
+  const { reportId, download, acknowledged } = await handling();
+  if (reportId) {
+    await ctx.messageIds({ 'report id': reportId });
+    ctx.facts.reportIds.push(reportId);
+  }
+  await ctx.step(
+    `the journal: the product downloaded the REPORT on ${original} (not collected: ERROR, code 14), then acknowledged it`,
+    async () => {
+      if (!reportId)
+        throw new Error(
+          `the product neither downloaded nor looked at a REPORT linked to ${original} in ${runs.length} receive cycles: its receive must download every message in its inbox, REPORTs too`,
+        );
+      expect(
+        download,
+        `the product looked at the REPORT ${reportId} on ${original} but never downloaded it`,
+      ).toBeDefined();
+      expect(
+        [download!.answer?.statusSuccess, download!.answer?.statusCode],
+        `what the REPORT ${reportId} says of ${original} (mex-StatusSuccess, mex-StatusCode)`,
+      ).toEqual(['ERROR', '14']);
+      expect(
+        acknowledged,
+        `the product downloaded the REPORT ${reportId} on ${original} but did not acknowledge it (no 2xx to PUT .../inbox/${reportId}/status/acknowledged after the download)`,
+      ).toBeDefined();
+    },
+  );
+}
+
+/**
+ * The second phase where the product's requests are not seen (a plain-HTTP target: no relay): our client
+ * calls on the product's mailbox, straight to the target, to find the REPORT by its headers, to see it
+ * leave the inbox and to track the message.
+ */
+async function productHandlesReportUnseen(ctx: ProductCaseContext, original: string): Promise<void> {
   const sut = await ctx.pack.sutForTracking();
   const reportId = await findReport(ctx, sut, original);
   await ctx.messageIds({ 'report id': reportId });
@@ -383,13 +457,15 @@ async function productHandlesReport(ctx: ProductCaseContext, original: string): 
     expect(await acknowledged(), `the REPORT ${reportId} is still in ${sut.mailboxId}'s inbox`).toBe(true);
   });
   await trackedUndeliverable(ctx, sut, original);
-  if (!ctx.product.journal)
-    return ctx.partNotDemonstrable(
-      'the download of the REPORT',
-      "the product's own requests are seen only in the sandbox journal or through the recording relay (an https target); its acknowledgement is seen in its inbox",
-    );
-  await productDownloadedAndAcknowledged(ctx, reportId);
+  ctx.partNotDemonstrable(
+    'the download of the REPORT',
+    `the product's own requests are seen only in the sandbox journal or through the recording relay (an https target); its acknowledgement is seen in its inbox, by our client calling on ${sut.mailboxId} at the target`,
+  );
 }
+
+/** The second phase: the product's receive collects the REPORT on `original`. */
+const productHandlesReport = (ctx: ProductCaseContext, original: string): Promise<void> =>
+  ctx.product.journal ? productHandlesReportSeen(ctx, original) : productHandlesReportUnseen(ctx, original);
 
 /** 703 through the product: at once on the embedded sandbox (its admin API), elsewhere over two runs. */
 async function productUndelivered(ctx: ProductCaseContext): Promise<void> {
@@ -408,9 +484,10 @@ test(
       const key = pendingKey(pack.settings.baseUrl ?? '', pack.sut.mailboxId, 'reference');
       const waiting = pending703.get(key);
       if (waiting) {
-        if (Date.now() < Date.parse(waiting.dueAt))
+        const now = await serverClock(ctx);
+        if (now.getTime() < Date.parse(waiting.dueAt))
           return ctx.pending(
-            `the report on ${waiting.messageId}, sent ${waiting.sentAt}, is not due yet`,
+            `the report on ${waiting.messageId}, sent ${waiting.sentAt}, is not due yet by the server's clock (${now.toISOString()})`,
             waiting.dueAt,
           );
         await ctx.messageIds({ 'message id': waiting.messageId });
@@ -425,10 +502,11 @@ test(
         { kind: 'bytes', data: '703 left uncollected' },
       );
       if (!pack.admin) {
-        const dueAt = new Date(Date.now() + EXPIRY_MS + REPORT_GRACE_MS).toISOString();
+        const now = await serverClock(ctx);
+        const dueAt = new Date(now.getTime() + EXPIRY_MS + REPORT_GRACE_MS).toISOString();
         pending703.set(key, {
           messageId: sent.messageId,
-          sentAt: new Date().toISOString(),
+          sentAt: now.toISOString(),
           dueAt,
           runId: pack.run.runId,
         });

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlib, createGunzip, createGzip } from 'node:zlib';
-import { HEADER, MEDIA_JSON, MESH_ERRORS } from '../../protocol/index.ts';
+import { answerFacts, HEADER, MEDIA_JSON, MESH_ERRORS } from '../../protocol/index.ts';
 import { authorise, drainBody, notFoundMessage, requireVersion, type RouteContext } from '../context.ts';
 import { noteStreamed } from '../../runtime/streamed-memory.ts';
 import { downloadHeaders } from '../message-views.ts';
@@ -56,6 +56,7 @@ export async function download(ctx: RouteContext): Promise<void> {
   headers['last-modified'] = new Date(message.events[0]?.timestamp ?? message.createdAt).toUTCString();
   if (sendsGzip) headers['content-encoding'] = 'gzip';
   if (!transform) headers['content-length'] = String(size);
+  ctx.notes.answer = answerFacts(headers);
   ctx.res.writeHead(chunk < message.totalChunks ? 206 : 200, headers);
   if (size === 0) return void ctx.res.end();
   const bytes = await ctx.state.store.readChunk(message.messageId, chunk);
@@ -74,7 +75,9 @@ export async function head(ctx: RouteContext): Promise<void> {
   const isSender = message.sender === mailbox.mailboxId;
   if (message.recipient !== mailbox.mailboxId && !isSender) throw notFoundMessage();
   if (!isSender) checkReadable(ctx, message);
-  sendEmpty(ctx.res, 200, downloadHeaders(message, 1));
+  const headers = downloadHeaders(message, 1);
+  ctx.notes.answer = answerFacts(headers);
+  sendEmpty(ctx.res, 200, headers);
 }
 
 export async function acknowledge(ctx: RouteContext): Promise<void> {

@@ -31,6 +31,7 @@ const comparable = (e: JournalEntry) => ({
   headers: e.headers,
   nonce: e.token?.nonce,
   messageId: e.messageId,
+  answer: e.answer,
   bytesIn: e.bytesIn,
   bytesOut: e.bytesOut,
 });
@@ -70,6 +71,37 @@ test('handshake, send, download and acknowledge work through the relay, and both
     ]);
     expect(relayed.map(comparable)).toEqual(sandbox.map(comparable));
     expect(relayed.find((e) => e.method === 'POST' && e.status === 202)?.messageId).toBe(sent.messageId);
+  } finally {
+    await product.close();
+  }
+});
+
+test('a REPORT looked at and downloaded: both journals keep what its answer said (type, linked message, status), in one shape', async () => {
+  const product = productClient(relay, h.sandbox);
+  try {
+    const sent = await product.send({ to: PEER, workflowId: 'MESH_ASSURE_TEST' }, 'never collected');
+    const { report_message_id: reportId } = (await h.admin('POST', `/message/${sent.messageId}/expire`)) as {
+      report_message_id: string;
+    };
+    const since = new Date();
+    await product.head(reportId);
+    await product.downloadTo(reportId);
+    await product.acknowledge(reportId);
+    const { relayed, sandbox } = journalsSince(since);
+    const report = {
+      messageType: 'REPORT',
+      linkedMessageId: sent.messageId,
+      statusCode: '14',
+      statusEvent: expect.any(String),
+      statusDescription: expect.any(String),
+      statusSuccess: 'ERROR',
+    };
+    expect(relayed.map((e) => [e.method, e.answer])).toEqual([
+      ['HEAD', report],
+      ['GET', report],
+      ['PUT', undefined],
+    ]);
+    expect(relayed.map(comparable)).toEqual(sandbox.map(comparable));
   } finally {
     await product.close();
   }
