@@ -3,7 +3,14 @@
  * mailbox, and "not shown" where the journal holds nothing to judge, never a pass.
  */
 import { readFile } from 'node:fs/promises';
-import { byMailbox, judgeProduct, toRequestRecords, type RawRequest, type RuleId } from '../behaviour/index.ts';
+import {
+  byMailbox,
+  judgeProduct,
+  toRequestRecords,
+  type RawRequest,
+  type RequestRecord,
+  type RuleId,
+} from '../behaviour/index.ts';
 import type { RelayJournalEntry } from './journal-entry.ts';
 
 export interface JudgeLimits {
@@ -31,15 +38,24 @@ export interface JournalJudgement {
   faults: string[];
 }
 
-/** Rules that need what the counterpart put in the inbox (over 500 messages, chunked ones, a REPORT): a journal does not say. */
-const NEEDS_DELIVERIES: ReadonlySet<RuleId> = new Set(['paging', 'chunked-whole', 'report-handled']);
+/** Rules that need what the counterpart put in the inbox (over 500 messages, chunked ones): a journal does not say. */
+const NEEDS_DELIVERIES: ReadonlySet<RuleId> = new Set(['paging', 'chunked-whole']);
+
+/**
+ * The REPORTs the product was told of: a download's or HEAD's answer says a message is one. A REPORT it
+ * never asked about is in no journal, so report-handled judges these, and is not shown without any.
+ */
+function reportsSeen(records: readonly RequestRecord[]): string[] {
+  const seen = records.filter((r) => r.answer?.messageType?.toUpperCase() === 'REPORT' && r.messageId);
+  return [...new Set(seen.map((r) => r.messageId!))];
+}
 
 export function judgeJournal(entries: readonly RelayJournalEntry[], limits: JudgeLimits): JournalJudgement[] {
   const faults = entries.flatMap((e, index) =>
     e.fault ? [{ index, mailbox: e.mailbox, text: `#${index} ${e.method} ${e.path} ${e.status}: ${e.fault}` }] : [],
   );
   return [...byMailbox(toRequestRecords(entries))].map(([mailbox, records]) => {
-    const verdicts = judgeProduct(records, { ...limits, chunked: [], reportIds: [] });
+    const verdicts = judgeProduct(records, { ...limits, chunked: [], reportIds: reportsSeen(records) });
     const rules = verdicts.map((v): RuleJudgement => {
       const requests = v.proof.map((p) => p.request);
       if (NEEDS_DELIVERIES.has(v.rule))

@@ -119,3 +119,32 @@ test('judge passes a well-behaved journal, and names a file that is not a journa
   expect(bad.code).not.toBe(0);
   expect(bad.stderr).toMatch(/package\.json: line 1 is not JSON .*one JSON object a line/);
 });
+
+for (const row of [
+  { name: 'downloads a REPORT and leaves it', acknowledges: false, outcome: 'FAIL' },
+  { name: 'downloads a REPORT and acknowledges it', acknowledges: true, outcome: 'PASS' },
+]) {
+  test(`judge sees the REPORTs a journal's answers name: a product that ${row.name} is ${row.outcome}`, async () => {
+    const other = await relayInFront(h.sandbox, { listen: 'plain' });
+    const product = productClient(other.relay, h.sandbox);
+    try {
+      await product.handshake();
+      const sent = await product.send({ to: PEER, workflowId: 'MESH_ASSURE_TEST' }, 'never collected');
+      await product.track(sent.messageId);
+      const expired = (await h.admin('POST', `/message/${sent.messageId}/expire`)) as { report_message_id: string };
+      const report = expired.report_message_id;
+      expect((await product.listInbox()).messages).toContain(report);
+      await product.downloadTo(report);
+      if (row.acknowledges) await product.acknowledge(report);
+      const verdict = judgeJournal(other.relay.journal.entries({ mailbox: PRODUCT }), LIMITS)[0]!.rules.find(
+        (r) => r.rule === 'report-handled',
+      )!;
+      expect(verdict.outcome).toBe(row.outcome);
+      if (!row.acknowledges)
+        expect(verdict.findings).toEqual([`the REPORT ${report} was downloaded but never acknowledged`]);
+    } finally {
+      await product.close();
+      await other.relay.close();
+    }
+  });
+}
