@@ -97,7 +97,7 @@ test('a line a request, as it passes, for the person watching', () => {
   );
   expect(
     exchangeLine({ ...entry, method: 'POST', status: 502, bytesIn: 2048, bytesOut: 0, fault: 'target unreachable' }),
-  ).toMatch(/  502  42 ms  \(2\.0 KiB up, 0 B down\)  fault: target unreachable$/);
+  ).toMatch(/ {2}502 {2}42 ms {2}\(2\.0 KiB up, 0 B down\) {2}fault: target unreachable$/);
 });
 
 const REFUSED: { name: string; args: string[]; env?: Record<string, string>; said: RegExp }[] = [
