@@ -9,11 +9,18 @@ import { resolve } from 'node:path';
 import { OPERATOR_SETTING, PRODUCT_COMMANDS, sutMode, type ProductCommand } from '../pack/product-config.ts';
 import { CHECK, fail, pass, skip, warn, type CheckResult } from './result.ts';
 
-/** The program a shell command line starts: its first word after any `NAME=value` assignments, unquoted. */
+/** Shell syntax a command line may start with, whose program only the shell can tell. */
+const SHELL_SYNTAX = /^(?:[({!$`]|\[\[|(?:if|while|until|for|case|exec|eval)$)/;
+
+/**
+ * The program a shell command line starts: its first word after any `NAME=value` assignments, unquoted;
+ * undefined where it starts with shell syntax (a subshell, a loop, a variable) that only running it would tell.
+ */
 export function programOf(commandLine: string): string | undefined {
   const words = commandLine.match(/(?:[^\s'"]+|'[^']*'|"(?:[^"\\]|\\.)*")+/g) ?? [];
   const first = words.find((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word));
-  return first?.replace(/'([^']*)'|"((?:[^"\\]|\\.)*)"/g, (_all, single?: string, double?: string) =>
+  if (first === undefined || SHELL_SYNTAX.test(first)) return undefined;
+  return first.replace(/'([^']*)'|"((?:[^"\\]|\\.)*)"/g, (_all, single?: string, double?: string) =>
     single !== undefined ? single : double!.replace(/\\(.)/g, '$1'),
   );
 }
@@ -63,10 +70,17 @@ export function checkProductCommands(vars: Record<string, string | undefined>): 
       "none configured: reference mode, mesh-assure's own client plays the sut mailbox (set MESH_PRODUCT_*_CMD to test your product)",
     );
   const configured = Object.entries(mode.commands) as [ProductCommand, string][];
+  const unchecked = configured
+    .filter(([, line]) => programOf(line) === undefined)
+    .map(([command]) => PRODUCT_COMMANDS[command].variable);
   const notFound = configured.flatMap(([command, line]) => {
     const program = programOf(line);
-    return program && found(program, vars) ? [] : [`${PRODUCT_COMMANDS[command].variable} starts "${program ?? ''}"`];
+    return program === undefined || found(program, vars)
+      ? []
+      : [`${PRODUCT_COMMANDS[command].variable} starts "${program}"`];
   });
+  const uncheckedNote =
+    unchecked.length > 0 ? `; not checked, as they start with shell syntax: ${unchecked.join(', ')}` : '';
   if (notFound.length > 0)
     return fail(
       CHECK.productCommands,
@@ -80,8 +94,14 @@ export function checkProductCommands(vars: Record<string, string | undefined>): 
   if (missing.length > 0)
     return warn(
       CHECK.productCommands,
-      `product mode with ${names}; not set: ${missing.join(', ')} (the cases that need them are reported not demonstrable)`,
+      `product mode with ${names}; not set: ${missing.join(', ')} (the cases that need them are reported not demonstrable)${uncheckedNote}`,
       `set ${missing.join(', ')} to show every case through the product`,
     );
-  return pass(CHECK.productCommands, `product mode: every command's program found (${names})`);
+  const checked = configured
+    .map(([command]) => PRODUCT_COMMANDS[command].variable)
+    .filter((variable) => !unchecked.includes(variable));
+  return pass(
+    CHECK.productCommands,
+    `product mode with every command; programs found for ${checked.join(', ') || 'none'}${uncheckedNote}`,
+  );
 }
