@@ -5,6 +5,7 @@
  * no answer has started, as a 502 naming the cause.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest } from 'node:http';
 import { request, type Agent } from 'node:https';
 import { answerFacts, errorBody, HeaderBag, MEDIA_JSON, MEDIA_V2, negotiateVersion } from '../protocol/index.ts';
 import { describeConnectionFailure } from '../mesh/errors.ts';
@@ -15,9 +16,16 @@ import type { TargetConnection } from './options.ts';
 
 export interface RelayContext {
   target: TargetConnection;
-  agent: Agent;
+  /** Keeps connections to the target and shares them; `fresh` opens a new one for each request. */
+  agents: { pooled: Agent; fresh: Agent };
   journal: Journal;
 }
+
+/**
+ * How a kept connection the target had already closed shows when a request is written to it: it is reset,
+ * or hangs up, before any answer.
+ */
+const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE']);
 
 /** A send's answer is a small JSON body naming the new message: this much of it is kept to read the id. */
 const SEND_ANSWER_BYTES = 4096;
@@ -117,23 +125,14 @@ export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: Serve
     corkForTick(upstream);
   });
 
-  const upstream = request({
-    host: target.url.hostname,
-    port: target.url.port || 443,
-    method,
-    path: `${target.basePath}${path}`,
-    headers: forwardedHeaders(req.rawHeaders, target.url.host),
-    agent: ctx.agent,
-    timeout: target.timeoutMs,
-  });
-  upstream.on('timeout', () =>
-    upstream.destroy(
-      Object.assign(new Error(`the target sent nothing for ${Math.round(target.timeoutMs / 1000)} s`), {
-        code: 'ETIMEDOUT_RELAY',
-      }),
-    ),
-  );
-  req.pipe(upstream);
+  /**
+   * A request without a body can be written again as it was: when a kept connection turns out to have been
+   * closed by the target (a server's idle timeout racing the next request), it is sent once more on a new
+   * connection instead of giving the product a 502 for what was never the target's answer. A body has
+   * already streamed from the product and is never sent twice.
+   */
+  const replayable = !req.headers['transfer-encoding'] && Number(req.headers['content-length'] ?? 0) === 0;
+  let retried = false;
 
   /** The connection to the product is cut: the only way to tell it an answer already under way is broken. */
   const cut = (fault: string): void => {
@@ -142,7 +141,7 @@ export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: Serve
     record(fault);
   };
 
-  upstream.on('response', (answer) => {
+  const onResponse = (answer: IncomingMessage): void => {
     seen.status = answer.statusCode ?? 502;
     // What a download or HEAD says of the message (a REPORT and on what), read once from headers node has parsed.
     const facts = method === 'GET' || method === 'HEAD' ? answerFacts(answer.headers) : undefined;
@@ -174,12 +173,18 @@ export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: Serve
     answer.on('close', () => {
       if (!answer.complete) cut(`the target closed the connection after ${seen.bytesOut} bytes of the answer's body`);
     });
-  });
+  };
 
-  upstream.on('error', (error: NodeJS.ErrnoException) => {
+  const onError = (attempt: ClientRequest, error: NodeJS.ErrnoException): void => {
     // Once the target has answered, the answer tells the product what happened (a 413 that stopped an upload, say).
     if (seen.status !== 0 || journalled) return;
-    const fault = `mesh-assure relay: ${failureCause(error, { target, method, path, bytesSent: seen.bytesIn, freshConnection: !upstream.reusedSocket })}`;
+    if (replayable && !retried && attempt.reusedSocket && STALE_CONNECTION.has(error.code ?? '')) {
+      retried = true;
+      upstream = forward(ctx.agents.fresh);
+      upstream.end();
+      return;
+    }
+    const fault = `mesh-assure relay: ${failureCause(error, { target, method, path, bytesSent: seen.bytesIn, freshConnection: !attempt.reusedSocket })}`;
     if (res.headersSent || res.destroyed) return cut(fault);
     seen.status = 502;
     const accept = negotiateVersion(req.headers.accept);
@@ -194,7 +199,33 @@ export function relayRequest(ctx: RelayContext, req: IncomingMessage, res: Serve
     });
     res.end(body);
     record(fault);
-  });
+  };
+
+  /** The product's request, as it came, to the target through `agent`. */
+  function forward(agent: Agent): ClientRequest {
+    const attempt = request({
+      host: target.url.hostname,
+      port: target.url.port || 443,
+      method,
+      path: `${target.basePath}${path}`,
+      headers: forwardedHeaders(req.rawHeaders, target.url.host),
+      agent,
+      timeout: target.timeoutMs,
+    });
+    attempt.on('timeout', () =>
+      attempt.destroy(
+        Object.assign(new Error(`the target sent nothing for ${Math.round(target.timeoutMs / 1000)} s`), {
+          code: 'ETIMEDOUT_RELAY',
+        }),
+      ),
+    );
+    attempt.on('response', onResponse);
+    attempt.on('error', (error: NodeJS.ErrnoException) => onError(attempt, error));
+    return attempt;
+  }
+
+  let upstream = forward(ctx.agents.pooled);
+  req.pipe(upstream);
 
   // A product gone away shows in 'close' below; its streams' errors say nothing more.
   req.on('error', () => undefined);

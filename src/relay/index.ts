@@ -61,9 +61,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const { onEntry } = options;
   if (onEntry) journal.watch((entry) => onEntry(entry as RelayJournalEntry));
   // Connections to the target are kept and shared, as a client of its own would keep them; verification is never off.
-  const agent = new Agent({ keepAlive: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', ...target.tls });
+  const connection = { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...target.tls } as const;
+  const agents = { pooled: new Agent({ keepAlive: true, ...connection }), fresh: new Agent(connection) };
   const listener = (req: IncomingMessage, res: ServerResponse): void =>
-    relayRequest({ target, agent, journal }, req, res);
+    relayRequest({ target, agents, journal }, req, res);
   // The target times requests out; the relay does not cut a slow upload the target would still take.
   const serverOptions = { requestTimeout: 0, headersTimeout: 60_000 };
   const server: Server = tls
@@ -78,7 +79,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     const closed = new Promise<void>((done) => server.close(() => done()));
     setTimeout(() => server.closeAllConnections(), 1_000).unref();
     await closed;
-    agent.destroy();
+    agents.pooled.destroy();
+    agents.fresh.destroy();
     await journal.close();
     if (ownTlsDir) await rm(ownTlsDir, { recursive: true, force: true });
   };

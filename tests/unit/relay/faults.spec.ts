@@ -38,15 +38,32 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A TLS server (certificate from `stranger`'s CA) that reads the request head, then behaves as `serve` says. */
-async function rawTlsTarget(serve: 'cut-answer' | 'close-during-upload'): Promise<TlsServer> {
+/**
+ * A TLS server (certificate from `stranger`'s CA) that reads the request head, then behaves as `serve`
+ * says; `heads` collects the request line of every head it read.
+ */
+async function rawTlsTarget(
+  serve: 'cut-answer' | 'close-during-upload' | 'close-kept-connection',
+  heads: string[] = [],
+): Promise<TlsServer> {
   const server = createTlsServer(
     { key: readFileSync(stranger.serverKeyPath), cert: readFileSync(stranger.serverCertPath) },
     (socket) => {
       let seen = '';
+      let answered = 0;
       socket.on('data', (piece: Buffer) => {
         seen += piece.toString('latin1');
         if (!seen.includes('\r\n\r\n')) return;
+        heads.push(seen.slice(0, seen.indexOf('\r\n')));
+        if (serve === 'close-kept-connection') {
+          // The first request on a connection is answered and the connection kept; the next finds it closed,
+          // as when a server's idle timeout races a client's next request.
+          seen = '';
+          if ((answered += 1) === 1)
+            socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+          else socket.destroy();
+          return;
+        }
         if (serve === 'cut-answer')
           socket.end(
             `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(100)}`,
@@ -188,6 +205,39 @@ test('a target that closes during the upload, before answering, gets the product
       status: 502,
       fault: expect.stringMatching(/closed the connection/),
     });
+  } finally {
+    await relay.close();
+    target.close();
+  }
+});
+
+test('a kept connection the target has closed: a request without a body goes again on a new one, a body is never sent twice', async () => {
+  const heads: string[] = [];
+  const target = await rawTlsTarget('close-kept-connection', heads);
+  const relay = await startRelay({
+    listen: 'plain',
+    targetUrl: `https://127.0.0.1:${(target.address() as AddressInfo).port}`,
+    caCertPath: stranger.caCertPath,
+  });
+  const inbox = `${relay.url}/messageexchange/${PRODUCT}/inbox`;
+  try {
+    expect((await fetch(inbox)).status).toBe(200);
+    // Written to the kept connection, which the target closes: sent again on a new connection.
+    expect((await fetch(inbox)).status).toBe(200);
+    // A new kept connection, then a send written to it, which the target closes: the body does not go again.
+    expect((await fetch(inbox)).status).toBe(200);
+    const sent = await fetch(`${relay.url}/messageexchange/${PRODUCT}/outbox`, { method: 'POST', body: 'once only' });
+    expect(sent.status).toBe(502);
+    expect(JSON.stringify(await sent.json())).toMatch(/closed the connection before answering, after 9 bytes/);
+    const inboxLine = `GET /messageexchange/${PRODUCT}/inbox HTTP/1.1`;
+    const outboxLine = `POST /messageexchange/${PRODUCT}/outbox HTTP/1.1`;
+    expect(heads).toEqual([inboxLine, inboxLine, inboxLine, inboxLine, outboxLine]);
+    expect(relay.journal.entries().map((e) => [e.method, e.status])).toEqual([
+      ['GET', 200],
+      ['GET', 200],
+      ['GET', 200],
+      ['POST', 502],
+    ]);
   } finally {
     await relay.close();
     target.close();
