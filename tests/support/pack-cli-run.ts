@@ -14,7 +14,7 @@ import type { Manifest } from '../../src/evidence/index.ts';
 import { BUNDLE_FILES } from '../../src/evidence/layout.ts';
 import { readZip } from '../../src/evidence/zip.ts';
 import type { JsonReport } from '../../src/pack/results.ts';
-import { outcomes, type CaseOutcome } from './product-run.ts';
+import { MISBEHAVING_DELIVERY_TIMEOUT_S, outcomes, type CaseOutcome } from './product-run.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/mesh-assure.mjs', import.meta.url));
 const PRODUCT = fileURLToPath(new URL('../demo-product/product.ts', import.meta.url));
@@ -171,7 +171,7 @@ export async function packCliRun(
         HOME: process.env.HOME ?? '',
         TMPDIR: tmp,
         MESH_ASSURE_REPORTS: join(work, 'reports'),
-        MESH_DELIVERY_TIMEOUT_S: '20',
+        MESH_DELIVERY_TIMEOUT_S: flags.length > 0 ? MISBEHAVING_DELIVERY_TIMEOUT_S : '20',
         ...env,
       },
       cwd: ROOT,

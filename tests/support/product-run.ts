@@ -85,6 +85,12 @@ export function demoProductCommands(work: string, flags: string[] = []): Record<
 
 type ProductCommandName = 'send' | 'sendGzip' | 'receive' | 'download';
 
+/**
+ * A misbehaving demo product never finishes some of its cases, and the pack waits out its delivery deadline
+ * on each: shorter than a well-behaved run's 20 s (slack for a loaded machine), as nothing is going to arrive.
+ */
+export const MISBEHAVING_DELIVERY_TIMEOUT_S = '10';
+
 /** Settings that keep a product-mode run short: a small large message, quick polls and deadlines. */
 export const QUICK_PRODUCT_SETTINGS: Record<string, string> = {
   MESH_LARGE_MESSAGE_MB: '3',
@@ -115,6 +121,7 @@ export async function productRun(
       env: packEnvironment({
         ...Object.fromEntries(chosen.map((c) => all[c])),
         ...QUICK_PRODUCT_SETTINGS,
+        ...(flags.length > 0 ? { MESH_DELIVERY_TIMEOUT_S: MISBEHAVING_DELIVERY_TIMEOUT_S } : {}),
         ...options.env,
       }),
     });
