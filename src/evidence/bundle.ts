@@ -48,13 +48,17 @@ export const packBundle = (
   signer: BundleSigner,
 ): Promise<SealedBundle> => sealBundle(join(outDir, bundleName(body)), content, body, secrets, signer);
 
-/** `content` holds the report files by bundle path; index.html, manifest.json and MANIFEST.sha256 are made here. */
+/**
+ * `content` holds the report files by bundle path; index.html, manifest.json and MANIFEST.sha256 are made
+ * here. The signature carries `signingTime` (now): with it the same inputs give the same bytes.
+ */
 export async function sealBundle(
   zipPath: string,
   content: ReadonlyMap<string, Uint8Array>,
   body: ManifestBody,
   secrets: readonly KnownSecret[],
   signer: BundleSigner,
+  signingTime = new Date(),
 ): Promise<SealedBundle> {
   if (existsSync(zipPath)) throw new Error(`${zipPath} already exists: a sealed bundle is never written again`);
   const files = new Map(content);
@@ -74,7 +78,7 @@ export async function sealBundle(
   assertValidManifest(manifest);
   const manifestJson = utf8(`${JSON.stringify(manifest, null, 2)}\n`);
   files.set(BUNDLE_FILES.manifest, manifestJson);
-  for (const [path, data] of signatureFiles(manifestJson, signer)) files.set(path, data);
+  for (const [path, data] of signatureFiles(manifestJson, signer, signingTime)) files.set(path, data);
   const digests = new Map([...files.keys()].sort().map((path) => [path, sha256(files.get(path)!)]));
   files.set(BUNDLE_FILES.checksums, utf8(formatSha256Sums(digests)));
 
