@@ -7,7 +7,13 @@ import { fstatSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatCaseTable, formatChanges } from '../evidence/index.ts';
 import { OPERATOR_SOCKET_VARIABLE } from '../pack/operator.ts';
-import { OPERATOR_SETTING, PRODUCT_COMMANDS, sutMode, type ProductCommand } from '../pack/product-config.ts';
+import {
+  OPERATOR_SETTING,
+  operatorSettingOn,
+  PRODUCT_COMMANDS,
+  sutMode,
+  type ProductCommand,
+} from '../pack/product-config.ts';
 import { loadSettings, readVariables } from '../config/index.ts';
 import { runAndPack, type RunRequest } from '../pack/run-and-pack.ts';
 import { output, type GlobalOptions } from './context.ts';
@@ -52,10 +58,9 @@ export function configuredCommands(): string[] {
 
 /** True when operator mode is asked for: `--operator`, or MESH_PRODUCT_OPERATOR=1. */
 export function operatorAsked(flag: boolean | undefined): boolean {
-  const value = readVariables()[OPERATOR_SETTING.name];
-  if (value !== undefined && value !== '1' && value !== '0')
-    throw new Error(`${OPERATOR_SETTING.name} must be 1 or 0, not "${value}": ${OPERATOR_SETTING.does}`);
-  return Boolean(flag) || value === '1';
+  // The setting is checked even beside the flag: a bad value is said, not ignored.
+  const setting = operatorSettingOn(readVariables());
+  return Boolean(flag) || setting;
 }
 
 /**

@@ -6,7 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
-import { OPERATOR_SETTING, PRODUCT_COMMANDS, sutMode, type ProductCommand } from '../pack/product-config.ts';
+import {
+  OPERATOR_SETTING,
+  operatorSettingOn,
+  PRODUCT_COMMANDS,
+  sutMode,
+  type ProductCommand,
+} from '../pack/product-config.ts';
 import { CHECK, fail, pass, skip, warn, type CheckResult } from './result.ts';
 
 /** Shell syntax a command line may start with, whose program only the shell can tell. */
@@ -41,19 +47,14 @@ function found(program: string, env: Record<string, string | undefined>): boolea
 
 export function checkProductCommands(vars: Record<string, string | undefined>): CheckResult {
   let mode;
+  let operator;
   try {
     mode = sutMode(vars);
+    operator = operatorSettingOn(vars);
   } catch (error) {
     return fail(CHECK.productCommands, (error as Error).message, 'set the product mode variables as the message says');
   }
-  const operator = vars[OPERATOR_SETTING.name];
-  if (operator !== undefined && operator !== '0' && operator !== '1')
-    return fail(
-      CHECK.productCommands,
-      `${OPERATOR_SETTING.name} is "${operator}"`,
-      `set it to 1 or 0: ${OPERATOR_SETTING.does}`,
-    );
-  if (operator === '1')
+  if (operator)
     return mode.kind === 'product'
       ? fail(
           CHECK.productCommands,

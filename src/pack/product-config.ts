@@ -77,6 +77,14 @@ export const OPERATOR_SETTING = {
   does: '1: product mode with an operator at this terminal doing each step in the product (as run --operator); no product commands then',
 } as const;
 
+/** Whether MESH_PRODUCT_OPERATOR asks for operator mode; a value other than 1 or 0 is an error saying so. */
+export function operatorSettingOn(vars: Record<string, string | undefined>): boolean {
+  const value = vars[OPERATOR_SETTING.name];
+  if (value !== undefined && value !== '1' && value !== '0')
+    throw new Error(`${OPERATOR_SETTING.name} must be 1 or 0, not "${value}": ${OPERATOR_SETTING.does}`);
+  return value === '1';
+}
+
 /** Product mode when any product command is configured, else the reference sut. */
 export function sutMode(vars: Record<string, string | undefined>): SutMode {
   const commands: Partial<Record<ProductCommand, string>> = {};

@@ -68,6 +68,12 @@ const ROWS: { name: string; vars: () => Record<string, string>; status: CheckSta
     says: /asks a person to do every step, but product commands are configured too/,
   },
   {
+    name: 'an operator setting that is neither 1 nor 0',
+    vars: () => ({ MESH_PRODUCT_OPERATOR: 'yes' }),
+    status: 'FAIL',
+    says: /^MESH_PRODUCT_OPERATOR must be 1 or 0, not "yes"/,
+  },
+  {
     name: 'a poll interval that is not a number',
     vars: () => ({ MESH_PRODUCT_SEND_CMD: 'true', MESH_PRODUCT_POLL_INTERVAL_S: 'often' }),
     status: 'FAIL',
