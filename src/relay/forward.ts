@@ -4,8 +4,7 @@
  * answer is handed back. A fault reaches the product as what the target did (a cut connection) or, when
  * no answer has started, as a 502 naming the cause.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ClientRequest } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { request, type Agent } from 'node:https';
 import { answerFacts, errorBody, HeaderBag, MEDIA_JSON, MEDIA_V2, negotiateVersion } from '../protocol/index.ts';
 import { describeConnectionFailure } from '../mesh/errors.ts';
