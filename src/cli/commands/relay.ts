@@ -7,18 +7,13 @@ import type { Command } from 'commander';
 import { loadSettings } from '../../config/index.ts';
 import { relayOptionsFrom, startRelay, type RelayJournalEntry, type RunningRelay } from '../../relay/index.ts';
 import { closeOnSignal } from '../shutdown.ts';
-
-const size = (bytes: number): string =>
-  bytes < 1024
-    ? `${bytes} B`
-    : bytes < 1024 * 1024
-      ? `${(bytes / 1024).toFixed(1)} KiB`
-      : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+import { formatBytes } from '../sizes.ts';
 
 /** One exchange as it passed, for the person watching: never a secret (the journal entry has none). */
 export function exchangeLine(entry: RelayJournalEntry): string {
   const what = `${entry.time}  ${entry.method} ${entry.path}  ${entry.status}  ${Math.round(entry.durationMs)} ms`;
-  const moved = entry.bytesIn || entry.bytesOut ? `  (${size(entry.bytesIn)} up, ${size(entry.bytesOut)} down)` : '';
+  const moved =
+    entry.bytesIn || entry.bytesOut ? `  (${formatBytes(entry.bytesIn)} up, ${formatBytes(entry.bytesOut)} down)` : '';
   return `${what}${moved}${entry.fault ? `  fault: ${entry.fault}` : ''}`;
 }
 
