@@ -70,16 +70,14 @@ export function checkProductCommands(vars: Record<string, string | undefined>): 
       CHECK.productCommands,
       "none configured: reference mode, mesh-assure's own client plays the sut mailbox (set MESH_PRODUCT_*_CMD to test your product)",
     );
-  const configured = Object.entries(mode.commands) as [ProductCommand, string][];
-  const unchecked = configured
-    .filter(([, line]) => programOf(line) === undefined)
-    .map(([command]) => PRODUCT_COMMANDS[command].variable);
-  const notFound = configured.flatMap(([command, line]) => {
-    const program = programOf(line);
-    return program === undefined || found(program, vars)
-      ? []
-      : [`${PRODUCT_COMMANDS[command].variable} starts "${program}"`];
-  });
+  // Each configured command's variable and program, read once; an undefined program starts with shell syntax.
+  const configured = (Object.entries(mode.commands) as [ProductCommand, string][]).map(([command, line]) => ({
+    variable: PRODUCT_COMMANDS[command].variable,
+    program: programOf(line),
+  }));
+  const unchecked = configured.filter((c) => c.program === undefined).map((c) => c.variable);
+  const checked = configured.filter((c) => c.program !== undefined);
+  const notFound = checked.filter((c) => !found(c.program!, vars)).map((c) => `${c.variable} starts "${c.program}"`);
   const uncheckedNote =
     unchecked.length > 0 ? `; not checked, as they start with shell syntax: ${unchecked.join(', ')}` : '';
   if (notFound.length > 0)
@@ -91,18 +89,15 @@ export function checkProductCommands(vars: Record<string, string | undefined>): 
   const missing = (Object.keys(PRODUCT_COMMANDS) as ProductCommand[])
     .filter((command) => !mode.commands[command])
     .map((command) => PRODUCT_COMMANDS[command].variable);
-  const names = configured.map(([command]) => PRODUCT_COMMANDS[command].variable).join(', ');
+  const names = configured.map((c) => c.variable).join(', ');
   if (missing.length > 0)
     return warn(
       CHECK.productCommands,
       `product mode with ${names}; not set: ${missing.join(', ')} (the cases that need them are reported not demonstrable)${uncheckedNote}`,
       `set ${missing.join(', ')} to show every case through the product`,
     );
-  const checked = configured
-    .map(([command]) => PRODUCT_COMMANDS[command].variable)
-    .filter((variable) => !unchecked.includes(variable));
   return pass(
     CHECK.productCommands,
-    `product mode with every command; programs found for ${checked.join(', ') || 'none'}${uncheckedNote}`,
+    `product mode with every command; programs found for ${checked.map((c) => c.variable).join(', ') || 'none'}${uncheckedNote}`,
   );
 }
